@@ -1,0 +1,1 @@
+"""sinmiedo web service: FastAPI app, settings, storage, auth and one package per domain."""

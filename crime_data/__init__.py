@@ -1,0 +1,1 @@
+"""ICCS classification, police-recorded crime readers, population denominators and rates (pure)."""

@@ -1,0 +1,1 @@
+"""The indicator catalogue: SDG and observatory indicators with their counting rules (pure)."""

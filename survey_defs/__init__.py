@@ -1,0 +1,1 @@
+"""Questionnaire model, XLSForm reader, expression language, answer validation and XForm export (pure)."""

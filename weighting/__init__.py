@@ -1,0 +1,1 @@
+"""Survey designs, weight construction and adjustment, design-based estimators and variance (pure)."""
