@@ -1,0 +1,54 @@
+"""The application factory."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+import api.models  # noqa: F401  (every table registered before the first query)
+from api.audit.router import router as audit_router
+from api.config import Settings, get_settings
+from api.db import create_db_engine
+from api.errors import install_error_handlers
+from api.health.router import router as health_router
+from api.logs import configure_logging
+from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from api.users.router import auth_router, users_router
+
+API_PREFIX = "/api/v1"
+# Endpoints that take files get the upload limit instead of the JSON limit.
+UPLOAD_PREFIXES = (f"{API_PREFIX}/instruments", f"{API_PREFIX}/crime", f"{API_PREFIX}/microdata", "/submission")
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    owns_engine = engine is None
+    engine = engine or create_db_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        title="sinmiedo",
+        version="0.1.0",
+        description="Crime-victimization, perception-of-insecurity and VAWG prevalence surveys: "
+        "instruments, collection, weighting, estimates and releases.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        default_limit=settings.max_request_bytes,
+        upload_limit=settings.max_upload_bytes,
+        upload_prefixes=UPLOAD_PREFIXES,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    for router in (health_router, auth_router, users_router, audit_router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,54 @@
+"""The demo data set: one account per role, then whatever each capability contributes.
+
+Demo passwords are random per installation and written to var/demo-credentials.txt,
+so no installation ever runs with a known default password. Loading is idempotent.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from api.users import repository as users_repository
+from api.users import service as users_service
+from api.users.models import Role
+from api.users.schemas import UserCreate
+
+DEMO_USERS: tuple[tuple[str, Role, str, dict], ...] = (
+    ("demo-admin", Role.admin, "Demo administrator", {}),
+    ("demo-designer", Role.designer, "Demo survey designer", {}),
+    ("demo-supervisor", Role.supervisor, "Demo field supervisor", {"sensitive_access": True}),
+    ("demo-enumerator", Role.enumerator, "Demo enumerator", {"vawg_certified": True, "sex": "female"}),
+    ("demo-analyst", Role.analyst, "Demo analyst", {"sensitive_access": True}),
+)
+
+
+@dataclass
+class DemoReport:
+    created_users: dict[str, str] = field(default_factory=dict)  # username -> password
+    existing_users: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+
+def load_demo(session: Session, credentials_file: Path) -> DemoReport:
+    report = DemoReport()
+    for username, role, full_name, flags in DEMO_USERS:
+        if users_repository.get_by_username(session, username) is not None:
+            report.existing_users.append(username)
+            continue
+        password = secrets.token_urlsafe(12)
+        users_service.create_user(
+            session,
+            UserCreate(username=username, role=role, full_name=full_name, password=password, **flags),
+            actor=None,
+        )
+        report.created_users[username] = password
+    if report.created_users:
+        credentials_file.parent.mkdir(parents=True, exist_ok=True)
+        with credentials_file.open("a", encoding="utf-8") as out:
+            for username, password in report.created_users.items():
+                out.write(f"{username}\t{password}\n")
+        credentials_file.chmod(0o600)
+    report.steps.append(f"users: {len(report.created_users)} created, {len(report.existing_users)} already there")
+    return report

@@ -1,0 +1,6 @@
+"""Every table, imported in one place so Alembic and the tests see the whole schema."""
+
+from api.audit.models import AuditEvent
+from api.users.models import AccessToken, LoginThrottle, User
+
+__all__ = ["AccessToken", "AuditEvent", "LoginThrottle", "User"]

@@ -1,0 +1,158 @@
+"""Password hashing, bearer tokens, and the permission table every route checks.
+
+Permissions, not roles, are what routes declare: the one mapping below says
+which roles hold each permission, so the authorization matrix is readable in
+one place and testable from the route table.
+"""
+
+import hashlib
+import hmac
+import secrets
+from enum import StrEnum
+from typing import Annotated, Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from api.db import SessionDep
+from api.errors import Forbidden, Unauthorized
+from api.config import Settings
+from api.db_types import utcnow
+from api.users import repository as users_repository
+from api.users.models import Role, User
+
+_hasher = PasswordHasher()
+# Verifying against this when the user does not exist keeps response times alike,
+# so timing does not reveal which usernames exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str, secret_key: str) -> str:
+    return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+class Permission(StrEnum):
+    manage_users = "manage_users"
+    read_audit = "read_audit"
+    write_instruments = "write_instruments"
+    read_instruments = "read_instruments"
+    submit_interviews = "submit_interviews"
+    read_interviews = "read_interviews"
+    review_interviews = "review_interviews"
+    manage_fieldwork = "manage_fieldwork"
+    read_fieldwork = "read_fieldwork"
+    analyse = "analyse"
+    manage_crime_data = "manage_crime_data"
+    publish_releases = "publish_releases"
+    export_microdata = "export_microdata"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.admin: frozenset(
+        {
+            Permission.manage_users,
+            Permission.read_audit,
+            Permission.write_instruments,
+            Permission.read_instruments,
+            Permission.read_interviews,
+            Permission.manage_fieldwork,
+            Permission.read_fieldwork,
+        }
+    ),
+    Role.designer: frozenset({Permission.write_instruments, Permission.read_instruments}),
+    Role.supervisor: frozenset(
+        {
+            Permission.read_instruments,
+            Permission.read_interviews,
+            Permission.review_interviews,
+            Permission.manage_fieldwork,
+            Permission.read_fieldwork,
+        }
+    ),
+    Role.enumerator: frozenset({Permission.read_instruments, Permission.submit_interviews, Permission.read_interviews}),
+    Role.analyst: frozenset(
+        {
+            Permission.read_instruments,
+            Permission.read_fieldwork,
+            Permission.analyse,
+            Permission.manage_crime_data,
+            Permission.publish_releases,
+            Permission.export_microdata,
+        }
+    ),
+}
+
+
+def has_permission(user: User, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[Role(user.role)]
+
+
+def authenticate_token(session: Session, token: str, settings: Settings) -> User:
+    found = users_repository.token_with_user(session, token_digest(token, settings.secret_key))
+    if found is None:
+        raise Unauthorized("The access token is not valid", code="token_invalid")
+    access, user = found
+    if access.revoked_at is not None:
+        raise Unauthorized("The access token has been revoked", code="token_revoked")
+    if access.expires_at is not None and access.expires_at <= utcnow():
+        raise Unauthorized("The access token has expired", code="token_expired")
+    if not user.is_active:
+        raise Unauthorized("The account is disabled", code="user_disabled")
+    return user
+
+
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
+    if not token:
+        raise Unauthorized()
+    return token
+
+
+def current_user(request: Request, session: SessionDep, token: Annotated[str, Depends(bearer_token)]) -> User:
+    user = authenticate_token(session, token, request.app.state.settings)
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user, scope="function")]
+
+
+def require(permission: Permission) -> Any:
+    """`Depends` marker: the current user must hold `permission`.
+
+    Use as `dependencies=[require(P)]` or `user: Annotated[User, require(P)]`.
+    """
+
+    def dependency(user: CurrentUser) -> User:
+        if not has_permission(user, permission):
+            raise Forbidden(
+                f"Your role '{user.role}' does not allow this ({permission.value})",
+                code="permission_denied",
+                extra={"permission": permission.value},
+            )
+        return user
+
+    dependency.required_permission = permission  # read by the authorization-matrix tests
+    return Depends(dependency, scope="function")

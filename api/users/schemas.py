@@ -1,0 +1,55 @@
+"""Request and response bodies for users and authentication."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+from sqlmodel import SQLModel
+
+from api.security import MIN_PASSWORD_LENGTH
+from api.users.models import Role, UserBase
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
+
+
+class UserCreate(SQLModel):
+    username: str = Field(pattern=USERNAME_PATTERN)
+    full_name: str = Field(default="", max_length=200)
+    role: Role
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)
+    sensitive_access: bool = False
+    vawg_certified: bool = False
+    sex: Literal["female", "male", "other"] | None = None
+
+    @field_validator("username", mode="before")
+    @classmethod
+    def _lowercase(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class UserUpdate(SQLModel):
+    full_name: str | None = Field(default=None, max_length=200)
+    role: Role | None = None
+    is_active: bool | None = None
+    sensitive_access: bool | None = None
+    vawg_certified: bool | None = None
+    sex: Literal["female", "male", "other"] | None = None
+    password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
+
+
+class UserPublic(UserBase):
+    id: int
+    created_at: datetime
+
+
+class UserPage(BaseModel):
+    items: list[UserPublic]
+    total: int
+    offset: int
+    limit: int
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime

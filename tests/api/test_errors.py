@@ -1,0 +1,90 @@
+"""One error shape for everything: application/problem+json with a stable code."""
+
+from fastapi.testclient import TestClient
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
+
+
+def assert_problem(response, status: int, code: str) -> dict:
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert PROBLEM_FIELDS <= set(body)
+    assert body["status"] == status
+    assert body["code"] == code
+    assert "Traceback" not in response.text
+    return body
+
+
+def test_401_shape(client: TestClient):
+    assert_problem(client.get("/api/v1/users"), 401, "not_authenticated")
+
+
+def test_403_shape(client: TestClient, make_account):
+    analyst = make_account("analyst")
+    assert_problem(client.get("/api/v1/users", headers=analyst.headers), 403, "permission_denied")
+
+
+def test_404_shape_for_unknown_route(client: TestClient):
+    assert_problem(client.get("/api/v1/nothing-here"), 404, "not_found")
+
+
+def test_404_shape_for_unknown_record(client: TestClient, make_account):
+    admin = make_account("admin")
+    body = assert_problem(client.get("/api/v1/users/999999", headers=admin.headers), 404, "user_not_found")
+    assert "999999" in body["detail"]
+
+
+def test_422_lists_every_invalid_field(client: TestClient, make_account):
+    admin = make_account("admin")
+    response = client.post(
+        "/api/v1/users", json={"username": "Has Spaces", "role": "pilot", "password": "short"}, headers=admin.headers
+    )
+    body = assert_problem(response, 422, "validation_failed")
+    locations = {tuple(err["loc"]) for err in body["errors"]}
+    assert {("body", "username"), ("body", "role"), ("body", "password")} <= locations
+    for err in body["errors"]:
+        assert set(err) == {"loc", "msg", "type"}
+
+
+def test_malformed_json_is_422_not_500(client: TestClient, make_account):
+    admin = make_account("admin")
+    response = client.post(
+        "/api/v1/users", content=b"{not json", headers={**admin.headers, "Content-Type": "application/json"}
+    )
+    assert_problem(response, 422, "validation_failed")
+
+
+def test_method_not_allowed_is_a_problem(client: TestClient):
+    assert_problem(client.delete("/health"), 405, "method_not_allowed")
+
+
+def test_oversized_body_is_413_with_declared_length(client: TestClient, settings):
+    payload = b"x" * (settings.max_request_bytes + 1)
+    response = client.post("/api/v1/auth/token", content=payload, headers={"Content-Type": "application/octet-stream"})
+    assert_problem(response, 413, "payload_too_large")
+
+
+def test_oversized_streamed_body_without_length_is_413(client: TestClient, settings, make_account):
+    admin = make_account("admin")
+
+    def chunks():
+        yield b'{"username": "'
+        for _ in range(settings.max_request_bytes // 65536 + 2):
+            yield b"y" * 65536
+
+    response = client.post(
+        "/api/v1/users", content=chunks(), headers={**admin.headers, "Content-Type": "application/json"}
+    )
+    assert_problem(response, 413, "payload_too_large")
+
+
+def test_unexpected_errors_are_a_500_problem_without_details(app, client: TestClient):
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret internal detail")
+
+    response = client.get("/boom-for-test")
+    body = assert_problem(response, 500, "internal_error")
+    assert "secret internal detail" not in response.text
+    assert body["detail"].startswith("An unexpected error")

@@ -1,0 +1,90 @@
+"""Throwaway test databases on SQLite and PostgreSQL, migrated with the real migrations.
+
+Each PostgreSQL database gets a unique name, so several test runs on one
+server (a developer's and CI's, or parallel helpers) never share rows.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from api.db import create_db_engine
+
+POSTGRES_ENV = "SINMIEDO_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(POSTGRES_ENV) or None
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgres"] if postgres_url() else ["sqlite"]
+
+
+def _admin_conninfo(url: str) -> str:
+    parsed = make_url(url)
+    parts = {
+        "host": parsed.host or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "user": parsed.username or "postgres",
+        "dbname": parsed.database or "postgres",
+    }
+    if parsed.password:
+        parts["password"] = parsed.password
+    return " ".join(f"{k}={v}" for k, v in parts.items())
+
+
+@contextmanager
+def fresh_database(backend: str, workdir: Path) -> Iterator[str]:
+    """Yield the URL of an empty database; drop it afterwards."""
+    if backend == "sqlite":
+        path = workdir / f"sinmiedo-{uuid.uuid4().hex[:8]}.db"
+        yield f"sqlite:///{path}"
+        return
+    server = postgres_url()
+    if server is None:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    name = f"sinmiedo_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(_admin_conninfo(server), autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        # Set but unreachable is an error, never a skip: CI must not pass without PostgreSQL.
+        pytest.fail(f"{POSTGRES_ENV} is set but PostgreSQL is unreachable: {exc}", pytrace=False)
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with psycopg.connect(_admin_conninfo(server), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def empty_all_tables(engine: Engine) -> None:
+    """Delete every row (children first) so each test starts from a migrated, empty schema."""
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+            connection.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence(connection) else None
+
+
+def _has_sqlite_sequence(connection) -> bool:
+    return connection.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() is not None
+
+
+def engine_for(url: str) -> Engine:
+    return create_db_engine(url)
