@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from survey_defs.expressions.errors import ExpressionError
 from survey_defs.expressions.functions import FUNCTIONS
 from survey_defs.expressions.nodes import BareName, Call, Chain, Current, Literal, Logical, Negate, Node, Reference
 from survey_defs.expressions.values import Value, equals, single, to_boolean, to_number
@@ -62,7 +63,13 @@ def _call(call: Call, context: EvaluationContext) -> Value:
         return context.indexed(field.name, steps)  # type: ignore[union-attr]
     implementation = FUNCTIONS[call.name].implementation
     assert implementation is not None
-    return implementation([evaluate(argument, context) for argument in call.arguments], context)
+    arguments = [evaluate(argument, context) for argument in call.arguments]
+    try:
+        return implementation(arguments, context)
+    except ExpressionError as error:
+        if error.position is not None:
+            raise
+        raise ExpressionError(error.code, error.message, position=call.position) from None
 
 
 def _apply(operator: str, left: Value, right: Value) -> Value:

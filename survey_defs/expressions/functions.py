@@ -114,7 +114,7 @@ def _boolean(arguments: list[Value], context: EvaluationContext) -> Value:
 
 @_register("boolean-from-string", 1)
 def _boolean_from_string(arguments: list[Value], context: EvaluationContext) -> Value:
-    return to_string(arguments[0]) in ("true", "1")
+    return to_string(arguments[0]).strip().lower() in ("true", "1")
 
 
 @_register("coalesce", 2)
@@ -179,6 +179,8 @@ def _abs(arguments: list[Value], context: EvaluationContext) -> Value:
 @_register("pow", 2)
 def _pow(arguments: list[Value], context: EvaluationContext) -> Value:
     base, exponent = to_number(arguments[0]), to_number(arguments[1])
+    if base == 0 and exponent < 0:
+        return math.inf
     try:
         result = math.pow(base, exponent)
     except OverflowError:

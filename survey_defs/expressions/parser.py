@@ -69,7 +69,7 @@ MINUS: "-"
 ADD_OP: "+" | MINUS
 MUL_OP: "*" | /div(?![\w.:-])/ | /mod(?![\w.:-])/
 LPAR: "("
-NUMBER: /\d+(\.\d*)?|\.\d+/
+NUMBER: /[0-9]+(\.[0-9]*)?|\.[0-9]+/
 STRING: /"[^"]*"|'[^']*'/
 REFERENCE: /\$\{[^\W\d][\w.-]*\}/
 NAME: /[^\W\d][\w.-]*(:[^\W\d][\w.-]*)?/
@@ -184,7 +184,7 @@ class Expression:
             raise error.located(self.text) from None
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16_384)
 def parse(text: str) -> Expression:
     """Parse an XLSForm expression; raises ExpressionError (with a position) on any bad input."""
     if not isinstance(text, str):

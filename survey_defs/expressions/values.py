@@ -29,7 +29,7 @@ class NodeSet:
 Value = Scalar | NodeSet
 
 # XPath numbers are digits with an optional point: no exponent, no sign but a leading minus, no '_'
-_NUMBER_TEXT = re.compile(r"\s*-?(\d+(\.\d*)?|\.\d+)\s*")
+_NUMBER_TEXT = re.compile(r"\s*-?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*")
 
 
 def single(value: Value) -> Scalar:
