@@ -64,7 +64,10 @@ class EvaluationContext:
 
     def at(self, repeat_path: RepeatPath, current: Any = None) -> EvaluationContext:
         """The same answers, evaluated for another field (its repeat instances and its value)."""
-        return replace(self, repeat_path=repeat_path, current=current)
+        moved = replace(self, repeat_path=repeat_path, current=current)
+        if "_repeat_names" in self.__dict__:  # same parent_repeat: keep what was derived from it
+            moved.__dict__["_repeat_names"] = self.__dict__["_repeat_names"]
+        return moved
 
     def value(self, name: str) -> Value:
         """`${name}` resolved relative to the current repeat instances."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 EPOCH_DATE = date(1970, 1, 1)
@@ -11,25 +12,35 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SECONDS_PER_DAY = 86_400
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?", re.ASCII)
+_CLOCK = r"\d{2}:\d{2}(:\d{2}(?P<fraction>\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?"
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T" + _CLOCK, re.ASCII)
+_ISO_TIME = re.compile(_CLOCK, re.ASCII)
 
 
 def parse_iso(text: str) -> date | datetime | None:
-    """A date or date-time written as ODK writes them, else None."""
+    """A date or date-time written as ODK writes them, else None.
+
+    A time of day ("HH:MM[:SS[.fff]][offset]", the answer of a time question) is a date-time on
+    1970-01-01, as in JavaRosa, so that times compare with < and >.
+    """
     text = text.strip()
-    try:
-        if _ISO_DATE.fullmatch(text):
-            return date.fromisoformat(text)
-        if _ISO_DATETIME.fullmatch(text):
-            # fromisoformat takes at most microseconds; ODK writes milliseconds, others may write more
-            head, dot, tail = text.partition(".")
-            if dot:
-                digits = re.match(r"\d+", tail).group()  # type: ignore[union-attr]
-                text = f"{head}.{digits[:6].ljust(6, '0')}{tail[len(digits):]}"
-            return datetime.fromisoformat(text)
-    except ValueError:  # well-formed but impossible, e.g. 2023-02-30
-        return None
+    if _ISO_DATE.fullmatch(text):
+        return _or_none(date.fromisoformat, text)
+    for pattern, prefix in ((_ISO_DATETIME, ""), (_ISO_TIME, "1970-01-01T")):
+        match = pattern.fullmatch(text)
+        if match:
+            fraction = match.group("fraction")
+            if fraction:  # fromisoformat takes at most microseconds; ODK writes milliseconds, others more
+                text = text.replace(fraction, "." + fraction[1:7].ljust(6, "0"), 1)
+            return _or_none(datetime.fromisoformat, prefix + text)
     return None
+
+
+def _or_none(convert: Callable[[str], date], text: str) -> date | None:
+    try:
+        return convert(text)
+    except ValueError:  # well-formed but impossible, e.g. 2023-02-30 or 25:00
+        return None
 
 
 def days_since_epoch(value: date | datetime) -> float:

@@ -97,6 +97,10 @@ def test_equality_conversions(text, answers, expected):
         ("${t} > '2026-11-21T10:00:00Z'", {"t": "2026-11-21T12:00:00+01:00"}, True),
         ("${t} < '2026-11-21T10:00:00Z'", {"t": datetime(2026, 11, 21, 9, tzinfo=timezone.utc)}, True),
         ("${d} = '2026-11-21'", {"d": date(2026, 11, 21)}, True),
+        ("${d} < '2026-02-30'", {"d": "2026-01-01"}, False),  # an impossible date is NaN
+        ("${end} > ${start}", {"start": "09:30", "end": "10:15:00.000"}, True),  # times compare as times of day
+        ("${end} > ${start}", {"start": "09:30:00.000+02:00", "end": "08:15:00.000Z"}, True),
+        ("${end} > ${start}", {"start": "09:30", "end": "25:00"}, False),
     ],
 )
 def test_relational_conversions(text, answers, expected):
