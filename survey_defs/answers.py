@@ -1,0 +1,491 @@
+"""Check a submission's answers against an instrument version: every error, each with its path.
+
+The JSON answer shape (what the submissions API accepts)::
+
+    {
+      "age": 34,                          # fields by name at the top level; groups are flattened away
+      "crimes": ["robbery", "assault"],   # select_multiple: a list of choice names
+      "incidents": [                      # a repeat: a list of instances, each a dict of its own fields
+        {"month": "2026-03", "reported_police": "no", "why_not": ["distrust"]},
+      ],
+      "meta": {"instanceID": "uuid:..."}  # optional; instanceID / instanceName / deprecatedID as text
+    }
+
+Values: integer -> JSON integer; decimal and range -> JSON number; text, select_one -> string;
+select_multiple -> list of distinct strings; date -> "YYYY-MM-DD"; datetime (and start, end) ->
+ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.fff]][offset]"; time -> "HH:MM[:SS[.fff]][offset]"; geopoint ->
+"lat lon [altitude [accuracy]]" as ODK writes it; acknowledge -> "OK"; today -> date; deviceid and
+username -> string; note -> nothing; calculate -> optional scalar. null, "" and [] mean unanswered.
+Paths are ``name`` or ``repeat[index].name`` with 0-based indexes (``incidents[2].reported_police``).
+
+Decisions:
+- A calculate's value sent by the client is used as is (it is what the enumerator's device computed,
+  e.g. the random selection of a respondent); a missing one is computed here, in dependency order,
+  unless it uses random()/now()/uuid(), which the server cannot reproduce (``calculation_missing``).
+- ``required`` is checked only where the question is relevant; an answer to a non-relevant question
+  (relevance is inherited from groups and repeats) is ``not_relevant_but_answered``, as ODK clears them.
+- A range answer outside start..end or off the step is ``out_of_range``; an expression that fails at
+  evaluation (e.g. a repeated field used as one value) is ``expression_failed``.
+
+Codes: wrong_type, not_in_choices, required_missing, constraint_violated, not_relevant_but_answered,
+repeat_count_mismatch, unknown_field, out_of_range, calculation_missing, expression_failed.
+"""
+
+import graphlib
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from survey_defs.expressions import (
+    VOLATILE_FUNCTIONS,
+    EvaluationContext,
+    Expression,
+    ExpressionError,
+    NodeSet,
+    to_boolean,
+    to_number,
+    to_string,
+)
+from survey_defs.model import Group, Instrument, Question, Repeat
+
+RepeatPath = tuple[tuple[str, int], ...]
+META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
+_VALIDATOR_CACHE_SIZE = 64
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
+@dataclass(frozen=True)
+class AnswerError:
+    path: str
+    code: str
+    message: str
+
+
+def compile_validator(instrument: Instrument) -> "Validator":
+    """The validator of ``instrument``, compiled once per content hash."""
+    key = instrument.content_hash
+    validator = _compiled.get(key)
+    if validator is None:
+        validator = Validator(instrument)
+        if len(_compiled) >= _VALIDATOR_CACHE_SIZE:
+            _compiled.pop(next(iter(_compiled)))
+        _compiled[key] = validator
+    return validator
+
+
+_compiled: dict[str, "Validator"] = {}
+
+
+class Validator:
+    """Answer checks compiled from one instrument version; use ``compile_validator`` to share them."""
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+        self.default_language = instrument.settings.default_language or next(iter(instrument.languages), "default")
+        located = list(instrument.walk())
+        self.parent_repeat = {
+            item.element.name: item.repeat.name for item in located if item.repeat is not None
+        }
+        self.choices = {
+            name: {choice.name: choice for choice in choice_list.choices}
+            for name, choice_list in instrument.choice_lists.items()
+        }
+        self.choice_labels = {
+            item.element.name: {
+                choice.name: _translate(choice.label, self.default_language)
+                for choice in instrument.choice_lists[item.element.list_name].choices
+            }
+            for item in located
+            if isinstance(item.element, Question) and item.element.list_name in instrument.choice_lists
+        }
+        self.calculations = _calculation_order(instrument)
+
+    def validate(
+        self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
+    ) -> list[AnswerError]:
+        """Every error in ``answers``, in form order; messages use ``language`` (else the form's default)."""
+        run = _Run(self, language or self.default_language, now)
+        if not isinstance(answers, Mapping):
+            return [AnswerError("", "wrong_type", "answers are a JSON object of fields by name")]
+        working = run.fill_calculations(answers)
+        run.context = run.context_for(working)
+        run.check_meta(working.get("meta"))
+        run.check_section(self.instrument.survey, working, "", (), True, top_level=True)
+        return run.errors
+
+
+class _Run:
+    def __init__(self, validator: Validator, language: str, now: datetime | None) -> None:
+        self.validator = validator
+        self.language = language
+        self.now = now
+        self.errors: list[AnswerError] = []
+        self.context = EvaluationContext()
+
+    def context_for(self, answers: Mapping[str, Any]) -> EvaluationContext:
+        extra = {"now": self.now} if self.now is not None else {}
+        return EvaluationContext(
+            answers=answers,
+            parent_repeat=self.validator.parent_repeat,
+            choice_labels=self.validator.choice_labels,
+            **extra,
+        )
+
+    def error(self, path: str, code: str, message: str) -> None:
+        self.errors.append(AnswerError(path, code, message))
+
+    def evaluate(self, expression: Expression, repeat_path: RepeatPath, path: str, current: Any = None) -> Any:
+        """The expression's value, or None after recording ``expression_failed``."""
+        try:
+            return expression.evaluate(self.context.at(repeat_path, current))
+        except ExpressionError as error:
+            self.error(path, "expression_failed", f"{error.message} in {expression.text!r}")
+            return None
+
+    def holds(self, expression: Expression | None, repeat_path: RepeatPath, path: str, current: Any = None) -> bool:
+        if expression is None:
+            return True
+        value = self.evaluate(expression, repeat_path, path, current)
+        return value is not None and to_boolean(value)
+
+    # --- calculations -------------------------------------------------------------------------------
+
+    def fill_calculations(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        working = _copy_containers(answers)
+        self.context = self.context_for(working)
+        for located in self.validator.calculations:
+            question = located.element
+            assert isinstance(question, Question) and question.calculation is not None
+            chain = [section.name for section in located.ancestors if isinstance(section, Repeat)]
+            for container, repeat_path, path in _instances(working, chain):
+                if not _is_empty(container.get(question.name)):
+                    continue
+                field_path = f"{path}{question.name}"
+                relevant = all(
+                    self.holds(section.relevant, repeat_path[: _depth(section, located.ancestors)], field_path)
+                    for section in located.ancestors
+                ) and self.holds(question.relevant, repeat_path, field_path)
+                if not relevant:
+                    continue
+                if question.calculation.functions & VOLATILE_FUNCTIONS:
+                    used = ", ".join(sorted(question.calculation.functions & VOLATILE_FUNCTIONS))
+                    self.error(
+                        field_path,
+                        "calculation_missing",
+                        f"the calculation uses {used}(), which the server cannot reproduce: send its value",
+                    )
+                    continue
+                value = self.evaluate(question.calculation, repeat_path, field_path)
+                if value is not None:
+                    container[question.name] = _as_answer(value)
+        return working
+
+    # --- the walk -----------------------------------------------------------------------------------
+
+    def check_meta(self, meta: Any) -> None:
+        if meta is None:
+            return
+        if not isinstance(meta, Mapping):
+            self.error("meta", "wrong_type", "meta is an object with " + ", ".join(META_FIELDS))
+            return
+        for key, value in meta.items():
+            if key not in META_FIELDS:
+                self.error(f"meta.{key}", "unknown_field", f"meta holds only {', '.join(META_FIELDS)}")
+            elif not isinstance(value, str):
+                self.error(f"meta.{key}", "wrong_type", f"meta.{key} is text")
+
+    def check_section(
+        self,
+        elements: tuple[Question | Group | Repeat, ...],
+        container: Mapping[str, Any],
+        prefix: str,
+        repeat_path: RepeatPath,
+        relevant: bool,
+        top_level: bool = False,
+    ) -> None:
+        known = _field_names(elements)
+        for key in container:
+            if key not in known and not (top_level and key == "meta"):
+                self.error(f"{prefix}{key}", "unknown_field", f"{key!r} is not a field here")
+        self._check_elements(elements, container, prefix, repeat_path, relevant)
+
+    def _check_elements(
+        self,
+        elements: tuple[Question | Group | Repeat, ...],
+        container: Mapping[str, Any],
+        prefix: str,
+        repeat_path: RepeatPath,
+        relevant: bool,
+    ) -> None:
+        for element in elements:
+            path = f"{prefix}{element.name}"
+            element_relevant = relevant and self.holds(element.relevant, repeat_path, path)
+            if isinstance(element, Group):
+                self._check_elements(element.children, container, prefix, repeat_path, element_relevant)
+            elif isinstance(element, Repeat):
+                self.check_repeat(element, container.get(element.name), path, repeat_path, element_relevant)
+            else:
+                self.check_question(element, container.get(element.name), path, repeat_path, element_relevant)
+
+    def check_repeat(self, repeat: Repeat, value: Any, path: str, repeat_path: RepeatPath, relevant: bool) -> None:
+        if not relevant:
+            if not _is_empty(value):
+                self.error(path, "not_relevant_but_answered", f"{repeat.name!r} is not relevant but has instances")
+            return
+        instances = [] if value is None else value
+        if not isinstance(instances, list) or not all(isinstance(item, Mapping) for item in instances):
+            self.error(path, "wrong_type", "a repeat is a list of objects, one per instance")
+            return
+        if repeat.repeat_count is not None:
+            expected = self.evaluate(repeat.repeat_count, repeat_path, path)
+            if expected is not None:
+                count = to_number(expected)
+                if not math.isnan(count) and int(count) != len(instances):
+                    self.error(
+                        path,
+                        "repeat_count_mismatch",
+                        f"{len(instances)} instance(s) where repeat_count ({repeat.repeat_count.text}) gives {int(count)}",
+                    )
+        for index, instance in enumerate(instances):
+            self.check_section(
+                repeat.children, instance, f"{path}[{index}].", (*repeat_path, (repeat.name, index + 1)), True
+            )
+
+    def check_question(self, question: Question, value: Any, path: str, repeat_path: RepeatPath, relevant: bool) -> None:
+        if question.type == "calculate":
+            if not _is_empty(value) and not isinstance(value, str | int | float | bool):
+                self.error(path, "wrong_type", "a calculated value is text, a number or a boolean")
+            return
+        if question.type == "note":
+            if not _is_empty(value):
+                self.error(path, "wrong_type", "a note takes no answer")
+            return
+        if not relevant:
+            if not _is_empty(value):
+                self.error(path, "not_relevant_but_answered", f"{question.name!r} is not relevant here but is answered")
+            return
+        if _is_empty(value):
+            if question.required is not None and self.holds(question.required, repeat_path, path):
+                message = _translate(question.required_message, self.language) or "this question is required"
+                self.error(path, "required_missing", message)
+            return
+        problem = _TYPE_CHECKS[question.type](value)
+        if problem is not None:
+            self.error(path, "wrong_type", problem)
+            return
+        if question.list_name is not None and not self.check_choices(question, value, path, repeat_path):
+            return
+        if question.range is not None and not _in_range(question, value):
+            bounds = question.range
+            self.error(path, "out_of_range", f"{value} is not in {bounds.start:g}..{bounds.end:g} by steps of {bounds.step:g}")
+            return
+        if question.constraint is not None and not self.holds(question.constraint, repeat_path, path, current=value):
+            message = _translate(question.constraint_message, self.language) or (
+                f"{value!r} does not satisfy {question.constraint.text}"
+            )
+            self.error(path, "constraint_violated", message)
+
+    def check_choices(self, question: Question, value: Any, path: str, repeat_path: RepeatPath) -> bool:
+        offered = self.validator.choices.get(question.list_name or "", {})
+        chosen = value if isinstance(value, list) else [value]
+        fine = True
+        for name in chosen:
+            choice = offered.get(name)
+            if choice is None:
+                self.error(path, "not_in_choices", f"{name!r} is not a choice of {question.list_name!r}")
+                fine = False
+            elif question.choice_filter is not None:
+                context = self.context.at(repeat_path)
+                try:
+                    shown = to_boolean(question.choice_filter.evaluate(_with_choice(context, choice.name, choice.extra)))
+                except ExpressionError as error:
+                    self.error(path, "expression_failed", f"{error.message} in {question.choice_filter.text!r}")
+                    return False
+                if not shown:
+                    self.error(
+                        path, "not_in_choices", f"{name!r} is not offered here (choice_filter {question.choice_filter.text})"
+                    )
+                    fine = False
+        return fine
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _with_choice(context: EvaluationContext, name: str, extra: Mapping[str, str]) -> EvaluationContext:
+    return replace(context, choice={**extra, "name": name})
+
+
+def _calculation_order(instrument: Instrument) -> list[Any]:
+    """Calculations in an order where each comes after the calculations it reads (document order otherwise)."""
+    located = {
+        item.element.name: item
+        for item in instrument.walk()
+        if isinstance(item.element, Question) and item.element.calculation is not None
+    }
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for name, item in located.items():
+        reads = set(item.element.calculation.references)  # type: ignore[union-attr]
+        if item.element.relevant is not None:
+            reads |= item.element.relevant.references
+        for section in item.ancestors:
+            if section.relevant is not None:
+                reads |= section.relevant.references
+        sorter.add(name, *sorted((reads - {name}) & located.keys()))
+    try:
+        return [located[name] for name in sorter.static_order()]
+    except graphlib.CycleError:  # reported at upload; keep document order for stored versions
+        return list(located.values())
+
+
+def _depth(section: Group | Repeat, ancestors: tuple[Group | Repeat, ...]) -> int:
+    """How many repeats enclose ``section``: its relevant is evaluated in their instances."""
+    return sum(1 for outer in ancestors[: ancestors.index(section)] if isinstance(outer, Repeat))
+
+
+def _instances(answers: dict[str, Any], chain: list[str]) -> list[tuple[dict[str, Any], RepeatPath, str]]:
+    """Every container (the top level or a repeat instance) at the depth of ``chain``."""
+    found: list[tuple[dict[str, Any], RepeatPath, str]] = [(answers, (), "")]
+    for repeat in chain:
+        deeper: list[tuple[dict[str, Any], RepeatPath, str]] = []
+        for container, repeat_path, path in found:
+            instances = container.get(repeat)
+            if isinstance(instances, list):
+                for index, instance in enumerate(instances):
+                    if isinstance(instance, dict):
+                        deeper.append((instance, (*repeat_path, (repeat, index + 1)), f"{path}{repeat}[{index}]."))
+        found = deeper
+    return found
+
+
+def _copy_containers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy deep enough to add calculated values without touching the caller's answers."""
+    return {
+        key: [_copy_containers(item) if isinstance(item, Mapping) else item for item in value]
+        if isinstance(value, list)
+        else value
+        for key, value in answers.items()
+    }
+
+
+def _field_names(elements: tuple[Question | Group | Repeat, ...]) -> set[str]:
+    names: set[str] = set()
+    for element in elements:
+        if isinstance(element, Group):
+            names |= _field_names(element.children)
+        else:
+            names.add(element.name)
+    return names
+
+
+def _as_answer(value: Any) -> Any:
+    if isinstance(value, NodeSet):
+        return to_string(value) if len(value.values) <= 1 else [to_string(item) for item in value.values]
+    if isinstance(value, datetime | date):
+        return to_string(value)
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _translate(texts: Mapping[str, str], language: str) -> str:
+    return texts.get(language) or texts.get("default") or next(iter(texts.values()), "")
+
+
+def _in_range(question: Question, value: float) -> bool:
+    bounds = question.range
+    assert bounds is not None
+    low, high = sorted((bounds.start, bounds.end))
+    steps = (value - bounds.start) / bounds.step
+    return low <= value <= high and math.isclose(steps, round(steps), abs_tol=1e-9)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_integer(value: Any) -> str | None:
+    return None if isinstance(value, int) and not isinstance(value, bool) else f"{value!r} is not an integer"
+
+
+def _check_number(value: Any) -> str | None:
+    return None if _is_number(value) else f"{value!r} is not a number"
+
+
+def _check_text(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"{value!r} is not text"
+
+
+def _check_select_multiple(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return f"{value!r} is not a list of choice names"
+    if len(set(value)) != len(value):
+        return "a choice is chosen twice"
+    return None
+
+
+def _check_date(value: Any) -> str | None:
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    return f"{value!r} is not a date (YYYY-MM-DD)"
+
+
+def _check_datetime(value: Any) -> str | None:
+    if isinstance(value, str) and _DATETIME.fullmatch(value):
+        try:
+            datetime.fromisoformat(re.sub(r"\.(\d{1,6})\d*", r".\1", value).replace("Z", "+00:00"))
+            return None
+        except ValueError:
+            pass
+    return f"{value!r} is not a date-time (YYYY-MM-DDTHH:MM:SS with an offset)"
+
+
+def _check_time(value: Any) -> str | None:
+    return None if isinstance(value, str) and _TIME.fullmatch(value) else f"{value!r} is not a time (HH:MM:SS)"
+
+
+def _check_geopoint(value: Any) -> str | None:
+    parts = value.split() if isinstance(value, str) else []
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError:
+        numbers = []
+    if 2 <= len(numbers) <= 4 and all(map(math.isfinite, numbers)):
+        if -90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180:
+            return None
+    return f"{value!r} is not a geopoint ('latitude longitude [altitude [accuracy]]')"
+
+
+def _check_acknowledge(value: Any) -> str | None:
+    return None if value == "OK" else "an acknowledge is answered \"OK\""
+
+
+_TYPE_CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "integer": _check_integer,
+    "decimal": _check_number,
+    "range": _check_number,
+    "text": _check_text,
+    "select_one": _check_text,
+    "select_multiple": _check_select_multiple,
+    "date": _check_date,
+    "today": _check_date,
+    "datetime": _check_datetime,
+    "start": _check_datetime,
+    "end": _check_datetime,
+    "time": _check_time,
+    "geopoint": _check_geopoint,
+    "acknowledge": _check_acknowledge,
+    "deviceid": _check_text,
+    "username": _check_text,
+}

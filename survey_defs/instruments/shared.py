@@ -1,0 +1,129 @@
+"""Parts more than one bundled instrument uses: common choice lists and the household roster with the
+random selection of one eligible respondent.
+
+Random selection (why it is written this way): each roster member draws a key ``once(random())`` when
+the row is created (``once`` keeps the first value, so edits never redraw). An eligible member's draw is
+``int(key * 10^9) * 100 + position``, so the largest draw belongs to one eligible member chosen with
+probability 1/k (ties need two equal 9-digit keys) and ``max mod 100`` is that member's roster position.
+This needs no reference to a later field and survives edits of ages or sexes after the draw. Only the
+device draws: the server recomputes nothing random and takes the submitted keys, the selected position
+and the probability as they arrive.
+"""
+
+from survey_defs.instruments.rows import Row, Text, begin_repeat, calculate, choice_list, end_repeat, note, question
+
+DONT_KNOW = ("dont_know", "No sabe", "Don't know")
+REFUSED = ("refused", "No responde", "Refused")
+YES_NO = choice_list("yes_no", [("yes", "Sí", "Yes"), ("no", "No", "No")])
+YES_NO_DK_REFUSED = choice_list(
+    "yes_no_dk_refused",
+    [
+        ("yes", "Sí", "Yes"),
+        ("no", "No", "No"),
+        DONT_KNOW,
+        REFUSED,
+    ],
+)
+SEX = choice_list("sex", [("female", "Mujer", "Female"), ("male", "Hombre", "Male")])
+
+MAX_HOUSEHOLD_MEMBERS = 30
+POSITION_BASE = 100  # above MAX_HOUSEHOLD_MEMBERS: the draw's last two digits are the roster position
+
+
+def roster_with_selection(*, eligible: str, eligible_count: str, roster_hint: Text) -> list[Row]:
+    """Household members (name, sex, age) and the draw of one member satisfying ``eligible``.
+
+    ``eligible`` is an expression over ``${member_sex}`` and ``${member_age}`` evaluated in each
+    member's row; ``eligible_count`` names the calculate holding k. Yields the calculates
+    ``selected_position``, ``selected_name``, ``respondent_sex``, ``respondent_age`` and
+    ``selection_probability`` (1/k), the last two tagged as the respondent_selection safeguard.
+    """
+    return [
+        question(
+            "integer",
+            "n_members",
+            (
+                "¿Cuántas personas viven habitualmente en este hogar, incluyéndole a usted?",
+                "How many people usually live in this household, including yourself?",
+            ),
+            hint=roster_hint,
+            required=True,
+            constraint=f". >= 1 and . <= {MAX_HOUSEHOLD_MEMBERS}",
+            constraint_message=(
+                f"El hogar debe tener entre 1 y {MAX_HOUSEHOLD_MEMBERS} integrantes.",
+                f"The household must have between 1 and {MAX_HOUSEHOLD_MEMBERS} members.",
+            ),
+        ),
+        begin_repeat("members", ("Integrante del hogar", "Household member"), repeat_count="${n_members}"),
+        question(
+            "text",
+            "member_name",
+            ("Nombre del integrante", "Member's first name"),
+            hint=(
+                "Solo el nombre de pila o unas iniciales. Es un dato personal: se guarda aparte y nunca se publica.",
+                "First name or initials only. This is personal data: it is stored apart and never published.",
+            ),
+            required=True,
+        ),
+        question("select_one sex", "member_sex", ("Sexo", "Sex"), required=True),
+        question(
+            "integer",
+            "member_age",
+            ("Edad en años cumplidos", "Age in completed years"),
+            hint=("Si es menor de un año, anote 0.", "Write 0 for a child under one year old."),
+            required=True,
+            constraint=". >= 0 and . <= 120",
+            constraint_message=("La edad debe estar entre 0 y 120 años.", "Age must be between 0 and 120 years."),
+        ),
+        calculate("member_eligible", f"if({eligible}, 1, 0)"),
+        calculate("member_selection_key", "once(random())"),
+        calculate(
+            "member_draw",
+            f"if(${{member_eligible}} = 1, int(${{member_selection_key}} * 1000000000) * {POSITION_BASE} + position(..), -1)",
+        ),
+        end_repeat(),
+        calculate(eligible_count, "sum(${member_eligible})"),
+        calculate(
+            "selected_position",
+            f"if(${{{eligible_count}}} > 0, max(${{member_draw}}) mod {POSITION_BASE}, '')",
+            safeguard="respondent_selection",
+        ),
+        calculate("selected_name", "indexed-repeat(${member_name}, ${members}, ${selected_position})"),
+        calculate("respondent_sex", "indexed-repeat(${member_sex}, ${members}, ${selected_position})"),
+        calculate("respondent_age", "indexed-repeat(${member_age}, ${members}, ${selected_position})"),
+        calculate(
+            "selection_probability",
+            f"if(${{{eligible_count}}} > 0, 1 div ${{{eligible_count}}}, '')",
+            safeguard="respondent_selection",
+        ),
+    ]
+
+
+HOUSEHOLD_CONSENT = question(
+    "select_one yes_no",
+    "household_consent",
+    ("¿Acepta el hogar participar en la encuesta?", "Does the household agree to take part in the survey?"),
+    required=True,
+)
+CLOSING = note("closing", ("Muchas gracias por su tiempo.", "Thank you very much for your time."))
+
+
+def reschedule_date(*, relevant: str = "") -> Row:
+    return question(
+        "date",
+        "reschedule_date",
+        ("Fecha de la nueva visita", "Date of the next visit"),
+        relevant=relevant,
+        constraint=". >= today()",
+        constraint_message=("La fecha no puede ser pasada.", "The date cannot be in the past."),
+    )
+
+
+def selection_variables(eligible_count: str, eligible_description: str) -> list[tuple[str, str, str]]:
+    """Indicator variables every instrument with a random respondent selection yields."""
+    return [
+        ("respondent_sex", "respondent_sex", "Selected respondent's sex, from the roster (disaggregation)"),
+        ("respondent_age", "respondent_age", "Selected respondent's age in completed years, from the roster"),
+        (eligible_count, eligible_count, f"k: {eligible_description} in the household, among whom the respondent was drawn"),
+        ("selection_probability", "selection_probability", "1/k: within-household selection probability of the respondent"),
+    ]

@@ -1,0 +1,97 @@
+import defusedxml.ElementTree as ElementTree
+import pytest
+
+from survey_defs.xform import to_xform
+
+XF = "{http://www.w3.org/2002/xforms}"
+JR = "{http://openrosa.org/javarosa}"
+
+FORM = """
+| survey |
+|        | type               | name      | label::English (en) | label::Español (es) | hint::English (en) | relevant     | constraint | constraint_message::English (en) | constraint_message::Español (es) | required       | repeat_count | calculation | choice_filter   | parameters   | sensitive | safeguard |
+|        | start              | started   |                     |                     |                    |              |            |                                  |                                  |                |              |             |                 |              |           |           |
+|        | today              | day       |                     |                     |                    |              |            |                                  |                                  |                |              |             |                 |              |           |           |
+|        | deviceid           | device    |                     |                     |                    |              |            |                                  |                                  |                |              |             |                 |              |           |           |
+|        | integer            | age       | Age                 | Edad                | In years           |              | . >= 15    | Too young                        | Muy joven                        | yes            |              |             |                 |              |           |           |
+|        | decimal            | income    | Income              | Ingreso             |                    |              |            |                                  |                                  | ${age} > 17    |              |             |                 |              |           |           |
+|        | select_one region  | region    | Region              | Región              |                    |              |            |                                  |                                  |                |              |             |                 |              |           |           |
+|        | select_one town    | town      | Town                | Ciudad              |                    |              |            |                                  |                                  |                |              |             | region=${region} |             |           |           |
+|        | range              | fear      | Fear                | Miedo               |                    |              |            |                                  |                                  |                |              |             |                 | start=0 end=10 step=1 |  |           |
+|        | begin_group        | vawg      | Module              | Módulo              |                    | ${age} >= 15 |            |                                  |                                  |                |              |             |                 |              | yes       |           |
+|        | acknowledge        | private   | Alone?              | ¿Sola?              |                    |              |            |                                  |                                  |                |              |             |                 |              |           | privacy_check |
+|        | begin_repeat       | partners  | Partners            | Parejas             |                    |              |            |                                  |                                  |                | 2            |             |                 |              |           |           |
+|        | date               | since     | Since               | Desde               |                    |              |            |                                  |                                  |                |              |             |                 |              |           |           |
+|        | geopoint           | place     | Place               | Lugar               |                    |              |            |                                  |                                  |                |              |             |                 |              |           |           |
+|        | end_repeat         |           |                     |                     |                    |              |            |                                  |                                  |                |              |             |                 |              |           |           |
+|        | end_group          |           |                     |                     |                    |              |            |                                  |                                  |                |              |             |                 |              |           |           |
+|        | calculate          | adult     |                     |                     |                    |              |            |                                  |                                  |                |              | ${age} >= 18 |                |              |           |           |
+|        | note               | referral  | Call 155            | Llame al 155        |                    |              |            |                                  |                                  |                |              |             |                 |              |           | referral  |
+| choices |
+|         | list_name | name  | label::English (en) | label::Español (es) | region |
+|         | region    | north | North               | Norte               |        |
+|         | region    | south | South               | Sur                 |        |
+|         | town      | a     | A                   | A                   | north  |
+|         | town      | b     | B                   | B                   | south  |
+| settings |
+|          | form_id | title  | version | default_language |
+|          | xf      | XForm  | 2026.1  | Español (es)     |
+| indicator_variables |
+|                     | variable | question |
+|                     | age_years | age     |
+"""
+
+
+@pytest.fixture
+def xform(load_form):
+    return ElementTree.fromstring(to_xform(load_form(FORM)))
+
+
+def _bind(root, path):
+    return next(bind for bind in root.iter(f"{XF}bind") if bind.get("nodeset") == path)
+
+
+def test_constraint_and_required_become_binds(xform):
+    bind = _bind(xform, "/data/age")
+    assert (bind.get("constraint"), bind.get("required"), bind.get("type")) == (". >= 15", "true()", "int")
+
+
+def test_a_conditional_required_keeps_its_expression(xform):
+    assert _bind(xform, "/data/income").get("required").strip() == "/data/age  > 17"
+
+
+def test_group_relevance_is_a_bind_on_the_group(xform):
+    assert _bind(xform, "/data/vawg").get("relevant").strip() == "/data/age  >= 15"
+
+
+def test_repeat_count_becomes_jr_count(xform):
+    repeat = next(xform.iter(f"{XF}repeat"))
+    assert repeat.get(f"{JR}count") is not None
+
+
+def test_every_declared_language_has_an_itext_translation(xform):
+    languages = [translation.get("lang") for translation in xform.iter(f"{XF}translation")]
+    assert sorted(languages) == ["English (en)", "Español (es)"]
+
+
+def test_the_default_language_is_marked_default(xform):
+    defaults = [t.get("lang") for t in xform.iter(f"{XF}translation") if t.get("default") == "true()"]
+    assert defaults == ["Español (es)"]
+
+
+def test_metadata_fields_are_preloaded(xform):
+    assert _bind(xform, "/data/started").get(f"{JR}preload") == "timestamp"
+
+
+def test_choice_filter_becomes_an_itemset_predicate(xform):
+    itemsets = [itemset.get("nodeset") for itemset in xform.iter(f"{XF}itemset")]
+    assert any("region=" in nodeset.replace(" ", "") for nodeset in itemsets)
+
+
+def test_sinmiedo_columns_do_not_reach_the_xform(load_form):
+    text = to_xform(load_form(FORM))
+    assert "sensitive" not in text and "privacy_check" not in text and "age_years" not in text
+
+
+def test_version_and_form_id_are_on_the_instance(xform):
+    data = next(xform.iter(f"{XF}data"))
+    assert (data.get("id"), data.get("version")) == ("xf", "2026.1")
