@@ -10,6 +10,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from survey_defs.instruments import bundled_instrument_paths
+
+from api.instruments import repository as instruments_repository
+from api.instruments import service as instruments_service
 from api.users import repository as users_repository
 from api.users import service as users_service
 from api.users.models import Role
@@ -51,4 +55,18 @@ def load_demo(session: Session, credentials_file: Path) -> DemoReport:
                 out.write(f"{username}\t{password}\n")
         credentials_file.chmod(0o600)
     report.steps.append(f"users: {len(report.created_users)} created, {len(report.existing_users)} already there")
+    report.steps.append(_load_bundled_instruments(session))
     return report
+
+
+def _load_bundled_instruments(session: Session) -> str:
+    published = []
+    for name, path in bundled_instrument_paths().items():
+        parsed = instruments_service.parse_form(path.read_bytes(), path.name)
+        instrument = instruments_repository.get_by_form_id(session, parsed.settings.form_id)
+        if instrument and instruments_repository.get_version(session, instrument.id, parsed.settings.version):
+            continue
+        instruments_service.upload(session, None, path.read_bytes(), path.name)
+        instruments_service.publish(session, None, parsed.settings.form_id, parsed.settings.version)
+        published.append(name)
+    return f"instruments: {len(published)} bundled instrument(s) published ({', '.join(published) or 'already there'})"

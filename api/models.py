@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from api.audit.models import AuditEvent
+from api.instruments.models import Instrument, InstrumentVersion
 from api.users.models import AccessToken, LoginThrottle, User
 
-__all__ = ["AccessToken", "AuditEvent", "LoginThrottle", "User"]
+__all__ = ["AccessToken", "AuditEvent", "Instrument", "InstrumentVersion", "LoginThrottle", "User"]

@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input (usage, invalid file or value), 1 failure.
 import click
 
 from api.cli.demo import demo
+from api.cli.instruments import instrument
 from api.cli.server import migrate, serve
 from api.cli.users import user
 
@@ -16,5 +17,5 @@ def main() -> None:
     """sinmiedo: crime-victimization and VAWG surveys, from questionnaire to release."""
 
 
-for command in (serve, migrate, demo, user):
+for command in (serve, migrate, demo, user, instrument):
     main.add_command(command)

@@ -17,6 +17,17 @@ def test_demo_creates_one_account_per_role_with_random_passwords(cli_env, runner
     assert roles == {"admin", "designer", "supervisor", "enumerator", "analyst"}
 
 
+def test_demo_publishes_the_bundled_instruments(cli_env, runner, engine):
+    from api.instruments.models import Instrument, InstrumentVersion
+
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    with Session(engine) as session:
+        form_ids = {i.form_id for i in session.exec(select(Instrument))}
+        statuses = {v.status for v in session.exec(select(InstrumentVersion))}
+    assert form_ids == {"sinmiedo_perception", "sinmiedo_victimization", "sinmiedo_womens_health"}
+    assert statuses == {"published"}
+
+
 def test_demo_is_idempotent(cli_env, runner, engine):
     assert runner.invoke(main, ["demo"]).exit_code == 0
     again = runner.invoke(main, ["demo"])

@@ -1,0 +1,49 @@
+"""All SQL touching instruments and their versions."""
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from api.instruments.models import Instrument, InstrumentVersion
+
+
+def get_by_form_id(session: Session, form_id: str) -> Instrument | None:
+    return session.exec(select(Instrument).where(Instrument.form_id == form_id)).first()
+
+
+def add(session: Session, row: Instrument | InstrumentVersion) -> None:
+    session.add(row)
+    session.flush()
+
+
+def page(session: Session, *, offset: int, limit: int, published_only: bool) -> tuple[list[Instrument], int]:
+    query = select(Instrument)
+    if published_only:
+        published = select(InstrumentVersion.instrument_id).where(InstrumentVersion.status != "draft")
+        query = query.where(col(Instrument.id).in_(published))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Instrument.form_id)).offset(offset).limit(limit)).all()
+    return list(rows), total
+
+
+def versions(session: Session, instrument_id: int, *, published_only: bool) -> list[InstrumentVersion]:
+    query = select(InstrumentVersion).where(InstrumentVersion.instrument_id == instrument_id)
+    if published_only:
+        query = query.where(InstrumentVersion.status != "draft")
+    return list(session.exec(query.order_by(col(InstrumentVersion.id))).all())
+
+
+def get_version(session: Session, instrument_id: int, version: str) -> InstrumentVersion | None:
+    return session.exec(
+        select(InstrumentVersion).where(
+            InstrumentVersion.instrument_id == instrument_id, InstrumentVersion.version == version
+        )
+    ).first()
+
+
+def get_version_by_id(session: Session, version_id: int) -> InstrumentVersion | None:
+    return session.get(InstrumentVersion, version_id)
+
+
+def delete(session: Session, row: InstrumentVersion) -> None:
+    session.delete(row)
+    session.flush()
