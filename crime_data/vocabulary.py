@@ -1,0 +1,69 @@
+"""Closed vocabularies shared by the readers, the femicide rule and the rates.
+
+Files say "F", "Mujer" or "female"; the aliases below turn what observatories publish into one code,
+and anything else is reported as a row problem rather than guessed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    UNKNOWN = "unknown"
+
+
+class Source(StrEnum):
+    """The institution that recorded a figure; counts from different sources are never added together."""
+
+    POLICE = "police"
+    PROSECUTION = "prosecution"
+    FORENSIC = "forensic"  # forensic / medical-legal institute
+
+
+class Unit(StrEnum):
+    """What a number counts; quantities of different units are never divided by one another."""
+
+    VICTIMS = "victims"
+    INCIDENTS = "incidents"
+    RECORDED_OFFENCES = "recorded_offences"
+    PERSONS = "persons"
+
+
+class Relationship(StrEnum):
+    """Relationship of the perpetrator to the victim (UNODC-UN Women framework, 2022)."""
+
+    INTIMATE_PARTNER = "intimate_partner"  # current or former
+    FAMILY_MEMBER = "family_member"
+    OTHER_KNOWN = "other_known"
+    STRANGER = "stranger"
+    UNKNOWN = "unknown"
+
+
+class GenderRelatedContext(StrEnum):
+    """The eight characteristics that make a killing by a non-partner, non-family perpetrator
+    gender-related (UNODC-UN Women, Statistical framework for measuring the gender-related killing
+    of women and girls, 2022)."""
+
+    PRIOR_VIOLENCE_BY_PERPETRATOR = "prior_violence_by_perpetrator"
+    UNLAWFUL_EXPLOITATION = "unlawful_exploitation"
+    ABDUCTION_OR_DEPRIVATION_OF_LIBERTY = "abduction_or_deprivation_of_liberty"
+    SEX_WORK = "sex_work"
+    SEXUAL_VIOLENCE = "sexual_violence"
+    MUTILATION = "mutilation"
+    BODY_DISPOSED_IN_PUBLIC_SPACE = "body_disposed_in_public_space"
+    GENDER_BASED_HATE_CRIME = "gender_based_hate_crime"
+
+
+SEX_ALIASES: dict[str, Sex] = {
+    "f": Sex.FEMALE, "female": Sex.FEMALE, "woman": Sex.FEMALE, "mujer": Sex.FEMALE, "femenino": Sex.FEMALE,
+    "m": Sex.MALE, "male": Sex.MALE, "man": Sex.MALE, "hombre": Sex.MALE, "masculino": Sex.MALE,
+    "u": Sex.UNKNOWN, "unknown": Sex.UNKNOWN, "no identificado": Sex.UNKNOWN, "sin dato": Sex.UNKNOWN,
+}
+
+
+def parse_sex(text: str) -> Sex | None:
+    """The Sex for a published code (case and surrounding spaces ignored), or None if unknown."""
+    return SEX_ALIASES.get(text.strip().lower())
