@@ -1,7 +1,12 @@
-"""A small country for the crime_data tests: two regions, three municipalities, one population table."""
+"""A small country for the crime_data tests (two regions, three municipalities, one population table,
+an offence mapping) and writers of small CSV/XLSX files."""
+
+from pathlib import Path
 
 import pytest
+from crime_files import MAPPING_CSV, write_text
 
+from crime_data.offences import OffenceMapping, read_offence_mapping
 from crime_data.population import PopulationRow, PopulationTable
 from crime_data.territories import Territory, TerritoryHierarchy, TerritoryLevel
 from crime_data.vocabulary import Sex
@@ -37,3 +42,8 @@ def population() -> PopulationTable:
         for sex, count in ((Sex.FEMALE, female), (Sex.MALE, male))
     ]
     return PopulationTable("dane-2018-projections-rev1", rows)
+
+
+@pytest.fixture
+def mapping(tmp_path: Path) -> OffenceMapping:
+    return read_offence_mapping(write_text(tmp_path, "mapping.csv", MAPPING_CSV))

@@ -1,0 +1,137 @@
+"""Record-level police data: one row per victim of one offence.
+
+Columns (header case is ignored): `date` (YYYY-MM-DD or a date cell), `territory`, `offence` (national
+code, mapped to ICCS), `victim_sex`; optional `victim_age` (blank = not recorded), `relationship`
+(perpetrator to victim, see Relationship), `gender_related_context` (codes of GenderRelatedContext
+separated by ';'), and `record_id`.
+
+Duplicates: with a `record_id` column, two rows with the same id are duplicates; without one, two
+rows identical in every column are (two genuinely identical records need an id to tell them apart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from crime_data.errors import Location, RowProblem, ValidationReport
+from crime_data.offences import OffenceMapping
+from crime_data.population import PopulationTable
+from crime_data.row_checks import parse_sex_code, parse_territory, require_population
+from crime_data.tables import RowChecker, parse_age, parse_choice, parse_date, parse_text, read_table, refuse_or_skip
+from crime_data.territories import TerritoryHierarchy
+from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    location: Location
+    date: date
+    territory_code: str
+    national_code: str
+    iccs_code: str
+    victim_sex: Sex
+    victim_age: int | None
+    relationship: Relationship | None
+    gender_related_context: frozenset[GenderRelatedContext]
+    source: Source
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentImport:
+    """The records read from one file, and the rows skipped (empty unless skip_invalid was asked)."""
+
+    file: str
+    source: Source
+    records: tuple[IncidentRecord, ...]
+    skipped: ValidationReport
+
+
+def _parse_relationship(value: object) -> Relationship | None:
+    if value is None:
+        return None
+    return parse_choice(value, lambda text: _member(Relationship, text), "relationship", "unknown_relationship_code")
+
+
+def _parse_contexts(value: object) -> frozenset[GenderRelatedContext]:
+    if value is None:
+        return frozenset()
+    contexts = set()
+    for part in parse_text(value).split(";"):
+        if part.strip():
+            contexts.add(
+                parse_choice(part, lambda text: _member(GenderRelatedContext, text), "gender-related context", "unknown_context_code")
+            )
+    return frozenset(contexts)
+
+
+def _member(vocabulary, text: str):
+    try:
+        return vocabulary(text.strip().lower())
+    except ValueError:
+        return None
+
+
+def read_incidents(
+    path: str | Path,
+    *,
+    mapping: OffenceMapping,
+    hierarchy: TerritoryHierarchy,
+    source: Source,
+    population: PopulationTable | None = None,
+    sheet: str | None = None,
+    delimiter: str = ",",
+    skip_invalid: bool = False,
+) -> IncidentImport:
+    """Read and validate every row; with any failing row nothing is returned unless skip_invalid=True.
+
+    With `population`, a row whose territory has no population for the row's year is refused, so that
+    every imported record can enter a rate.
+    """
+    table = read_table(path, sheet=sheet, delimiter=delimiter)
+    date_column = table.column("date")
+    territory_column = table.column("territory")
+    offence_column = table.column("offence")
+    sex_column = table.column("victim_sex")
+    age_column = table.column("victim_age", required=False)
+    relationship_column = table.column("relationship", required=False)
+    context_column = table.column("gender_related_context", required=False)
+    id_column = table.column("record_id", required=False)
+
+    problems: list[RowProblem] = []
+    records: list[IncidentRecord] = []
+    first_seen: dict[object, Location] = {}
+    for row in table.rows:
+        check = RowChecker(row.location)
+
+        def cell(column: str | None) -> tuple[str | None, object]:
+            return column, row.values.get(column)
+
+        when = check(*cell(date_column), parse_date)
+        territory_code = check(*cell(territory_column), parse_territory, hierarchy)
+        offence = check(*cell(offence_column), mapping.lookup)
+        victim_sex = check(*cell(sex_column), parse_sex_code)
+        victim_age = check(*cell(age_column), parse_age)
+        relationship = check(*cell(relationship_column), _parse_relationship)
+        contexts = check(*cell(context_column), _parse_contexts)
+        record_id = check(*cell(id_column), parse_text) if id_column else None
+        if when is not None and territory_code is not None:
+            check(*cell(territory_column), lambda _: require_population(population, hierarchy, territory_code, when.year))
+        key = record_id if id_column else tuple(sorted((k, str(v)) for k, v in row.values.items()))
+        if key in first_seen:
+            duplicate = f"record id {record_id!r}" if id_column else "an identical row"
+            check.add("duplicate_row", f"{duplicate} is already at {first_seen[key]}", id_column)
+        else:
+            first_seen[key] = row.location
+        problems.extend(check.problems)
+        if not check.problems:
+            records.append(
+                IncidentRecord(
+                    row.location, when, territory_code, offence.national_code, offence.iccs_code, victim_sex,
+                    victim_age, relationship, contexts, source, record_id,
+                )
+            )
+    skipped = refuse_or_skip(table.file, problems, skip_invalid)
+    return IncidentImport(table.file, source, tuple(records), skipped)

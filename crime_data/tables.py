@@ -1,0 +1,229 @@
+"""Reading CSV and XLSX files as rows that remember where they came from, and parsing their cells.
+
+Readers above this module never see a file format: they get `SourceRow`s whose `location` is what a
+person sees (CSV line counting the header as line 1; sheet name and row number in a workbook), and
+cell parsers that raise `CellError` with a stable code, which the readers turn into `RowProblem`s.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+import openpyxl
+
+from crime_data.errors import CrimeDataError, Location, RowProblem, ValidationReport
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    location: Location
+    values: dict[str, object]  # column header -> raw cell (str from CSV; typed from XLSX; None if blank)
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    file: str
+    header: Location
+    columns: tuple[str, ...]
+    rows: tuple[SourceRow, ...]
+
+    def column(self, name: str, *, required: bool = True) -> str | None:
+        """The header matching `name` regardless of case and surrounding spaces."""
+        for column in self.columns:
+            if column.strip().lower() == name:
+                return column
+        if required:
+            raise CrimeDataError(
+                "missing_column", f"column {name!r} is required; the file has {list(self.columns)}",
+                file=self.file,
+                line=self.header.line,
+            )
+        return None
+
+
+class CellError(Exception):
+    """A cell that cannot be read; becomes a RowProblem naming the row and column."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+def read_table(path: str | Path, *, sheet: str | None = None, delimiter: str = ",") -> SourceTable:
+    """Read the first row as the header and every non-blank row after it."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path, delimiter)
+    if suffix == ".xlsx":
+        return _read_xlsx(path, sheet)
+    raise CrimeDataError("unsupported_file_type", "only .csv and .xlsx files can be read", file=path.name)
+
+
+def _read_csv(path: Path, delimiter: str) -> SourceTable:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        records: list[tuple[Location, list[object]]] = []
+        first_line = 1
+        for record in reader:
+            # A quoted field may span lines: a row is found at the line where it starts.
+            records.append((Location(path.name, first_line), list(record)))
+            first_line = reader.line_num + 1
+    return _build_table(path.name, records)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> SourceTable:
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise CrimeDataError(
+                "unknown_sheet", f"sheet {sheet!r} not found; the workbook has {workbook.sheetnames}", file=path.name
+            )
+        records = [
+            (Location(path.name, number, worksheet.title), list(values))
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    return _build_table(path.name, records)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _build_table(file: str, records: list[tuple[Location, list[object]]]) -> SourceTable:
+    records = [(location, values) for location, values in records if not all(_is_blank(v) for v in values)]
+    if not records:
+        raise CrimeDataError("empty_file", "the file has no header row", file=file)
+    header_location, header = records[0]
+    names = [None if _is_blank(name) else str(name).strip() for name in header]
+    kept: list[tuple[int, str]] = []
+    for index, name in enumerate(names):
+        if name is None:
+            if any(index < len(values) and not _is_blank(values[index]) for _, values in records[1:]):
+                raise CrimeDataError(
+                    "unnamed_column", f"column {index + 1} has values but no header", file=file, line=header_location.line
+                )
+            continue
+        if name in (kept_name for _, kept_name in kept):
+            raise CrimeDataError("duplicate_column", f"column {name!r} appears twice", file=file, line=header_location.line)
+        kept.append((index, name))
+    rows = tuple(
+        SourceRow(location, {name: _blank_to_none(values[index] if index < len(values) else None) for index, name in kept})
+        for location, values in records[1:]
+    )
+    return SourceTable(file, header_location, tuple(name for _, name in kept), rows)
+
+
+def _blank_to_none(value: object) -> object:
+    return None if _is_blank(value) else value
+
+
+def parse_text(value: object) -> str:
+    """A code or label; whole numbers typed into a spreadsheet come back without a trailing '.0'."""
+    if value is None:
+        raise CellError("missing_value", "value is missing")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_count(value: object) -> int:
+    """A non-negative whole number; '12.0' from a spreadsheet is 12, '12.5' and '1,200' are refused."""
+    if value is None:
+        raise CellError("missing_value", "count is missing")
+    if isinstance(value, bool):
+        raise CellError("non_integer_count", f"count {value!r} is not a whole number")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        number = int(value)
+    else:
+        raise CellError("non_integer_count", f"count {value!r} is not a whole number")
+    if number < 0:
+        raise CellError("negative_count", f"count {number} is negative")
+    return number
+
+
+def parse_date(value: object) -> date:
+    """A date cell or an ISO date (YYYY-MM-DD)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value is None:
+        raise CellError("missing_value", "date is missing")
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise CellError("bad_date", f"{value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def parse_age(value: object) -> int | None:
+    """Age in completed years (0 to 130), or None when the cell is blank (age not recorded)."""
+    if value is None:
+        return None
+    try:
+        age = parse_count(value)
+    except CellError:
+        raise CellError("bad_age", f"age {value!r} is not a whole number of years") from None
+    if age > 130:
+        raise CellError("bad_age", f"age {age} is not plausible")
+    return age
+
+
+def parse_choice(value: object, choices: Callable[[str], T | None], what: str, code: str) -> T:
+    """One value of a closed vocabulary, or a CellError with `code` naming the rejected text."""
+    text = parse_text(value)
+    choice = choices(text)
+    if choice is None:
+        raise CellError(code, f"{text!r} is not a known {what}")
+    return choice
+
+
+def refuse_or_skip(file: str, problems: Sequence[RowProblem], skip_invalid: bool) -> ValidationReport:
+    """The report of skipped rows, or an `invalid_rows` error when skipping was not asked for."""
+    report = ValidationReport(file, tuple(sorted(problems, key=lambda p: p.location.line)))
+    if not report.ok and not skip_invalid:
+        failing_rows = len({problem.location for problem in problems})
+        raise CrimeDataError(
+            "invalid_rows",
+            f"{failing_rows} row(s) failed validation; nothing was imported (pass skip_invalid=True to import the rest)",
+            file=file,
+            report=report,
+        )
+    return report
+
+
+class RowChecker:
+    """Parses the cells of one row, keeping each failure as a RowProblem instead of stopping at the first."""
+
+    def __init__(self, location: Location) -> None:
+        self.location = location
+        self.problems: list[RowProblem] = []
+
+    def __call__(self, column: str | None, value: object, parse: Callable[..., T], *args: object) -> T | None:
+        try:
+            return parse(value, *args)
+        except CellError as error:
+            self.add(error.code, error.message, column)
+            return None
+
+    def add(self, code: str, message: str, column: str | None) -> None:
+        self.problems.append(RowProblem(self.location, code, message, column))
