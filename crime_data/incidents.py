@@ -11,17 +11,21 @@ rows identical in every column are (two genuinely identical records need an id t
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from crime_data.counts import RecordedCount
 from crime_data.errors import Location, RowProblem, ValidationReport
 from crime_data.offences import OffenceMapping
+from crime_data.periods import Period
 from crime_data.population import PopulationTable
 from crime_data.row_checks import parse_sex_code, parse_territory, require_population
 from crime_data.tables import RowChecker, parse_age, parse_choice, parse_date, parse_text, read_table, refuse_or_skip
 from crime_data.territories import TerritoryHierarchy
-from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source
+from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit
 
 
 @dataclass(frozen=True)
@@ -135,3 +139,37 @@ def read_incidents(
             )
     skipped = refuse_or_skip(table.file, problems, skip_invalid)
     return IncidentImport(table.file, source, tuple(records), skipped)
+
+
+UNKNOWN_AGE_GROUP = "unknown"
+
+
+def tally_incidents(
+    records: Iterable[IncidentRecord],
+    *,
+    by_month: bool = False,
+    age_groups_of: PopulationTable | None = None,
+    where: Callable[[IncidentRecord], bool] | None = None,
+) -> list[RecordedCount]:
+    """Victim counts from records, one per period, territory, ICCS code, sex, source (and age group).
+
+    Periods are years, or months with `by_month`. With `age_groups_of`, victims are counted by that
+    population table's age groups, so that age-specific rates divide like by like; a victim of
+    unrecorded age goes to the "unknown" group, which enters all-ages totals only. `where` keeps
+    only the records it accepts (e.g. `lambda r: is_femicide(r, rule)`).
+    """
+    tally: Counter[tuple] = Counter()
+    for record in records:
+        if where is not None and not where(record):
+            continue
+        period = Period.of_date(record.date) if by_month else Period(record.date.year)
+        age_group = None
+        if age_groups_of is not None:
+            age_group = (
+                UNKNOWN_AGE_GROUP if record.victim_age is None else age_groups_of.age_group_of(record.victim_age).label
+            )
+        tally[(period, record.territory_code, record.iccs_code, record.victim_sex, age_group, record.source)] += 1
+    return [
+        RecordedCount(period, territory, iccs_code, sex, count, source, Unit.VICTIMS, age_group=age_group)
+        for (period, territory, iccs_code, sex, age_group, source), count in sorted(tally.items(), key=str)
+    ]
