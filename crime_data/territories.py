@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,6 +27,29 @@ class Territory:
     parent_code: str | None = None
 
 
+def parent_problem(territory: Territory, by_code: Mapping[str, Territory]) -> tuple[str, str] | None:
+    """(code, message) when the territory's parent is missing, undefined or not exactly one level up."""
+    if territory.level is TerritoryLevel.COUNTRY:
+        if territory.parent_code is not None:
+            return "bad_parent_territory", f"country {territory.code!r} cannot have a parent"
+        return None
+    if territory.parent_code is None:
+        return "missing_parent_territory", f"{territory.level} {territory.code!r} needs a parent territory"
+    parent = by_code.get(territory.parent_code)
+    if parent is None:
+        return (
+            "unknown_parent_territory",
+            f"{territory.level} {territory.code!r} names parent {territory.parent_code!r}, which is not defined",
+        )
+    if parent.level.depth != territory.level.depth - 1:
+        return (
+            "bad_parent_territory",
+            f"{territory.level} {territory.code!r} has parent {parent.code!r} of level {parent.level}; "
+            f"a {territory.level}'s parent must be one level up",
+        )
+    return None
+
+
 class TerritoryHierarchy:
     """Territories whose parents exist and sit exactly one level up; built once, then read-only."""
 
@@ -37,33 +60,10 @@ class TerritoryHierarchy:
                 raise CrimeDataError("duplicate_territory", f"territory code {territory.code!r} appears twice")
             by_code[territory.code] = territory
         for territory in by_code.values():
-            self._check_parent(territory, by_code)
+            problem = parent_problem(territory, by_code)
+            if problem is not None:
+                raise CrimeDataError(*problem)
         self._by_code = by_code
-
-    @staticmethod
-    def _check_parent(territory: Territory, by_code: dict[str, Territory]) -> None:
-        if territory.level is TerritoryLevel.COUNTRY:
-            if territory.parent_code is not None:
-                raise CrimeDataError(
-                    "bad_parent_territory", f"country {territory.code!r} cannot have a parent"
-                )
-            return
-        if territory.parent_code is None:
-            raise CrimeDataError(
-                "missing_parent_territory", f"{territory.level} {territory.code!r} needs a parent territory"
-            )
-        parent = by_code.get(territory.parent_code)
-        if parent is None:
-            raise CrimeDataError(
-                "unknown_parent_territory",
-                f"{territory.level} {territory.code!r} names parent {territory.parent_code!r}, which is not defined",
-            )
-        if parent.level.depth != territory.level.depth - 1:
-            raise CrimeDataError(
-                "bad_parent_territory",
-                f"{territory.level} {territory.code!r} has parent {parent.code!r} of level {parent.level}; "
-                f"a {territory.level}'s parent must be one level up",
-            )
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
