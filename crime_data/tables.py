@@ -199,9 +199,11 @@ def parse_choice(value: object, choices: Callable[[str], T | None], what: str, c
 
 def refuse_or_skip(file: str, problems: Sequence[RowProblem], skip_invalid: bool) -> ValidationReport:
     """The report of skipped rows, or an `invalid_rows` error when skipping was not asked for."""
-    report = ValidationReport(file, tuple(sorted(problems, key=lambda p: p.location.line)))
+    # The cells of one wide row share its id columns, so one bad id cell would be reported once per cell.
+    distinct = dict.fromkeys(problems)
+    report = ValidationReport(file, tuple(sorted(distinct, key=lambda problem: problem.location.line)))
     if not report.ok and not skip_invalid:
-        failing_rows = len({problem.location for problem in problems})
+        failing_rows = len({problem.location for problem in distinct})
         raise CrimeDataError(
             "invalid_rows",
             f"{failing_rows} row(s) failed validation; nothing was imported (pass skip_invalid=True to import the rest)",

@@ -129,3 +129,8 @@ def test_skip_invalid_keeps_the_valid_counts(read):
         "long.csv", "period,territory,offence,sex,count\n2023,05001,HOM,F,1\n2023,05001,HOM,M,x\n", skip_invalid=True
     )
     assert [c.count for c in result.counts] == [1] and result.skipped.codes() == ["non_integer_count"]
+
+
+def test_bad_id_cell_of_a_wide_row_is_reported_once(read):
+    problems = problems_of(read, "wide.csv", "territory,offence,sex,2023-01,2023-02\n99999,HOM,F,1,2\n", wide=("period",))
+    assert [(p.code, p.location.line) for p in problems] == [("unknown_territory", 2)]

@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 import pytest
 from crime_files import write_text, write_xlsx
 
@@ -81,3 +83,12 @@ def test_non_iso_date_is_refused():
     with pytest.raises(CellError) as caught:
         parse_date("31/02/2024")
     assert caught.value.code == "bad_date"
+
+
+def test_semicolon_separated_csv_is_read_with_its_delimiter(tmp_path):
+    table = read_table(write_text(tmp_path, "a.csv", "x;y\n1;2\n"), delimiter=";")
+    assert table.rows[0].values == {"x": "1", "y": "2"}
+
+
+def test_date_cell_from_a_workbook_is_a_date():
+    assert parse_date(datetime(2023, 5, 4, 0, 0)) == date(2023, 5, 4)
