@@ -24,7 +24,7 @@ from crime_data.errors import CrimeDataError, Location, RowProblem, ValidationRe
 from crime_data.offences import OffenceMapping
 from crime_data.periods import Period, parse_period
 from crime_data.population import PopulationTable
-from crime_data.row_checks import parse_sex_code, parse_territory, require_population
+from crime_data.row_checks import PopulationCoverage, parse_sex_code, parse_territory
 from crime_data.tables import RowChecker, SourceRow, SourceTable, parse_count, read_table, refuse_or_skip
 from crime_data.territories import TerritoryHierarchy
 from crime_data.vocabulary import Sex, Source, Unit
@@ -126,6 +126,7 @@ def read_counts(
     With `population`, a figure whose territory has no population for its year is refused.
     """
     table = read_table(path, sheet=sheet, delimiter=delimiter)
+    coverage = PopulationCoverage(population, hierarchy)
     problems: list[RowProblem] = []
     counts: list[RecordedCount] = []
     first_seen: dict[tuple, Location] = {}
@@ -137,7 +138,7 @@ def read_counts(
         sex = check(*cell.raw["sex"], parse_sex_code) if cell.raw["sex"][0] is not None else None
         count = check(*cell.raw["count"], parse_count)
         if period is not None and territory_code is not None:
-            check(*cell.raw["territory"], lambda _: require_population(population, hierarchy, territory_code, period.year))
+            check(*cell.raw["territory"], lambda _: coverage.require(territory_code, period.year))
         if not check.problems:
             key = (period, territory_code, offence.national_code, sex)
             if key in first_seen:

@@ -22,7 +22,7 @@ from crime_data.errors import Location, RowProblem, ValidationReport
 from crime_data.offences import OffenceMapping
 from crime_data.periods import Period
 from crime_data.population import PopulationTable
-from crime_data.row_checks import parse_sex_code, parse_territory, require_population
+from crime_data.row_checks import PopulationCoverage, parse_sex_code, parse_territory
 from crime_data.tables import RowChecker, parse_age, parse_choice, parse_date, parse_text, read_table, refuse_or_skip
 from crime_data.territories import TerritoryHierarchy
 from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit
@@ -104,6 +104,7 @@ def read_incidents(
     context_column = table.column("gender_related_context", required=False)
     id_column = table.column("record_id", required=False)
 
+    coverage = PopulationCoverage(population, hierarchy)
     problems: list[RowProblem] = []
     records: list[IncidentRecord] = []
     first_seen: dict[object, Location] = {}
@@ -122,7 +123,7 @@ def read_incidents(
         contexts = check(*cell(context_column), _parse_contexts)
         record_id = check(*cell(id_column), parse_text) if id_column else None
         if when is not None and territory_code is not None:
-            check(*cell(territory_column), lambda _: require_population(population, hierarchy, territory_code, when.year))
+            check(*cell(territory_column), lambda _: coverage.require(territory_code, when.year))
         key = record_id if id_column else tuple(sorted((k, str(v)) for k, v in row.values.items()))
         if key in first_seen:
             duplicate = f"record id {record_id!r}" if id_column else "an identical row"

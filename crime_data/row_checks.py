@@ -15,15 +15,30 @@ def parse_territory(value: object, hierarchy: TerritoryHierarchy) -> str:
     return code
 
 
-def require_population(
-    population: PopulationTable | None, hierarchy: TerritoryHierarchy, territory_code: str, year: int
-) -> None:
-    """Refuse a row whose territory has no population for its year (no rate could be computed from it)."""
-    if population is not None and not population.covers(territory_code, year, hierarchy):
-        raise CellError(
-            "territory_not_in_population",
-            f"territory {territory_code!r} has no population for {year} in population table {population.version!r}",
-        )
+class PopulationCoverage:
+    """Refuses rows whose territory has no population for their year (no rate could use them).
+
+    Without a population table every row passes; answers are remembered, since a file repeats the
+    same territories and years many times.
+    """
+
+    def __init__(self, population: PopulationTable | None, hierarchy: TerritoryHierarchy) -> None:
+        self._population = population
+        self._hierarchy = hierarchy
+        self._covered: dict[tuple[str, int], bool] = {}
+
+    def require(self, territory_code: str, year: int) -> None:
+        if self._population is None:
+            return
+        key = (territory_code, year)
+        if key not in self._covered:
+            self._covered[key] = self._population.covers(territory_code, year, self._hierarchy)
+        if not self._covered[key]:
+            raise CellError(
+                "territory_not_in_population",
+                f"territory {territory_code!r} has no population for {year} "
+                f"in population table {self._population.version!r}",
+            )
 
 
 def parse_sex_code(value: object) -> Sex:

@@ -101,36 +101,36 @@ def _read_xlsx(path: Path, sheet: str | None) -> SourceTable:
     return _build_table(path.name, records)
 
 
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _build_table(file: str, records: list[tuple[Location, list[object]]]) -> SourceTable:
-    records = [(location, values) for location, values in records if not all(_is_blank(v) for v in values)]
-    if not records:
+    # Blank cells become None once here; a comprehension rather than a call per cell, for large files.
+    cleaned = [
+        (location, [None if value is None or (type(value) is str and not value.strip()) else value for value in values])
+        for location, values in records
+    ]
+    cleaned = [(location, values) for location, values in cleaned if any(value is not None for value in values)]
+    if not cleaned:
         raise CrimeDataError("empty_file", "the file has no header row", file=file)
-    header_location, header = records[0]
-    names = [None if _is_blank(name) else str(name).strip() for name in header]
+    header_location, header = cleaned[0]
+    body = cleaned[1:]
     kept: list[tuple[int, str]] = []
-    for index, name in enumerate(names):
-        if name is None:
-            if any(index < len(values) and not _is_blank(values[index]) for _, values in records[1:]):
+    for index, raw_name in enumerate(header):
+        if raw_name is None:
+            if any(index < len(values) and values[index] is not None for _, values in body):
                 raise CrimeDataError(
                     "unnamed_column", f"column {index + 1} has values but no header", file=file, line=header_location.line
                 )
             continue
+        name = str(raw_name).strip()
         if name in (kept_name for _, kept_name in kept):
             raise CrimeDataError("duplicate_column", f"column {name!r} appears twice", file=file, line=header_location.line)
         kept.append((index, name))
+    width = max((index for index, _ in kept), default=-1) + 1
     rows = tuple(
-        SourceRow(location, {name: _blank_to_none(values[index] if index < len(values) else None) for index, name in kept})
-        for location, values in records[1:]
+        SourceRow(location, {name: padded[index] for index, name in kept})
+        for location, values in body
+        for padded in (values + [None] * (width - len(values)),)
     )
     return SourceTable(file, header_location, tuple(name for _, name in kept), rows)
-
-
-def _blank_to_none(value: object) -> object:
-    return None if _is_blank(value) else value
 
 
 def parse_text(value: object) -> str:

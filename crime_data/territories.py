@@ -64,6 +64,10 @@ class TerritoryHierarchy:
             if problem is not None:
                 raise CrimeDataError(*problem)
         self._by_code = by_code
+        self._children: dict[str, list[Territory]] = {}
+        for territory in by_code.values():
+            if territory.parent_code is not None:
+                self._children.setdefault(territory.parent_code, []).append(territory)
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
@@ -76,7 +80,7 @@ class TerritoryHierarchy:
 
     def children(self, code: str) -> list[Territory]:
         self.get(code)
-        return [territory for territory in self._by_code.values() if territory.parent_code == code]
+        return list(self._children.get(code, []))
 
     def ancestors(self, code: str) -> list[Territory]:
         """From the parent up to the country."""
