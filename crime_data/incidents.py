@@ -25,7 +25,7 @@ from crime_data.population import PopulationTable
 from crime_data.row_checks import PopulationCoverage, parse_sex_code, parse_territory
 from crime_data.tables import RowChecker, parse_age, parse_choice, parse_date, parse_text, read_table, refuse_or_skip
 from crime_data.territories import TerritoryHierarchy
-from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit
+from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit, vocabulary_member
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class IncidentImport:
 def _parse_relationship(value: object) -> Relationship | None:
     if value is None:
         return None
-    return parse_choice(value, lambda text: _member(Relationship, text), "relationship", "unknown_relationship_code")
+    return parse_choice(value, lambda text: vocabulary_member(Relationship, text), "relationship", "unknown_relationship_code")
 
 
 def _parse_contexts(value: object) -> frozenset[GenderRelatedContext]:
@@ -66,16 +66,9 @@ def _parse_contexts(value: object) -> frozenset[GenderRelatedContext]:
     for part in parse_text(value).split(";"):
         if part.strip():
             contexts.add(
-                parse_choice(part, lambda text: _member(GenderRelatedContext, text), "gender-related context", "unknown_context_code")
+                parse_choice(part, lambda text: vocabulary_member(GenderRelatedContext, text), "gender-related context", "unknown_context_code")
             )
     return frozenset(contexts)
-
-
-def _member(vocabulary, text: str):
-    try:
-        return vocabulary(text.strip().lower())
-    except ValueError:
-        return None
 
 
 def read_incidents(
@@ -125,10 +118,11 @@ def read_incidents(
         if when is not None and territory_code is not None:
             check(*cell(territory_column), lambda _: coverage.require(territory_code, when.year))
         key = record_id if id_column else tuple(sorted((k, str(v)) for k, v in row.values.items()))
-        if key in first_seen:
+        # A blank record id is reported already and cannot duplicate anything.
+        if key is not None and key in first_seen:
             duplicate = f"record id {record_id!r}" if id_column else "an identical row"
             check.add("duplicate_row", f"{duplicate} is already at {first_seen[key]}", id_column)
-        else:
+        elif key is not None:
             first_seen[key] = row.location
         problems.extend(check.problems)
         if not check.problems:

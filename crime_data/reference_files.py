@@ -19,7 +19,7 @@ from crime_data.population import AgeGroup, PopulationRow, PopulationTable
 from crime_data.row_checks import parse_sex_code, parse_territory
 from crime_data.tables import CellError, RowChecker, parse_choice, parse_count, parse_text, read_table
 from crime_data.territories import Territory, TerritoryHierarchy, TerritoryLevel, parent_problem
-from crime_data.vocabulary import Sex
+from crime_data.vocabulary import Sex, vocabulary_member
 
 
 def _refuse(file: str, problems: list[RowProblem], what: str) -> None:
@@ -33,13 +33,9 @@ def _refuse(file: str, problems: list[RowProblem], what: str) -> None:
 
 
 def _parse_level(value: object) -> TerritoryLevel:
-    def level_of(text: str) -> TerritoryLevel | None:
-        try:
-            return TerritoryLevel(text.lower())
-        except ValueError:
-            return None
-
-    return parse_choice(value, level_of, "territory level", "unknown_territory_level")
+    return parse_choice(
+        value, lambda text: vocabulary_member(TerritoryLevel, text), "territory level", "unknown_territory_level"
+    )
 
 
 def _parse_optional_text(value: object) -> str | None:

@@ -7,6 +7,9 @@ and anything else is reported as a row problem rather than guessed.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Sex(StrEnum):
@@ -67,3 +70,11 @@ SEX_ALIASES: dict[str, Sex] = {
 def parse_sex(text: str) -> Sex | None:
     """The Sex for a published code (case and surrounding spaces ignored), or None if unknown."""
     return SEX_ALIASES.get(text.strip().lower())
+
+
+def vocabulary_member(vocabulary: type[E], text: str) -> E | None:
+    """The member of a vocabulary spelled `text` (case and surrounding spaces ignored), or None."""
+    try:
+        return vocabulary(text.strip().lower())
+    except ValueError:
+        return None

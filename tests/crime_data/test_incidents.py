@@ -124,3 +124,9 @@ def test_xlsx_problem_is_located_by_sheet_and_row(tmp_path, mapping, hierarchy):
     with pytest.raises(CrimeDataError) as caught:
         read_incidents(path, mapping=mapping, hierarchy=hierarchy, source=Source.POLICE)
     assert str(caught.value.report.problems[0]).startswith("incidentes.xlsx, sheet '2023', row 3, column 'offence'")
+
+
+def test_blank_record_ids_are_missing_values_not_duplicates(read):
+    with pytest.raises(CrimeDataError) as caught:
+        read(",2023-03-14,05001,HOM,F,30,,\n,2023-03-15,05001,HOM,F,31,,\n")
+    assert caught.value.report.codes() == ["missing_value", "missing_value"]
