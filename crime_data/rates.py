@@ -12,7 +12,7 @@ The denominator of a monthly rate is the population of its year (mid-year estima
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from fractions import Fraction
 
@@ -48,6 +48,7 @@ class Rate:
     unit: Unit
     population_version: str
     monthly_basis: MonthlyBasis | None  # None for an annual period
+    counting_rule: str | None = None  # published with the figure when the count follows a rule (femicide)
     per: int = PER_100K
 
     @property
@@ -147,7 +148,8 @@ def femicide_rate(
     )
     # The source's records were given, so finding no femicide among them is a figure: zero.
     femicides.append(RecordedCount(period, territory, INTENTIONAL_HOMICIDE, Sex.FEMALE, 0, source, Unit.VICTIMS))
-    return crime_rate(
+    rate = crime_rate(
         femicides, population, hierarchy, territory=territory, period=period, iccs_scope=INTENTIONAL_HOMICIDE,
         source=source, sex=Sex.FEMALE, monthly_basis=monthly_basis,
     )
+    return replace(rate, counting_rule=rule.describe())

@@ -5,6 +5,7 @@ import pytest
 
 from crime_data.counts import RecordedCount
 from crime_data.errors import CrimeDataError, Location
+from crime_data.femicide import FemicideRule
 from crime_data.incidents import IncidentRecord, tally_incidents
 from crime_data.periods import Period
 from crime_data.population import PopulationRow, PopulationTable
@@ -161,3 +162,10 @@ def test_femicide_rate_with_no_femicide_among_the_records_is_zero(population, hi
 def test_tally_counts_victims_by_month_when_asked():
     counts = tally_incidents([victim(day=date(2023, 2, 1)), victim(day=date(2023, 2, 20)), victim(day=date(2023, 3, 1))], by_month=True)
     assert [(str(c.period), c.count, c.unit) for c in counts] == [("2023-02", 2, "victims"), ("2023-03", 1, "victims")]
+
+
+def test_femicide_rate_carries_its_counting_rule(population, hierarchy):
+    rule = FemicideRule(include_family_member=False)
+    rate = femicide_rate([victim()], population, hierarchy, territory="05001", period=Period(2023),
+                         source=Source.POLICE, rule=rule)
+    assert rate.counting_rule == rule.describe()
