@@ -16,7 +16,7 @@ Every figure carries its source (police, prosecution, forensic) and unit (victim
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from crime_data.population import PopulationTable
 from crime_data.row_checks import PopulationCoverage, parse_sex_code, parse_territory
 from crime_data.tables import RowChecker, SourceRow, SourceTable, parse_count, read_table, refuse_or_skip
 from crime_data.territories import TerritoryHierarchy
-from crime_data.vocabulary import Sex, Source, Unit
+from crime_data.vocabulary import Sex, Source, Unit, sex_code_table
 
 DIMENSIONS = ("period", "territory", "offence", "sex")
 
@@ -119,6 +119,7 @@ def read_counts(
     separator: str = ":",
     sheet: str | None = None,
     delimiter: str = ",",
+    sex_codes: Mapping[str, Sex] | None = None,
     skip_invalid: bool = False,
 ) -> CountImport:
     """Read and validate every figure; with any failing row nothing is returned unless skip_invalid=True.
@@ -127,6 +128,7 @@ def read_counts(
     """
     table = read_table(path, sheet=sheet, delimiter=delimiter)
     coverage = PopulationCoverage(population, hierarchy)
+    sex_table = sex_code_table(sex_codes)
     problems: list[RowProblem] = []
     counts: list[RecordedCount] = []
     first_seen: dict[tuple, Location] = {}
@@ -135,7 +137,7 @@ def read_counts(
         period = check(*cell.raw["period"], parse_period)
         territory_code = check(*cell.raw["territory"], parse_territory, hierarchy)
         offence = check(*cell.raw["offence"], mapping.lookup)
-        sex = check(*cell.raw["sex"], parse_sex_code) if cell.raw["sex"][0] is not None else None
+        sex = check(*cell.raw["sex"], parse_sex_code, sex_table) if cell.raw["sex"][0] is not None else None
         count = check(*cell.raw["count"], parse_count)
         if period is not None and territory_code is not None:
             check(*cell.raw["territory"], lambda _: coverage.require(territory_code, period.year))

@@ -12,7 +12,7 @@ rows identical in every column are (two genuinely identical records need an id t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +25,7 @@ from crime_data.population import PopulationTable
 from crime_data.row_checks import PopulationCoverage, parse_sex_code, parse_territory
 from crime_data.tables import RowChecker, parse_age, parse_choice, parse_date, parse_text, read_table, refuse_or_skip
 from crime_data.territories import TerritoryHierarchy
-from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit, vocabulary_member
+from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit, sex_code_table, vocabulary_member
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ def read_incidents(
     population: PopulationTable | None = None,
     sheet: str | None = None,
     delimiter: str = ",",
+    sex_codes: Mapping[str, Sex] | None = None,
     skip_invalid: bool = False,
 ) -> IncidentImport:
     """Read and validate every row; with any failing row nothing is returned unless skip_invalid=True.
@@ -98,6 +99,7 @@ def read_incidents(
     id_column = table.column("record_id", required=False)
 
     coverage = PopulationCoverage(population, hierarchy)
+    sex_table = sex_code_table(sex_codes)
     problems: list[RowProblem] = []
     records: list[IncidentRecord] = []
     first_seen: dict[object, Location] = {}
@@ -110,7 +112,7 @@ def read_incidents(
         when = check(*cell(date_column), parse_date)
         territory_code = check(*cell(territory_column), parse_territory, hierarchy)
         offence = check(*cell(offence_column), mapping.lookup)
-        victim_sex = check(*cell(sex_column), parse_sex_code)
+        victim_sex = check(*cell(sex_column), parse_sex_code, sex_table)
         victim_age = check(*cell(age_column), parse_age)
         relationship = check(*cell(relationship_column), _parse_relationship)
         contexts = check(*cell(context_column), _parse_contexts)

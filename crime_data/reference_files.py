@@ -12,6 +12,7 @@ would silently shrink every regional denominator).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from crime_data.errors import CrimeDataError, Location, RowProblem, ValidationReport
@@ -19,7 +20,7 @@ from crime_data.population import AgeGroup, PopulationRow, PopulationTable
 from crime_data.row_checks import parse_sex_code, parse_territory
 from crime_data.tables import CellError, RowChecker, parse_choice, parse_count, parse_text, read_table
 from crime_data.territories import Territory, TerritoryHierarchy, TerritoryLevel, parent_problem
-from crime_data.vocabulary import Sex, vocabulary_member
+from crime_data.vocabulary import Sex, sex_code_table, vocabulary_member
 
 
 def _refuse(file: str, problems: list[RowProblem], what: str) -> None:
@@ -80,8 +81,8 @@ def _parse_year(value: object) -> int:
     return year
 
 
-def _parse_population_sex(value: object) -> Sex:
-    sex = parse_sex_code(value)
+def _parse_population_sex(value: object, sex_codes: Mapping[str, Sex]) -> Sex:
+    sex = parse_sex_code(value, sex_codes)
     if sex is Sex.UNKNOWN:
         raise CellError("bad_population_sex", "population rows are by female or male")
     return sex
@@ -102,6 +103,7 @@ def read_population(
     hierarchy: TerritoryHierarchy | None = None,
     sheet: str | None = None,
     delimiter: str = ",",
+    sex_codes: Mapping[str, Sex] | None = None,
 ) -> PopulationTable:
     """A population table labelled `version`; with `hierarchy`, territories must be defined in it."""
     table = read_table(path, sheet=sheet, delimiter=delimiter)
@@ -109,6 +111,7 @@ def read_population(
     problems: list[RowProblem] = []
     rows: list[PopulationRow] = []
     first_seen: dict[tuple, Location] = {}
+    sex_table = sex_code_table(sex_codes)
     for row in table.rows:
         check = RowChecker(row.location)
 
@@ -120,7 +123,7 @@ def read_population(
         else:
             territory = check(*cell("territory"), parse_territory, hierarchy)
         year = check(*cell("year"), _parse_year)
-        sex = check(*cell("sex"), _parse_population_sex)
+        sex = check(*cell("sex"), _parse_population_sex, sex_table)
         age_group = check(*cell("age_group"), _parse_age_group)
         population = check(*cell("population"), parse_count)
         key = (territory, year, sex, age_group)

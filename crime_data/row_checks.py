@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from crime_data.population import PopulationTable
 from crime_data.tables import CellError, parse_choice, parse_text
 from crime_data.territories import TerritoryHierarchy
-from crime_data.vocabulary import Sex, parse_sex
+from crime_data.vocabulary import Sex
 
 
 def parse_territory(value: object, hierarchy: TerritoryHierarchy) -> str:
@@ -41,5 +43,6 @@ class PopulationCoverage:
             )
 
 
-def parse_sex_code(value: object) -> Sex:
-    return parse_choice(value, parse_sex, "sex code", "unknown_sex_code")
+def parse_sex_code(value: object, sex_codes: Mapping[str, Sex]) -> Sex:
+    """A sex code looked up in `sex_codes` (see vocabulary.sex_code_table)."""
+    return parse_choice(value, lambda text: sex_codes.get(text.strip().lower()), "sex code", "unknown_sex_code")

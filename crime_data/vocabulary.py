@@ -7,6 +7,7 @@ and anything else is reported as a row problem rather than guessed.
 from __future__ import annotations
 
 from enum import StrEnum
+from collections.abc import Mapping
 from typing import TypeVar
 
 E = TypeVar("E", bound=StrEnum)
@@ -60,17 +61,20 @@ class GenderRelatedContext(StrEnum):
     GENDER_BASED_HATE_CRIME = "gender_based_hate_crime"
 
 
+# "M" is left out on purpose: it is "male" in English files and "mujer" in Spanish ones. Files coded
+# H/M (or any other way) pass their codes explicitly, e.g. sex_codes={"H": Sex.MALE, "M": Sex.FEMALE}.
 SEX_ALIASES: dict[str, Sex] = {
     "f": Sex.FEMALE, "female": Sex.FEMALE, "woman": Sex.FEMALE, "mujer": Sex.FEMALE, "femenino": Sex.FEMALE,
-    "m": Sex.MALE, "male": Sex.MALE, "man": Sex.MALE, "hombre": Sex.MALE, "masculino": Sex.MALE,
-    "u": Sex.UNKNOWN, "unknown": Sex.UNKNOWN, "no identificado": Sex.UNKNOWN, "sin dato": Sex.UNKNOWN,
+    "male": Sex.MALE, "man": Sex.MALE, "hombre": Sex.MALE, "masculino": Sex.MALE,
+    "unknown": Sex.UNKNOWN, "no identificado": Sex.UNKNOWN, "sin dato": Sex.UNKNOWN,
 }
 
 
-def parse_sex(text: str) -> Sex | None:
-    """The Sex for a published code (case and surrounding spaces ignored), or None if unknown."""
-    return SEX_ALIASES.get(text.strip().lower())
-
+def sex_code_table(sex_codes: Mapping[str, Sex] | None = None) -> dict[str, Sex]:
+    """The default aliases plus a file's own codes (which win), keyed case-insensitively."""
+    table = dict(SEX_ALIASES)
+    table.update({code.strip().lower(): sex for code, sex in (sex_codes or {}).items()})
+    return table
 
 def vocabulary_member(vocabulary: type[E], text: str) -> E | None:
     """The member of a vocabulary spelled `text` (case and surrounding spaces ignored), or None."""

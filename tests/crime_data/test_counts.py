@@ -29,7 +29,7 @@ def problems_of(read, name: str, content, **options):
 
 
 def test_long_file_gives_one_count_per_row(read):
-    result = read("long.csv", "period,territory,offence,sex,count\n2023,05001,HOM,F,12\n2023,05001,HOM,M,80\n")
+    result = read("long.csv", "period,territory,offence,sex,count\n2023,05001,HOM,F,12\n2023,05001,HOM,male,80\n")
     assert [(c.period, c.iccs_code, c.sex, c.count) for c in result.counts] == [
         (Period(2023), "0101", Sex.FEMALE, 12),
         (Period(2023), "0101", Sex.MALE, 80),
@@ -47,7 +47,7 @@ def test_file_without_sex_column_gives_counts_for_both_sexes(read):
 
 
 def test_wide_by_month_gives_one_count_per_month_cell(read):
-    result = read("wide.csv", "territory,offence,sex,2023-01,2023-02\n05001,HOM,F,1,2\n05088,HOM,M,3,4\n", wide=("period",))
+    result = read("wide.csv", "territory,offence,sex,2023-01,2023-02\n05001,HOM,F,1,2\n05088,HOM,male,3,4\n", wide=("period",))
     assert [(str(c.period), c.territory_code, c.count) for c in result.counts] == [
         ("2023-01", "05001", 1), ("2023-02", "05001", 2), ("2023-01", "05088", 3), ("2023-02", "05088", 4),
     ]
@@ -59,7 +59,7 @@ def test_blank_cell_in_wide_file_is_no_figure(read):
 
 
 def test_wide_by_offence_and_sex_in_xlsx(read):
-    content = [["period", "territory", "HOM:F", "HOM:M", "EXT:F"], [datetime(2023, 4, 1), "11001", 2, 7, 5]]
+    content = [["period", "territory", "HOM:F", "HOM:male", "EXT:F"], [datetime(2023, 4, 1), "11001", 2, 7, 5]]
     result = read("wide.xlsx", content, wide=("offence", "sex"))
     assert [(str(c.period), c.iccs_code, c.sex, c.count) for c in result.counts] == [
         ("2023-04", "0101", Sex.FEMALE, 2), ("2023-04", "0101", Sex.MALE, 7), ("2023-04", "02051", Sex.FEMALE, 5),
@@ -73,7 +73,7 @@ def test_wide_column_that_does_not_split_into_its_dimensions_is_refused(read):
 
 
 def test_negative_count_names_file_line_and_column(read):
-    [problem] = problems_of(read, "long.csv", "period,territory,offence,sex,count\n2023,05001,HOM,F,12\n2023,05001,HOM,M,-2\n")
+    [problem] = problems_of(read, "long.csv", "period,territory,offence,sex,count\n2023,05001,HOM,F,12\n2023,05001,HOM,male,-2\n")
     assert (problem.code, problem.location.file, problem.location.line, problem.column) == (
         "negative_count", "long.csv", 3, "count",
     )
@@ -126,7 +126,7 @@ def test_unknown_territory_is_reported(read):
 
 def test_skip_invalid_keeps_the_valid_counts(read):
     result = read(
-        "long.csv", "period,territory,offence,sex,count\n2023,05001,HOM,F,1\n2023,05001,HOM,M,x\n", skip_invalid=True
+        "long.csv", "period,territory,offence,sex,count\n2023,05001,HOM,F,1\n2023,05001,HOM,male,x\n", skip_invalid=True
     )
     assert [c.count for c in result.counts] == [1] and result.skipped.codes() == ["non_integer_count"]
 

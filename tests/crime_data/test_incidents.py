@@ -40,7 +40,7 @@ def test_relationship_and_contexts_are_read(read):
 
 
 def test_blank_age_is_not_recorded(read):
-    [record] = read("1,2023-03-14,05001,HOM,M,,,\n").records
+    [record] = read("1,2023-03-14,05001,HOM,male,,,\n").records
     assert record.victim_age is None
 
 
@@ -84,7 +84,7 @@ def test_unknown_relationship_is_reported(read):
 
 
 def test_repeated_record_id_is_a_duplicate_naming_the_first_line(read):
-    problem = only_problem(read, "7,2023-03-14,05001,HOM,F,30,,\n7,2023-03-15,05001,LES,M,30,,\n")
+    problem = only_problem(read, "7,2023-03-14,05001,HOM,F,30,,\n7,2023-03-15,05001,LES,male,30,,\n")
     assert (problem.code, problem.location.line) == ("duplicate_row", 3)
     assert "incidentes.csv, line 2" in problem.message
 
@@ -130,3 +130,12 @@ def test_blank_record_ids_are_missing_values_not_duplicates(read):
     with pytest.raises(CrimeDataError) as caught:
         read(",2023-03-14,05001,HOM,F,30,,\n,2023-03-15,05001,HOM,F,31,,\n")
     assert caught.value.report.codes() == ["missing_value", "missing_value"]
+
+
+def test_single_letter_m_is_refused_as_ambiguous_by_default(read):
+    assert only_problem(read, "1,2023-03-14,05001,HOM,M,30,,\n").code == "unknown_sex_code"
+
+
+def test_file_sex_codes_decide_what_m_means(read):
+    [record] = read("1,2023-03-14,05001,HOM,M,30,,\n", sex_codes={"H": Sex.MALE, "M": Sex.FEMALE}).records
+    assert record.victim_sex is Sex.FEMALE
