@@ -5,6 +5,7 @@ Public API:
   FemicideRule, is_femicide
 - reference data: Territory, TerritoryLevel, TerritoryHierarchy, read_territories;
   PopulationRow, PopulationTable, AgeGroup, read_population
+- files: FileFormat (sheet, or CSV delimiter and encoding), passed to every reader
 - administrative data: read_offence_mapping, OffenceMapping; read_incidents, IncidentRecord,
   IncidentImport, tally_incidents; read_counts, RecordedCount, CountImport; Period;
   aggregate_counts, AggregatedCount
@@ -26,11 +27,12 @@ from crime_data.periods import Period
 from crime_data.population import AgeGroup, PopulationRow, PopulationTable
 from crime_data.rates import MonthlyBasis, Rate, crime_rate, femicide_rate, homicide_rate
 from crime_data.reference_files import read_population, read_territories
+from crime_data.tables import FileFormat
 from crime_data.territories import Territory, TerritoryHierarchy, TerritoryLevel
 from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit
 
 __all__ = [
-    "ICCS", "AgeGroup", "AggregatedCount", "CountImport", "CrimeDataError", "FemicideRule", "GenderRelatedContext",
+    "ICCS", "AgeGroup", "AggregatedCount", "CountImport", "CrimeDataError", "FileFormat", "FemicideRule", "GenderRelatedContext",
     "IccsCategory", "IncidentImport", "IncidentRecord", "Location", "MonthlyBasis", "OffenceMapping", "Period",
     "PopulationRow", "PopulationTable", "Quantity", "Rate", "Ratio", "RecordedCount", "Relationship", "RowProblem",
     "Sex", "Source", "Territory", "TerritoryHierarchy", "TerritoryLevel", "Unit", "ValidationReport",

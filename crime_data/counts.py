@@ -25,7 +25,7 @@ from crime_data.offences import OffenceMapping
 from crime_data.periods import Period, parse_period
 from crime_data.population import PopulationTable
 from crime_data.row_checks import PopulationCoverage, parse_sex_code, parse_territory
-from crime_data.tables import RowChecker, SourceRow, SourceTable, parse_count, read_table, refuse_or_skip
+from crime_data.tables import FileFormat, RowChecker, SourceRow, SourceTable, parse_count, read_table, refuse_or_skip
 from crime_data.territories import TerritoryHierarchy
 from crime_data.vocabulary import Sex, Source, Unit, sex_code_table
 
@@ -117,8 +117,7 @@ def read_counts(
     population: PopulationTable | None = None,
     wide: Sequence[str] = (),
     separator: str = ":",
-    sheet: str | None = None,
-    delimiter: str = ",",
+    file_format: FileFormat = FileFormat(),
     sex_codes: Mapping[str, Sex] | None = None,
     skip_invalid: bool = False,
 ) -> CountImport:
@@ -126,7 +125,7 @@ def read_counts(
 
     With `population`, a figure whose territory has no population for its year is refused.
     """
-    table = read_table(path, sheet=sheet, delimiter=delimiter)
+    table = read_table(path, file_format)
     coverage = PopulationCoverage(population, hierarchy)
     sex_table = sex_code_table(sex_codes)
     problems: list[RowProblem] = []

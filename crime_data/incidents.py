@@ -23,7 +23,7 @@ from crime_data.offences import OffenceMapping
 from crime_data.periods import Period
 from crime_data.population import PopulationTable
 from crime_data.row_checks import PopulationCoverage, parse_sex_code, parse_territory
-from crime_data.tables import RowChecker, parse_age, parse_choice, parse_date, parse_text, read_table, refuse_or_skip
+from crime_data.tables import FileFormat, RowChecker, parse_age, parse_choice, parse_date, parse_text, read_table, refuse_or_skip
 from crime_data.territories import TerritoryHierarchy
 from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit, sex_code_table, vocabulary_member
 
@@ -78,8 +78,7 @@ def read_incidents(
     hierarchy: TerritoryHierarchy,
     source: Source,
     population: PopulationTable | None = None,
-    sheet: str | None = None,
-    delimiter: str = ",",
+    file_format: FileFormat = FileFormat(),
     sex_codes: Mapping[str, Sex] | None = None,
     skip_invalid: bool = False,
 ) -> IncidentImport:
@@ -88,7 +87,7 @@ def read_incidents(
     With `population`, a row whose territory has no population for the row's year is refused, so that
     every imported record can enter a rate.
     """
-    table = read_table(path, sheet=sheet, delimiter=delimiter)
+    table = read_table(path, file_format)
     date_column = table.column("date")
     territory_column = table.column("territory")
     offence_column = table.column("offence")

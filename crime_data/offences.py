@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crime_data.errors import CrimeDataError, Location, RowProblem, ValidationReport
 from crime_data.iccs import ICCS
-from crime_data.tables import CellError, RowChecker, parse_text, read_table
+from crime_data.tables import CellError, FileFormat, RowChecker, parse_text, read_table
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ def _parse_iccs_code(value: object) -> str:
     return code
 
 
-def read_offence_mapping(path: str | Path, *, sheet: str | None = None, delimiter: str = ",") -> OffenceMapping:
+def read_offence_mapping(path: str | Path, *, file_format: FileFormat = FileFormat()) -> OffenceMapping:
     """Read the mapping; any bad row (unknown ICCS code, repeated national code, blank cell) refuses the file."""
-    table = read_table(path, sheet=sheet, delimiter=delimiter)
+    table = read_table(path, file_format)
     national_column = table.column("national_code")
     iccs_column = table.column("iccs_code")
     description_column = table.column("description", required=False)

@@ -18,7 +18,7 @@ from pathlib import Path
 from crime_data.errors import CrimeDataError, Location, RowProblem, ValidationReport
 from crime_data.population import AgeGroup, PopulationRow, PopulationTable
 from crime_data.row_checks import parse_sex_code, parse_territory
-from crime_data.tables import CellError, RowChecker, parse_choice, parse_count, parse_text, read_table
+from crime_data.tables import CellError, FileFormat, RowChecker, parse_choice, parse_count, parse_text, read_table
 from crime_data.territories import Territory, TerritoryHierarchy, TerritoryLevel, parent_problem
 from crime_data.vocabulary import Sex, sex_code_table, vocabulary_member
 
@@ -43,8 +43,8 @@ def _parse_optional_text(value: object) -> str | None:
     return None if value is None else parse_text(value)
 
 
-def read_territories(path: str | Path, *, sheet: str | None = None, delimiter: str = ",") -> TerritoryHierarchy:
-    table = read_table(path, sheet=sheet, delimiter=delimiter)
+def read_territories(path: str | Path, *, file_format: FileFormat = FileFormat()) -> TerritoryHierarchy:
+    table = read_table(path, file_format)
     columns = {name: table.column(name) for name in ("code", "name", "level")}
     parent_column = table.column("parent_code", required=False)
     problems: list[RowProblem] = []
@@ -101,12 +101,11 @@ def read_population(
     *,
     version: str,
     hierarchy: TerritoryHierarchy | None = None,
-    sheet: str | None = None,
-    delimiter: str = ",",
+    file_format: FileFormat = FileFormat(),
     sex_codes: Mapping[str, Sex] | None = None,
 ) -> PopulationTable:
     """A population table labelled `version`; with `hierarchy`, territories must be defined in it."""
-    table = read_table(path, sheet=sheet, delimiter=delimiter)
+    table = read_table(path, file_format)
     columns = {name: table.column(name) for name in ("territory", "year", "sex", "age_group", "population")}
     problems: list[RowProblem] = []
     rows: list[PopulationRow] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from crime_data.errors import CrimeDataError, Location, RowProblem, ValidationReport
 
@@ -58,31 +60,55 @@ class CellError(Exception):
         super().__init__(message)
 
 
-def read_table(path: str | Path, *, sheet: str | None = None, delimiter: str = ",") -> SourceTable:
-    """Read the first row as the header and every non-blank row after it."""
+@dataclass(frozen=True)
+class FileFormat:
+    """How to open a file: the sheet of a workbook (default: the first), or a CSV's delimiter and encoding."""
+
+    sheet: str | None = None
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"
+
+
+def read_table(path: str | Path, file_format: FileFormat = FileFormat()) -> SourceTable:
+    """Read the first non-blank row as the header and every non-blank row after it."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise CrimeDataError("unsupported_file_type", "only .csv and .xlsx files can be read", file=path.name)
+    if not path.is_file():
+        raise CrimeDataError("file_not_found", f"there is no file at {path}", file=path.name)
     if suffix == ".csv":
-        return _read_csv(path, delimiter)
-    if suffix == ".xlsx":
-        return _read_xlsx(path, sheet)
-    raise CrimeDataError("unsupported_file_type", "only .csv and .xlsx files can be read", file=path.name)
+        return _read_csv(path, file_format)
+    return _read_xlsx(path, file_format.sheet)
 
 
-def _read_csv(path: Path, delimiter: str) -> SourceTable:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        records: list[tuple[Location, list[object]]] = []
-        first_line = 1
-        for record in reader:
-            # A quoted field may span lines: a row is found at the line where it starts.
-            records.append((Location(path.name, first_line), list(record)))
-            first_line = reader.line_num + 1
+def _read_csv(path: Path, file_format: FileFormat) -> SourceTable:
+    records: list[tuple[Location, list[object]]] = []
+    first_line = 1
+    with path.open(newline="", encoding=file_format.encoding) as handle:
+        reader = csv.reader(handle, delimiter=file_format.delimiter)
+        try:
+            for record in reader:
+                # A quoted field may span lines: a row is found at the line where it starts.
+                records.append((Location(path.name, first_line), list(record)))
+                first_line = reader.line_num + 1
+        except UnicodeDecodeError:
+            raise CrimeDataError(
+                "bad_encoding",
+                f"the file is not {file_format.encoding} text (a file saved as Latin-1 needs encoding='latin-1')",
+                file=path.name,
+                line=first_line,
+            ) from None
+        except csv.Error as error:
+            raise CrimeDataError("unreadable_file", f"not a readable CSV: {error}", file=path.name, line=first_line) from None
     return _build_table(path.name, records)
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> SourceTable:
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        raise CrimeDataError("unreadable_file", f"not a readable .xlsx workbook: {error}", file=path.name) from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]

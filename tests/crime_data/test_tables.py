@@ -4,7 +4,7 @@ import pytest
 from crime_files import write_text, write_xlsx
 
 from crime_data.errors import CrimeDataError, Location
-from crime_data.tables import CellError, parse_count, parse_date, read_table
+from crime_data.tables import CellError, FileFormat, parse_count, parse_date, read_table
 
 
 def test_csv_rows_are_located_by_line_counting_the_header(tmp_path):
@@ -30,12 +30,12 @@ def test_xlsx_rows_are_located_by_sheet_and_row(tmp_path):
 
 def test_named_sheet_is_read(tmp_path):
     path = write_xlsx(tmp_path, "a.xlsx", [["x"], [1]], sheet="second")
-    assert read_table(path, sheet="second").rows[0].values == {"x": 1}
+    assert read_table(path, FileFormat(sheet="second")).rows[0].values == {"x": 1}
 
 
 def test_unknown_sheet_is_refused(tmp_path):
     with pytest.raises(CrimeDataError) as caught:
-        read_table(write_xlsx(tmp_path, "a.xlsx", [["x"]]), sheet="nope")
+        read_table(write_xlsx(tmp_path, "a.xlsx", [["x"]]), FileFormat(sheet="nope"))
     assert caught.value.code == "unknown_sheet"
 
 
@@ -86,9 +86,35 @@ def test_non_iso_date_is_refused():
 
 
 def test_semicolon_separated_csv_is_read_with_its_delimiter(tmp_path):
-    table = read_table(write_text(tmp_path, "a.csv", "x;y\n1;2\n"), delimiter=";")
+    table = read_table(write_text(tmp_path, "a.csv", "x;y\n1;2\n"), FileFormat(delimiter=";"))
     assert table.rows[0].values == {"x": "1", "y": "2"}
 
 
 def test_date_cell_from_a_workbook_is_a_date():
     assert parse_date(datetime(2023, 5, 4, 0, 0)) == date(2023, 5, 4)
+
+
+def test_latin1_csv_read_as_utf8_is_refused_with_a_hint(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("municipio\nMedellín\n".encode("latin-1"))
+    with pytest.raises(CrimeDataError) as caught:
+        read_table(path)
+    assert caught.value.code == "bad_encoding" and "latin-1" in caught.value.message
+
+
+def test_latin1_csv_is_read_with_its_encoding(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("municipio\nMedellín\n".encode("latin-1"))
+    assert read_table(path, FileFormat(encoding="latin-1")).rows[0].values == {"municipio": "Medellín"}
+
+
+def test_file_that_is_not_a_workbook_is_refused(tmp_path):
+    with pytest.raises(CrimeDataError) as caught:
+        read_table(write_text(tmp_path, "a.xlsx", "not a zip"))
+    assert caught.value.code == "unreadable_file"
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(CrimeDataError) as caught:
+        read_table(tmp_path / "nowhere.csv")
+    assert caught.value.code == "file_not_found"
