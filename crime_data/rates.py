@@ -62,6 +62,25 @@ class Rate:
     def value(self) -> float:
         return float(self.exact)
 
+    def as_row(self) -> dict[str, object]:
+        """Plain values for JSON/CSV output; every field that qualifies the figure travels with it."""
+        return {
+            "territory": self.territory_code,
+            "period": str(self.period),
+            "iccs_scope": self.iccs_scope,
+            "sex": "total" if self.sex is None else str(self.sex),
+            "age_group": "all" if self.age_group is None else self.age_group,
+            "count": self.count,
+            "population": self.population,
+            "rate": self.value,
+            "per": self.per,
+            "source": str(self.source),
+            "unit": str(self.unit),
+            "population_version": self.population_version,
+            "monthly_basis": None if self.monthly_basis is None else str(self.monthly_basis),
+            "counting_rule": self.counting_rule,
+        }
+
 
 def crime_rate(
     counts: Sequence[RecordedCount],

@@ -169,3 +169,14 @@ def test_femicide_rate_carries_its_counting_rule(population, hierarchy):
     rate = femicide_rate([victim()], population, hierarchy, territory="05001", period=Period(2023),
                          source=Source.POLICE, rule=rule)
     assert rate.counting_rule == rule.describe()
+
+
+def test_rate_row_carries_every_qualifier_as_plain_values(population, hierarchy):
+    rate = homicide_rate([count(3, period=Period(2023, 2))], population, hierarchy, territory="05001",
+                         period=Period(2023, 2), source=Source.POLICE, monthly_basis=MonthlyBasis.PER_MONTH)
+    assert rate.as_row() == {
+        "territory": "05001", "period": "2023-02", "iccs_scope": "0101", "sex": "total", "age_group": "all",
+        "count": 3, "population": 1770, "rate": 300_000 / 1770, "per": 100_000, "source": "police",
+        "unit": "victims", "population_version": "dane-2018-projections-rev1", "monthly_basis": "per_month",
+        "counting_rule": None,
+    }
