@@ -32,7 +32,8 @@ from crime_data.territories import Territory, TerritoryHierarchy, TerritoryLevel
 from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit
 
 __all__ = [
-    "ICCS", "AgeGroup", "AggregatedCount", "CountImport", "CrimeDataError", "FileFormat", "FemicideRule", "GenderRelatedContext",
+    "ICCS", "AgeGroup", "AggregatedCount", "CountImport", "CrimeDataError", "FileFormat", "FemicideRule",
+    "GenderRelatedContext",
     "IccsCategory", "IncidentImport", "IncidentRecord", "Location", "MonthlyBasis", "OffenceMapping", "Period",
     "PopulationRow", "PopulationTable", "Quantity", "Rate", "Ratio", "RecordedCount", "Relationship", "RowProblem",
     "Sex", "Source", "Territory", "TerritoryHierarchy", "TerritoryLevel", "Unit", "ValidationReport",

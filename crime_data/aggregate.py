@@ -79,7 +79,9 @@ def aggregate_counts(
     return totals
 
 
-def _check_breakdowns(selected: Sequence[RecordedCount], period: Period, sex: Sex | None, age_group: str | None) -> None:
+def _check_breakdowns(
+    selected: Sequence[RecordedCount], period: Period, sex: Sex | None, age_group: str | None
+) -> None:
     if sex is not None and any(count.sex is None for count in selected):
         raise CrimeDataError("no_sex_breakdown", f"a figure for sex {sex} was asked of counts without a sex breakdown")
     if sex is None and len({count.sex is None for count in selected}) > 1:

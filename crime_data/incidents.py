@@ -23,9 +23,26 @@ from crime_data.offences import OffenceMapping
 from crime_data.periods import Period
 from crime_data.population import PopulationTable
 from crime_data.row_checks import PopulationCoverage, parse_sex_code, parse_territory
-from crime_data.tables import FileFormat, RowChecker, parse_age, parse_choice, parse_date, parse_text, read_table, refuse_or_skip
+from crime_data.tables import (
+    FileFormat,
+    RowChecker,
+    parse_age,
+    parse_choice,
+    parse_date,
+    parse_text,
+    read_table,
+    refuse_or_skip,
+)
 from crime_data.territories import TerritoryHierarchy
-from crime_data.vocabulary import GenderRelatedContext, Relationship, Sex, Source, Unit, sex_code_table, vocabulary_member
+from crime_data.vocabulary import (
+    GenderRelatedContext,
+    Relationship,
+    Sex,
+    Source,
+    Unit,
+    sex_code_table,
+    vocabulary_member,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +73,9 @@ class IncidentImport:
 def _parse_relationship(value: object) -> Relationship | None:
     if value is None:
         return None
-    return parse_choice(value, lambda text: vocabulary_member(Relationship, text), "relationship", "unknown_relationship_code")
+    return parse_choice(
+        value, lambda text: vocabulary_member(Relationship, text), "relationship", "unknown_relationship_code"
+    )
 
 
 def _parse_contexts(value: object) -> frozenset[GenderRelatedContext]:
@@ -66,7 +85,12 @@ def _parse_contexts(value: object) -> frozenset[GenderRelatedContext]:
     for part in parse_text(value).split(";"):
         if part.strip():
             contexts.add(
-                parse_choice(part, lambda text: vocabulary_member(GenderRelatedContext, text), "gender-related context", "unknown_context_code")
+                parse_choice(
+                    part,
+                    lambda text: vocabulary_member(GenderRelatedContext, text),
+                    "gender-related context",
+                    "unknown_context_code",
+                )
             )
     return frozenset(contexts)
 

@@ -64,7 +64,8 @@ def read_offence_mapping(path: str | Path, *, file_format: FileFormat = FileForm
         problems.extend(check.problems)
         if not check.problems:
             first_seen[national_code] = row.location
-            offences[national_code] = MappedOffence(national_code, iccs_code, "" if description is None else str(description))
+            description_text = "" if description is None else str(description)
+            offences[national_code] = MappedOffence(national_code, iccs_code, description_text)
     if problems:
         raise CrimeDataError(
             "invalid_rows",

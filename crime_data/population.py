@@ -84,7 +84,8 @@ class PopulationTable:
         if isinstance(row.population, bool) or not isinstance(row.population, int) or row.population < 0:
             raise CrimeDataError(
                 "bad_population",
-                f"population of {row.territory_code!r} {row.year} must be a non-negative integer, got {row.population!r}",
+                f"population of {row.territory_code!r} {row.year} must be a non-negative integer, "
+                f"got {row.population!r}",
             )
 
     def _check_age_groups_do_not_overlap(self) -> None:

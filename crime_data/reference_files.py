@@ -56,7 +56,9 @@ def read_territories(path: str | Path, *, file_format: FileFormat = FileFormat()
         ))
         parent_code = check(parent_column, row.values.get(parent_column), _parse_optional_text)
         if code is not None and code in territories:
-            check.add("duplicate_territory", f"territory {code!r} is already at {territories[code][1]}", columns["code"])
+            check.add(
+                "duplicate_territory", f"territory {code!r} is already at {territories[code][1]}", columns["code"]
+            )
         if check.problems:
             problems.extend(check.problems)
         else:

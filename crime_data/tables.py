@@ -100,7 +100,9 @@ def _read_csv(path: Path, file_format: FileFormat) -> SourceTable:
                 line=first_line,
             ) from None
         except csv.Error as error:
-            raise CrimeDataError("unreadable_file", f"not a readable CSV: {error}", file=path.name, line=first_line) from None
+            raise CrimeDataError(
+                "unreadable_file", f"not a readable CSV: {error}", file=path.name, line=first_line
+            ) from None
     return _build_table(path.name, records)
 
 
@@ -143,12 +145,17 @@ def _build_table(file: str, records: list[tuple[Location, list[object]]]) -> Sou
         if raw_name is None:
             if any(index < len(values) and values[index] is not None for _, values in body):
                 raise CrimeDataError(
-                    "unnamed_column", f"column {index + 1} has values but no header", file=file, line=header_location.line
+                    "unnamed_column",
+                    f"column {index + 1} has values but no header",
+                    file=file,
+                    line=header_location.line,
                 )
             continue
         name = str(raw_name).strip()
         if name in (kept_name for _, kept_name in kept):
-            raise CrimeDataError("duplicate_column", f"column {name!r} appears twice", file=file, line=header_location.line)
+            raise CrimeDataError(
+                "duplicate_column", f"column {name!r} appears twice", file=file, line=header_location.line
+            )
         kept.append((index, name))
     width = max((index for index, _ in kept), default=-1) + 1
     rows = tuple(
@@ -232,7 +239,8 @@ def refuse_or_skip(file: str, problems: Sequence[RowProblem], skip_invalid: bool
         failing_rows = len({problem.location for problem in distinct})
         raise CrimeDataError(
             "invalid_rows",
-            f"{failing_rows} row(s) failed validation; nothing was imported (pass skip_invalid=True to import the rest)",
+            f"{failing_rows} row(s) failed validation; nothing was imported "
+            "(pass skip_invalid=True to import the rest)",
             file=file,
             report=report,
         )
