@@ -4,7 +4,7 @@ an offence mapping) and writers of small CSV/XLSX files."""
 from pathlib import Path
 
 import pytest
-from crime_files import MAPPING_CSV, write_text
+from tests.crime_data.crime_files import MAPPING_CSV, write_text
 
 from crime_data.offences import OffenceMapping, read_offence_mapping
 from crime_data.population import PopulationRow, PopulationTable

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 import pytest
-from crime_files import write_text, write_xlsx
+from tests.crime_data.crime_files import write_text, write_xlsx
 
 from crime_data.counts import read_counts
 from crime_data.errors import CrimeDataError

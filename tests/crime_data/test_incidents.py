@@ -1,5 +1,5 @@
 import pytest
-from crime_files import write_text, write_xlsx
+from tests.crime_data.crime_files import write_text, write_xlsx
 
 from crime_data.errors import CrimeDataError
 from crime_data.femicide import is_femicide

@@ -1,5 +1,5 @@
 import pytest
-from crime_files import write_text
+from tests.crime_data.crime_files import write_text
 
 from crime_data.errors import CrimeDataError
 from crime_data.offences import read_offence_mapping

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 import pytest
-from crime_files import write_text, write_xlsx
+from tests.crime_data.crime_files import write_text, write_xlsx
 
 from crime_data.errors import CrimeDataError, Location
 from crime_data.tables import CellError, FileFormat, parse_count, parse_date, read_table
