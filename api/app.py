@@ -13,6 +13,7 @@ from api.errors import install_error_handlers
 from api.health.router import router as health_router
 from api.instruments.router import router as instruments_router
 from api.logs import configure_logging
+from api.submissions.router import router as submissions_router
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.users.router import auth_router, users_router
 
@@ -50,6 +51,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         upload_prefixes=UPLOAD_PREFIXES,
     )
     app.add_middleware(RequestContextMiddleware)
-    for router in (health_router, auth_router, users_router, audit_router, instruments_router):
+    for router in (health_router, auth_router, users_router, audit_router, instruments_router, submissions_router):
         app.include_router(router)
     return app

@@ -2,6 +2,17 @@
 
 from api.audit.models import AuditEvent
 from api.instruments.models import Instrument, InstrumentVersion
+from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from api.users.models import AccessToken, LoginThrottle, User
 
-__all__ = ["AccessToken", "AuditEvent", "Instrument", "InstrumentVersion", "LoginThrottle", "User"]
+__all__ = [
+    "AccessToken",
+    "AuditEvent",
+    "Instrument",
+    "InstrumentVersion",
+    "LoginThrottle",
+    "Submission",
+    "SubmissionPersonal",
+    "SubmissionRevision",
+    "User",
+]

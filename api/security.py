@@ -58,6 +58,10 @@ class Permission(StrEnum):
     submit_interviews = "submit_interviews"
     read_interviews = "read_interviews"
     review_interviews = "review_interviews"
+    edit_interviews = "edit_interviews"
+    delete_interviews = "delete_interviews"
+    restore_interviews = "restore_interviews"
+    read_personal_identifiers = "read_personal_identifiers"
     manage_fieldwork = "manage_fieldwork"
     read_fieldwork = "read_fieldwork"
     analyse = "analyse"
@@ -74,6 +78,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.write_instruments,
             Permission.read_instruments,
             Permission.read_interviews,
+            Permission.delete_interviews,
+            Permission.restore_interviews,
+            Permission.read_personal_identifiers,
             Permission.manage_fieldwork,
             Permission.read_fieldwork,
         }
@@ -84,11 +91,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_instruments,
             Permission.read_interviews,
             Permission.review_interviews,
+            Permission.edit_interviews,
+            Permission.delete_interviews,
+            Permission.read_personal_identifiers,
             Permission.manage_fieldwork,
             Permission.read_fieldwork,
         }
     ),
-    Role.enumerator: frozenset({Permission.read_instruments, Permission.submit_interviews, Permission.read_interviews}),
+    Role.enumerator: frozenset(
+        {Permission.read_instruments, Permission.submit_interviews, Permission.read_interviews, Permission.edit_interviews}
+    ),
     Role.analyst: frozenset(
         {
             Permission.read_instruments,

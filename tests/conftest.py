@@ -28,6 +28,19 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 TEST_PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2 at its lowest cost: the same algorithm and checks, without 64 MiB per hash."""
+    import argon2
+
+    import api.security
+
+    original = api.security._hasher
+    api.security._hasher = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    api.security._hasher = original
+
+
 @pytest.fixture(scope="session", params=backends())
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with fresh_database(request.param, tmp_path_factory.mktemp(request.param)) as url:

@@ -1,0 +1,107 @@
+"""Interviews over HTTP (JSON): submit one or a batch, read, edit, review, delete and restore."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.db import SessionDep
+from api.pagination import PageDep
+from api.security import Permission, require
+from api.submissions import service
+from api.submissions.schemas import (
+    BatchIn,
+    BatchResult,
+    ReviewAction,
+    RevisionPublic,
+    SubmissionCreate,
+    SubmissionEdit,
+    SubmissionPage,
+    SubmissionPublic,
+)
+from api.users.models import User
+
+router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
+
+Collector = Annotated[User, require(Permission.submit_interviews)]
+Reader = Annotated[User, require(Permission.read_interviews)]
+Editor = Annotated[User, require(Permission.edit_interviews)]
+Reviewer = Annotated[User, require(Permission.review_interviews)]
+Deleter = Annotated[User, require(Permission.delete_interviews)]
+Restorer = Annotated[User, require(Permission.restore_interviews)]
+PersonalReader = Annotated[User, require(Permission.read_personal_identifiers)]
+
+
+@router.post(
+    "",
+    response_model=SubmissionPublic,
+    status_code=201,
+    responses={200: {"description": "Already received with the same content: the stored interview"},
+               409: {"description": "Already received with different content"}},
+)
+async def submit(request: Request, response: Response, session: SessionDep, enumerator: Collector,
+                 data: SubmissionCreate) -> SubmissionPublic:
+    payload = (await request.body()).decode("utf-8", errors="replace")
+    submission, created = service.submit(session, enumerator, data, payload)
+    if not created:
+        response.status_code = 200
+    return service.public_view(session, enumerator, submission)
+
+
+@router.post("/batch", response_model=BatchResult)
+def submit_batch(session: SessionDep, enumerator: Collector, batch: BatchIn) -> BatchResult:
+    """Offline sync: up to 500 interviews, each with its own result; resending is harmless."""
+    return service.submit_batch(session, enumerator, batch.submissions)
+
+
+@router.get("", response_model=SubmissionPage)
+def list_submissions(
+    session: SessionDep,
+    reader: Reader,
+    page: PageDep,
+    form_id: Annotated[str | None, Query(max_length=100)] = None,
+    review_status: Annotated[str | None, Query(pattern="^(received|approved|returned|resubmitted)$")] = None,
+) -> SubmissionPage:
+    items, total = service.list_page(session, reader, offset=page.offset, limit=page.limit, form_id=form_id,
+                                     review_status=review_status)
+    return SubmissionPage(items=items, total=total, offset=page.offset, limit=page.limit)
+
+
+@router.get("/{instance_id}", response_model=SubmissionPublic)
+def get_submission(session: SessionDep, reader: Reader, instance_id: str) -> SubmissionPublic:
+    return service.read(session, reader, instance_id)
+
+
+@router.put("/{instance_id}", response_model=SubmissionPublic)
+async def edit_submission(request: Request, session: SessionDep, editor: Editor, instance_id: str,
+                          change: SubmissionEdit) -> SubmissionPublic:
+    """Change answers: a new revision with author, time and reason; earlier ones are kept."""
+    payload = (await request.body()).decode("utf-8", errors="replace")
+    return service.edit(session, editor, instance_id, change, payload=payload)
+
+
+@router.get("/{instance_id}/revisions", response_model=list[RevisionPublic])
+def list_revisions(session: SessionDep, reader: Reader, instance_id: str) -> list[RevisionPublic]:
+    return service.revisions(session, reader, instance_id)
+
+
+@router.post("/{instance_id}/review", response_model=SubmissionPublic)
+def review_submission(session: SessionDep, reviewer: Reviewer, instance_id: str, action: ReviewAction) -> SubmissionPublic:
+    """Approve, or return to the enumerator with a comment."""
+    return service.review(session, reviewer, instance_id, action.action, action.comment)
+
+
+@router.delete("/{instance_id}", status_code=204, response_class=Response)
+def delete_submission(session: SessionDep, deleter: Deleter, instance_id: str) -> None:
+    """Soft delete: the interview leaves lists and estimates; an admin can restore it."""
+    service.soft_delete(session, deleter, instance_id)
+
+
+@router.post("/{instance_id}/restore", response_model=SubmissionPublic)
+def restore_submission(session: SessionDep, admin: Restorer, instance_id: str) -> SubmissionPublic:
+    return service.restore(session, admin, instance_id)
+
+
+@router.get("/{instance_id}/personal")
+def personal_identifiers(session: SessionDep, reader: PersonalReader, instance_id: str) -> dict[str, Any]:
+    """Names, phones, addresses and exact GPS, kept apart from answers (audited)."""
+    return service.personal_identifiers(session, reader, instance_id)

@@ -1,0 +1,115 @@
+"""Submission bodies. The answer shape is survey_defs.answers' (fields by name, repeats as lists)."""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field, model_validator
+
+MAX_BATCH = 500
+
+
+class InstrumentRef(BaseModel):
+    form_id: str = Field(min_length=1, max_length=100)
+    version: str = Field(min_length=1, max_length=100)
+
+
+class GPS(BaseModel):
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    accuracy: float | None = Field(default=None, ge=0)
+
+
+class Paradata(BaseModel):
+    started_at: datetime
+    ended_at: datetime
+    device_id: str = Field(min_length=1, max_length=100)
+    gps: GPS | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "Paradata":
+        if self.started_at.tzinfo is None or self.ended_at.tzinfo is None:
+            raise ValueError("started_at and ended_at need a time zone offset (e.g. 2026-05-01T10:00:00-05:00)")
+        if self.ended_at < self.started_at:
+            raise ValueError("ended_at is before started_at")
+        return self
+
+
+class SubmissionCreate(BaseModel):
+    instance_id: UUID
+    instrument: InstrumentRef
+    answers: dict[str, Any]
+    paradata: Paradata
+    assignment_id: int | None = None
+
+
+class SubmissionEdit(BaseModel):
+    answers: dict[str, Any]
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class ReviewAction(BaseModel):
+    action: Literal["approve", "return"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _return_needs_comment(self) -> "ReviewAction":
+        if self.action == "return" and not (self.comment and self.comment.strip()):
+            raise ValueError("returning an interview to the enumerator needs a comment saying why")
+        return self
+
+
+class SubmissionPublic(BaseModel):
+    instance_id: str
+    form_id: str
+    version: str
+    enumerator: str
+    assignment_id: int | None
+    revision: int
+    review_status: str
+    review_comment: str | None
+    answers: dict[str, Any]
+    withheld: list[str] = Field(description="Sensitive answers not shown to this user")
+    started_at: datetime | None
+    ended_at: datetime | None
+    duration_seconds: float | None
+    device_id: str | None
+    received_at: datetime
+    updated_at: datetime
+    deleted: bool
+
+
+class SubmissionPage(BaseModel):
+    items: list[SubmissionPublic]
+    total: int
+    offset: int
+    limit: int
+
+
+class RevisionPublic(BaseModel):
+    revision: int
+    author: str
+    reason: str | None
+    created_at: datetime
+    answers: dict[str, Any]
+    withheld: list[str]
+
+
+class BatchIn(BaseModel):
+    # Items are validated one by one so that one malformed interview never blocks the others.
+    submissions: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+
+
+class BatchItemResult(BaseModel):
+    index: int
+    instance_id: str | None
+    status: Literal["created", "duplicate", "invalid", "conflict"]
+    errors: list[dict[str, Any]] = []
+
+
+class BatchResult(BaseModel):
+    created: int
+    duplicate: int
+    invalid: int
+    conflict: int
+    results: list[BatchItemResult]

@@ -1,0 +1,533 @@
+"""Submission rules: validate against the exact instrument version, accept once, never lose.
+
+Idempotency: an interview is identified by its client-generated instance id. The same id with
+the same content returns what is stored (no new row); the same id with other content is a 409,
+unless it comes as an explicit edit, which becomes a new revision.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+import survey_defs
+from api.audit import service as audit
+from api.db_types import utcnow
+from api.errors import Conflict, Forbidden, NotFound, Unprocessable
+from api.instruments import repository as instruments_repository
+from api.instruments import service as instruments
+from api.instruments.models import InstrumentVersion
+from api.security import Permission, has_permission
+from api.submissions import repository
+from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
+from api.submissions.schemas import (
+    GPS,
+    BatchItemResult,
+    BatchResult,
+    RevisionPublic,
+    SubmissionCreate,
+    SubmissionEdit,
+    SubmissionPublic,
+)
+from api.users.models import Role, User
+from survey_defs.answers import compile_validator
+from survey_defs.model import Question
+
+RECEIVED, APPROVED, RETURNED, RESUBMITTED = "received", "approved", "returned", "resubmitted"
+
+
+def canonical_hash(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise_instance_id(value: str | UUID) -> str:
+    """'uuid:ABC…' (OpenRosa) and 'abc…' (JSON) name the same interview."""
+    text = str(value).strip()
+    if text.lower().startswith("uuid:"):
+        text = text[5:]
+    try:
+        return str(UUID(text))
+    except ValueError as exc:
+        raise Unprocessable(
+            f"instance id '{value}' is not a UUID", code="invalid_instance_id",
+            errors=[{"loc": ["instance_id"], "msg": "not a UUID", "type": "invalid_instance_id"}],
+        ) from exc
+
+
+# --- what an instrument says about its questions -------------------------------------------------
+
+@dataclass(frozen=True)
+class QuestionClasses:
+    personal: frozenset[str]   # identifiers kept apart: exact GPS and questions marked personal
+    sensitive: frozenset[str]  # answers only roles granted sensitive access may read
+
+
+_classes_cache: dict[str, QuestionClasses] = {}
+
+
+def question_classes(instrument: survey_defs.Instrument) -> QuestionClasses:
+    cached = _classes_cache.get(instrument.content_hash)
+    if cached is None:
+        questions = [located.element for located in instrument.questions()]
+        cached = QuestionClasses(
+            personal=frozenset(
+                q.name for q in questions if q.type == "geopoint" or getattr(q, "personal", False)
+            ),
+            sensitive=frozenset(q.name for q in questions if isinstance(q, Question) and q.sensitive),
+        )
+        _classes_cache[instrument.content_hash] = cached
+    return cached
+
+
+def split_answers(answers: dict[str, Any], names: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Answers without the named fields (inside repeats too), and those fields by path."""
+    kept: dict[str, Any] = {}
+    removed: dict[str, Any] = {}
+
+    def walk(source: dict[str, Any], target: dict[str, Any], prefix: str) -> None:
+        for key, value in source.items():
+            if key in names:
+                removed[f"{prefix}{key}"] = value
+            elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+                target[key] = []
+                for index, item in enumerate(value):
+                    child: dict[str, Any] = {}
+                    walk(item, child, f"{prefix}{key}[{index}].")
+                    target[key].append(child)
+            else:
+                target[key] = value
+
+    walk(answers, kept, "")
+    return kept, removed
+
+
+# --- accepting interviews --------------------------------------------------------------------------
+
+@dataclass
+class Prepared:
+    """A validated interview ready to store, whatever it came as (JSON or OpenRosa XML)."""
+
+    instance_id: str
+    version: InstrumentVersion
+    answers: dict[str, Any]
+    personal: dict[str, Any]
+    content_hash: str
+    payload: str
+    payload_format: str
+    source: str
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    device_id: str | None = None
+    gps: GPS | None = None
+    assignment_id: int | None = None
+
+
+class VersionLookup:
+    """Published versions by (form_id, version), looked up once per request."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._rows: dict[tuple[str, str], InstrumentVersion] = {}
+
+    def get(self, form_id: str, version: str) -> InstrumentVersion:
+        key = (form_id, version)
+        if key not in self._rows:
+            row = instruments.get_version(self.session, form_id, version, include_drafts=False)
+            self._rows[key] = row
+        return self._rows[key]
+
+
+def _answer_errors(errors) -> list[dict[str, Any]]:
+    return [{"loc": ["answers", *_path_parts(e.path)], "msg": e.message, "type": e.code, "path": e.path} for e in errors]
+
+
+def _path_parts(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for piece in filter(None, path.split(".")):
+        if "[" in piece and piece.endswith("]"):
+            name, index = piece[:-1].split("[", 1)
+            parts.extend([name, int(index)])
+        else:
+            parts.append(piece)
+    return parts
+
+
+def check_may_collect(actor: User, version: InstrumentVersion) -> None:
+    if not has_permission(actor, Permission.submit_interviews):
+        raise Forbidden(f"Your role '{actor.role}' cannot submit interviews", code="permission_denied")
+    if version.sensitive and not actor.vawg_certified:
+        raise Forbidden(
+            "This instrument has a sensitive (VAWG) module; only certified enumerators may submit it",
+            code="vawg_certification_required",
+        )
+
+
+def validated_answers(version: InstrumentVersion, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Answers checked against the exact version, split into (answers, personal identifiers)."""
+    instrument = instruments.compiled(version)
+    errors = compile_validator(instrument).validate(answers)
+    if errors:
+        raise Unprocessable(
+            f"The interview has {len(errors)} invalid answer(s)", code="answers_invalid", errors=_answer_errors(errors)
+        )
+    return split_answers(answers, question_classes(instrument).personal)
+
+
+def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload: str) -> Prepared:
+    version = lookup.get(data.instrument.form_id, data.instrument.version)
+    check_may_collect(actor, version)
+    answers, personal = validated_answers(version, data.answers)
+    content = {
+        "form_id": data.instrument.form_id,
+        "version": data.instrument.version,
+        "answers": data.answers,
+        "paradata": data.paradata.model_dump(mode="json"),
+        "assignment_id": data.assignment_id,
+    }
+    paradata = data.paradata
+    return Prepared(
+        instance_id=normalise_instance_id(data.instance_id),
+        version=version,
+        answers=answers,
+        personal=personal,
+        content_hash=canonical_hash(content),
+        payload=payload,
+        payload_format="json",
+        source="json",
+        started_at=paradata.started_at,
+        ended_at=paradata.ended_at,
+        device_id=paradata.device_id,
+        gps=paradata.gps,
+        assignment_id=data.assignment_id,
+    )
+
+
+def _rows_for(prepared: Prepared, actor: User) -> tuple[Submission, SubmissionRevision]:
+    duration = (
+        (prepared.ended_at - prepared.started_at).total_seconds()
+        if prepared.started_at is not None and prepared.ended_at is not None
+        else None
+    )
+    submission = Submission(
+        instance_id=prepared.instance_id,
+        instrument_version_id=prepared.version.id,
+        enumerator_id=actor.id,
+        assignment_id=prepared.assignment_id,
+        content_hash=prepared.content_hash,
+        source=prepared.source,
+        started_at=prepared.started_at,
+        ended_at=prepared.ended_at,
+        duration_seconds=duration,
+        device_id=prepared.device_id,
+    )
+    revision = SubmissionRevision(
+        submission_id=0,
+        revision=1,
+        answers=prepared.answers,
+        payload=prepared.payload,
+        payload_format=prepared.payload_format,
+        content_hash=prepared.content_hash,
+        author_id=actor.id,
+    )
+    return submission, revision
+
+
+def _personal_row(prepared: Prepared, revision_id: int) -> SubmissionPersonal | None:
+    gps = prepared.gps
+    if not prepared.personal and gps is None:
+        return None
+    return SubmissionPersonal(
+        revision_id=revision_id,
+        data=prepared.personal,
+        latitude=gps.latitude if gps else None,
+        longitude=gps.longitude if gps else None,
+        gps_accuracy=gps.accuracy if gps else None,
+    )
+
+
+def _store(session: Session, prepared: Prepared, actor: User) -> Submission:
+    submission, revision = _rows_for(prepared, actor)
+    repository.add(session, submission)
+    revision.submission_id = submission.id
+    repository.add(session, revision)
+    personal = _personal_row(prepared, revision.id)
+    if personal is not None:
+        repository.add(session, personal)
+    return submission
+
+
+def _resolve_existing(existing: Submission, prepared: Prepared) -> Submission:
+    if existing.content_hash == prepared.content_hash:
+        return existing
+    raise Conflict(
+        f"Interview {prepared.instance_id} was already received with different content; "
+        "send an edit (PUT /api/v1/submissions/{instance_id}) to change it",
+        code="instance_conflict",
+    )
+
+
+def accept(session: Session, actor: User, prepared: Prepared) -> tuple[Submission, bool]:
+    """Store a prepared interview once; a resend of the same content returns the stored one."""
+    existing = repository.by_instance(session, prepared.instance_id)
+    if existing is not None:
+        return _resolve_existing(existing, prepared), False
+    try:
+        with session.begin_nested():
+            submission = _store(session, prepared, actor)
+    except IntegrityError:
+        # Another request stored the same instance id between our read and our insert.
+        existing = repository.by_instance(session, prepared.instance_id)
+        if existing is None:
+            raise
+        return _resolve_existing(existing, prepared), False
+    return submission, True
+
+
+def submit(session: Session, actor: User, data: SubmissionCreate, payload: str) -> tuple[Submission, bool]:
+    return accept(session, actor, prepare(VersionLookup(session), actor, data, payload))
+
+
+def submit_batch(session: Session, actor: User, items: list[dict[str, Any]]) -> BatchResult:
+    """Each interview gets its own verdict; valid new ones are stored together."""
+    lookup = VersionLookup(session)
+    results: list[BatchItemResult | None] = [None] * len(items)
+    ready: list[tuple[int, Prepared]] = []
+    for index, item in enumerate(items):
+        instance_hint = str(item.get("instance_id")) if isinstance(item, dict) and item.get("instance_id") else None
+        try:
+            data = SubmissionCreate.model_validate(item)
+            prepared = prepare(lookup, actor, data, json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        except ValidationError as exc:
+            errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+            results[index] = BatchItemResult(index=index, instance_id=instance_hint, status="invalid", errors=errors)
+            continue
+        except (Unprocessable, NotFound, Forbidden) as exc:
+            errors = exc.errors or [{"loc": [], "msg": exc.detail, "type": exc.code}]
+            results[index] = BatchItemResult(index=index, instance_id=instance_hint, status="invalid", errors=errors)
+            continue
+        ready.append((index, prepared))
+
+    existing = repository.existing_instances(session, {p.instance_id for _, p in ready})
+    first_in_batch: dict[str, Prepared] = {}
+    to_store: list[tuple[int, Prepared]] = []
+    for index, prepared in ready:
+        earlier = existing.get(prepared.instance_id)
+        earlier_hash = earlier.content_hash if earlier else None
+        if earlier is None and prepared.instance_id in first_in_batch:
+            earlier_hash = first_in_batch[prepared.instance_id].content_hash
+        if earlier_hash is None:
+            first_in_batch[prepared.instance_id] = prepared
+            to_store.append((index, prepared))
+            status = "created"
+        else:
+            status = "duplicate" if earlier_hash == prepared.content_hash else "conflict"
+        errors = (
+            [{"loc": ["instance_id"], "msg": "already received with different content", "type": "instance_conflict"}]
+            if status == "conflict" else []
+        )
+        results[index] = BatchItemResult(index=index, instance_id=prepared.instance_id, status=status, errors=errors)
+
+    try:
+        with session.begin_nested():
+            _store_many(session, actor, [p for _, p in to_store])
+    except IntegrityError:
+        # A concurrent upload stored some of these meanwhile: fall back to one at a time.
+        for index, prepared in to_store:
+            stored, created = _accept_or_conflict(session, actor, prepared)
+            results[index] = BatchItemResult(
+                index=index,
+                instance_id=prepared.instance_id,
+                status="created" if created else ("duplicate" if stored else "conflict"),
+            )
+    final = [r for r in results if r is not None]
+    counts = {status: sum(1 for r in final if r.status == status) for status in ("created", "duplicate", "invalid", "conflict")}
+    return BatchResult(**counts, results=final)
+
+
+def _accept_or_conflict(session: Session, actor: User, prepared: Prepared) -> tuple[Submission | None, bool]:
+    try:
+        return accept(session, actor, prepared)
+    except Conflict:
+        return None, False
+
+
+def _store_many(session: Session, actor: User, prepared_list: list[Prepared]) -> None:
+    if not prepared_list:
+        return
+    pairs = [_rows_for(p, actor) for p in prepared_list]
+    session.add_all([s for s, _ in pairs])
+    session.flush()
+    for (submission, revision) in pairs:
+        revision.submission_id = submission.id
+    session.add_all([r for _, r in pairs])
+    session.flush()
+    personals = [_personal_row(p, r.id) for p, (_, r) in zip(prepared_list, pairs, strict=True)]
+    session.add_all([row for row in personals if row is not None])
+    session.flush()
+
+
+# --- reading, editing, reviewing --------------------------------------------------------------------
+
+def _visible(session: Session, actor: User, instance_id: str, *, include_deleted: bool = False) -> Submission:
+    submission = repository.by_instance(session, normalise_instance_id(instance_id))
+    hidden = submission is None or (submission.deleted_at is not None and not include_deleted)
+    if not hidden and actor.role == Role.enumerator and submission.enumerator_id != actor.id:
+        hidden = True  # an enumerator reads only their own interviews; others do not exist for them
+    if hidden:
+        raise NotFound(f"No interview {instance_id}", code="submission_not_found")
+    return submission
+
+
+def _withhold(actor: User, instrument: survey_defs.Instrument, answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    if actor.sensitive_access:
+        return answers, []
+    shown, withheld = split_answers(answers, question_classes(instrument).sensitive)
+    return shown, sorted(withheld)
+
+
+def public_view(session: Session, actor: User, submission: Submission, revision: SubmissionRevision | None = None,
+                version: InstrumentVersion | None = None, form_id: str | None = None,
+                enumerator: str | None = None) -> SubmissionPublic:
+    revision = revision or repository.revision(session, submission.id, submission.current_revision)
+    version = version or instruments_repository.get_version_by_id(session, submission.instrument_version_id)
+    if form_id is None:
+        form_id = session.get(instruments.Instrument, version.instrument_id).form_id
+    answers, withheld = _withhold(actor, instruments.compiled(version), revision.answers)
+    return SubmissionPublic(
+        instance_id=submission.instance_id,
+        form_id=form_id,
+        version=version.version,
+        enumerator=enumerator or repository.username(session, submission.enumerator_id),
+        assignment_id=submission.assignment_id,
+        revision=submission.current_revision,
+        review_status=submission.review_status,
+        review_comment=submission.review_comment,
+        answers=answers,
+        withheld=withheld,
+        started_at=submission.started_at,
+        ended_at=submission.ended_at,
+        duration_seconds=submission.duration_seconds,
+        device_id=submission.device_id,
+        received_at=submission.received_at,
+        updated_at=submission.updated_at,
+        deleted=submission.deleted_at is not None,
+    )
+
+
+def read(session: Session, actor: User, instance_id: str) -> SubmissionPublic:
+    submission = _visible(session, actor, instance_id, include_deleted=actor.role == Role.admin)
+    view = public_view(session, actor, submission)
+    audit.record(session, actor, "submission.read", "submission", submission.instance_id,
+                 {"withheld": len(view.withheld)})
+    return view
+
+
+def list_page(session: Session, actor: User, *, offset: int, limit: int, form_id: str | None,
+              review_status: str | None) -> tuple[list[SubmissionPublic], int]:
+    rows, total = repository.page(
+        session, offset=offset, limit=limit,
+        enumerator_id=actor.id if actor.role == Role.enumerator else None,
+        form_id=form_id, review_status=review_status, include_deleted=False,
+    )
+    items = [
+        public_view(session, actor, s, revision=r, version=v, form_id=f, enumerator=u) for s, r, v, f, u in rows
+    ]
+    audit.record(session, actor, "submission.list", "submission", None,
+                 {"instance_ids": [i.instance_id for i in items], "form_id": form_id})
+    return items, total
+
+
+def revisions(session: Session, actor: User, instance_id: str) -> list[RevisionPublic]:
+    submission = _visible(session, actor, instance_id)
+    instrument = instruments.compiled(instruments_repository.get_version_by_id(session, submission.instrument_version_id))
+    result = []
+    for revision, author in repository.revisions(session, submission.id):
+        answers, withheld = _withhold(actor, instrument, revision.answers)
+        result.append(RevisionPublic(revision=revision.revision, author=author, reason=revision.reason,
+                                     created_at=revision.created_at, answers=answers, withheld=withheld))
+    audit.record(session, actor, "submission.revisions", "submission", submission.instance_id, None)
+    return result
+
+
+def edit(session: Session, actor: User, instance_id: str, change: SubmissionEdit, *, payload: str) -> SubmissionPublic:
+    """A new revision: validated like a first submission, the previous answers kept as they were."""
+    submission = _visible(session, actor, instance_id)
+    if actor.role == Role.enumerator and submission.review_status not in (RECEIVED, RETURNED):
+        raise Conflict(f"Interview {instance_id} is {submission.review_status}; only a supervisor can change it now",
+                       code="submission_locked")
+    version = instruments_repository.get_version_by_id(session, submission.instrument_version_id)
+    answers, personal = validated_answers(version, change.answers)
+    previous = repository.revision(session, submission.id, submission.current_revision)
+    revision = SubmissionRevision(
+        submission_id=submission.id, revision=submission.current_revision + 1, answers=answers, payload=payload,
+        payload_format="json", content_hash=canonical_hash(change.answers), author_id=actor.id, reason=change.reason,
+    )
+    repository.add(session, revision)
+    old_personal = repository.personal(session, previous.id)
+    if personal or old_personal:
+        repository.add(session, SubmissionPersonal(
+            revision_id=revision.id, data=personal,
+            latitude=old_personal.latitude if old_personal else None,
+            longitude=old_personal.longitude if old_personal else None,
+            gps_accuracy=old_personal.gps_accuracy if old_personal else None,
+        ))
+    submission.current_revision = revision.revision
+    submission.updated_at = utcnow()
+    if submission.review_status == RETURNED and actor.id == submission.enumerator_id:
+        submission.review_status = RESUBMITTED
+    repository.add(session, submission)
+    audit.record(session, actor, "submission.edit", "submission", submission.instance_id,
+                 {"revision": revision.revision, "reason": change.reason})
+    return public_view(session, actor, submission, revision=revision, version=version)
+
+
+def review(session: Session, actor: User, instance_id: str, action: str, comment: str | None) -> SubmissionPublic:
+    submission = _visible(session, actor, instance_id)
+    if submission.review_status == APPROVED and action == "approve":
+        raise Conflict(f"Interview {instance_id} is already approved", code="already_approved")
+    submission.review_status = APPROVED if action == "approve" else RETURNED
+    submission.review_comment = comment
+    submission.reviewed_by = actor.id
+    submission.reviewed_at = submission.updated_at = utcnow()
+    repository.add(session, submission)
+    audit.record(session, actor, f"submission.{action}", "submission", submission.instance_id, {"comment": comment})
+    return public_view(session, actor, submission)
+
+
+def soft_delete(session: Session, actor: User, instance_id: str) -> None:
+    submission = _visible(session, actor, instance_id)
+    submission.deleted_at = utcnow()
+    submission.deleted_by = actor.id
+    repository.add(session, submission)
+    audit.record(session, actor, "submission.delete", "submission", submission.instance_id, None)
+
+
+def restore(session: Session, actor: User, instance_id: str) -> SubmissionPublic:
+    submission = _visible(session, actor, instance_id, include_deleted=True)
+    if submission.deleted_at is None:
+        raise Conflict(f"Interview {instance_id} is not deleted", code="not_deleted")
+    submission.deleted_at = None
+    submission.deleted_by = None
+    submission.updated_at = utcnow()
+    repository.add(session, submission)
+    audit.record(session, actor, "submission.restore", "submission", submission.instance_id, None)
+    return public_view(session, actor, submission)
+
+
+def personal_identifiers(session: Session, actor: User, instance_id: str) -> dict[str, Any]:
+    submission = _visible(session, actor, instance_id)
+    revision = repository.revision(session, submission.id, submission.current_revision)
+    row = repository.personal(session, revision.id)
+    audit.record(session, actor, "submission.read_personal", "submission", submission.instance_id, None)
+    if row is None:
+        return {"identifiers": {}, "gps": None}
+    gps = None if row.latitude is None else {"latitude": row.latitude, "longitude": row.longitude,
+                                              "accuracy": row.gps_accuracy}
+    return {"identifiers": row.data, "gps": gps}
