@@ -115,7 +115,7 @@ class Validator:
         working = run.fill_calculations(answers)
         run.context = run.context_for(working)
         run.check_meta(working.get("meta"))
-        run.check_section(self.instrument.survey, working, "", (), True, top_level=True)
+        run.check_container(self.instrument.survey, working, "", ())
         return run.errors
 
 
@@ -199,20 +199,16 @@ class _Run:
             elif not isinstance(value, str):
                 self.error(f"meta.{key}", "wrong_type", f"meta.{key} is text")
 
-    def check_section(
-        self,
-        elements: tuple[Question | Group | Repeat, ...],
-        container: Mapping[str, Any],
-        prefix: str,
+    def check_container(
+        self, elements: tuple[Question | Group | Repeat, ...], container: Mapping[str, Any], prefix: str,
         repeat_path: RepeatPath,
-        relevant: bool,
-        top_level: bool = False,
     ) -> None:
-        known = _field_names(elements)
+        """The top level or one repeat instance: its unknown keys, then its fields."""
+        known = _field_names(elements) | ({"meta"} if not prefix else set())
         for key in container:
-            if key not in known and not (top_level and key == "meta"):
+            if key not in known:
                 self.error(f"{prefix}{key}", "unknown_field", f"{key!r} is not a field here")
-        self._check_elements(elements, container, prefix, repeat_path, relevant)
+        self._check_elements(elements, container, prefix, repeat_path, True)
 
     def _check_elements(
         self,
@@ -252,9 +248,7 @@ class _Run:
                         f"{len(instances)} instance(s) where repeat_count ({repeat.repeat_count.text}) gives {int(count)}",
                     )
         for index, instance in enumerate(instances):
-            self.check_section(
-                repeat.children, instance, f"{path}[{index}].", (*repeat_path, (repeat.name, index + 1)), True
-            )
+            self.check_container(repeat.children, instance, f"{path}[{index}].", (*repeat_path, (repeat.name, index + 1)))
 
     def check_question(self, question: Question, value: Any, path: str, repeat_path: RepeatPath, relevant: bool) -> None:
         if question.type == "calculate":

@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
@@ -65,14 +65,35 @@ class RangeParameters(_Frozen):
     step: float = 1
 
 
-class Question(_Frozen):
-    kind: Literal["question"] = "question"
-    type: QuestionType
+class _Element(_Frozen):
+    """What questions, groups and repeats share."""
+
+    expression_columns: ClassVar[tuple[str, ...]] = ("relevant",)
+
     name: str
     label: Translations = {}
     hint: Translations = {}
-    list_name: str | None = None
     relevant: Logic | None = None
+    appearance: str | None = None
+    sensitive: bool = False
+    safeguard: Safeguard | None = None
+    source_row: int | None = Field(default=None, exclude=True, repr=False)
+
+    @property
+    def expressions(self) -> dict[str, Expression]:
+        """The element's expressions by column name."""
+        found = {column: getattr(self, column) for column in self.expression_columns}
+        return {column: expression for column, expression in found.items() if expression is not None}
+
+
+class Question(_Element):
+    expression_columns: ClassVar[tuple[str, ...]] = (
+        "relevant", "constraint", "required", "calculation", "choice_filter",
+    )
+
+    kind: Literal["question"] = "question"
+    type: QuestionType
+    list_name: str | None = None
     constraint: Logic | None = None
     constraint_message: Translations = {}
     required: Logic | None = None
@@ -81,53 +102,20 @@ class Question(_Frozen):
     choice_filter: Logic | None = None
     default: str | None = None
     read_only: bool = False
-    appearance: str | None = None
     range: RangeParameters | None = None
-    sensitive: bool = False
-    safeguard: Safeguard | None = None
-    source_row: int | None = Field(default=None, exclude=True, repr=False)
-
-    @property
-    def expressions(self) -> dict[str, Expression]:
-        """The question's expressions by column name."""
-        columns = ("relevant", "constraint", "required", "calculation", "choice_filter")
-        return {column: getattr(self, column) for column in columns if getattr(self, column) is not None}
 
 
-class Group(_Frozen):
+class Group(_Element):
     kind: Literal["group"] = "group"
-    name: str
-    label: Translations = {}
-    hint: Translations = {}
-    relevant: Logic | None = None
-    appearance: str | None = None
-    sensitive: bool = False
-    safeguard: Safeguard | None = None
     children: tuple["Element", ...] = ()
-    source_row: int | None = Field(default=None, exclude=True, repr=False)
-
-    @property
-    def expressions(self) -> dict[str, Expression]:
-        return {"relevant": self.relevant} if self.relevant is not None else {}
 
 
-class Repeat(_Frozen):
+class Repeat(_Element):
+    expression_columns: ClassVar[tuple[str, ...]] = ("relevant", "repeat_count")
+
     kind: Literal["repeat"] = "repeat"
-    name: str
-    label: Translations = {}
-    hint: Translations = {}
-    relevant: Logic | None = None
     repeat_count: Logic | None = None
-    appearance: str | None = None
-    sensitive: bool = False
-    safeguard: Safeguard | None = None
     children: tuple["Element", ...] = ()
-    source_row: int | None = Field(default=None, exclude=True, repr=False)
-
-    @property
-    def expressions(self) -> dict[str, Expression]:
-        columns = ("relevant", "repeat_count")
-        return {column: getattr(self, column) for column in columns if getattr(self, column) is not None}
 
 
 Element = Annotated[Question | Group | Repeat, Field(discriminator="kind")]

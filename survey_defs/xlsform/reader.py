@@ -100,9 +100,9 @@ def read_xlsx(data: bytes) -> Workbook:
                 problems.append(_too_many_rows(worksheet.title))
                 continue
             rows: list[tuple[int, list[str | None]]] = []
-            for number, cells in enumerate(
-                worksheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1), start=1
-            ):
+            # Rows are padded to max_col: never pad beyond what the sheet declares.
+            columns = min(worksheet.max_column or MAX_COLUMNS + 1, MAX_COLUMNS + 1)
+            for number, cells in enumerate(worksheet.iter_rows(max_row=MAX_ROWS + 1, max_col=columns), start=1):
                 texts: list[str | None] = []
                 for cell in cells:
                     if getattr(cell, "data_type", None) == "f":
