@@ -2,7 +2,6 @@
 the indicator variables the indicator catalogue binds to, and accepting realistic answers."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
