@@ -25,7 +25,12 @@ a field outside repeats is its single value; a field inside a repeat the current
 is the node-set of its values in every instance (for count(), sum(), max(), join()...).
 
 Answer values: None or a missing key is an empty answer (''); int and float are numbers; a list of
-strings is a select_multiple (space-separated); date and datetime stay dates; other text as is.
+strings is a select_multiple (space-separated); date and datetime stay dates; other text as is
+(ISO date, date-time and time text converts to days where a number is needed). A repeat instance
+has no value of its own ('' where XPath would concatenate its fields): use count() on repeats.
+
+today() is `today`, else the date of `now` in now's own time zone: give the device's time (with its
+UTC offset) to get the date the enumerator's device saw.
 """
 
 from __future__ import annotations
