@@ -15,6 +15,7 @@ from survey_defs.instruments import BUNDLED_INSTRUMENTS, bundled_instrument_path
 from survey_defs.instruments.build import DEFINITIONS, read_workbook
 from survey_defs.instruments.rows import ENGLISH, SPANISH
 from survey_defs.model import Instrument, Question
+from survey_defs.xform import to_xform
 
 XFORMS = "{http://www.w3.org/2002/xforms}"
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
@@ -101,6 +102,18 @@ def test_bundled_instrument_declares_the_indicator_variables_of_the_catalogue(
     assert {variable.variable for variable in instrument.indicator_variables} == EXPECTED_VARIABLES[name]
     for variable in instrument.indicator_variables:
         assert isinstance(elements[variable.question].element, Question), variable
+
+
+@pytest.mark.parametrize("name", BUNDLED_INSTRUMENTS)
+def test_xform_exported_from_the_model_keeps_every_bind_of_the_designers_file(
+    name: str, instruments: dict[str, Instrument], xforms: dict[str, Any]
+) -> None:
+    exported = ElementTree.fromstring(to_xform(instruments[name]))
+
+    def binds(xform: Any) -> dict[str, dict[str, str]]:
+        return {bind.get("nodeset"): dict(bind.attrib) for bind in xform.iter(f"{XFORMS}bind")}
+
+    assert binds(exported) == binds(xforms[name])
 
 
 def test_perception_probe_is_asked_only_of_those_who_never_go_out_alone(xforms: dict[str, Any]) -> None:
