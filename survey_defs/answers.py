@@ -104,6 +104,7 @@ class Validator:
             if isinstance(item.element, Question) and item.element.list_name in instrument.choice_lists
         }
         self.calculations = _calculation_order(instrument)
+        self.groups = frozenset(item.element.name for item in located if isinstance(item.element, Group))
 
     def validate(
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
@@ -207,7 +208,8 @@ class _Run:
         known = _field_names(elements) | ({"meta"} if not prefix else set())
         for key in container:
             if key not in known:
-                self.error(f"{prefix}{key}", "unknown_field", f"{key!r} is not a field here")
+                flattened = " (groups are flattened: send its fields at this level)" if key in self.validator.groups else ""
+                self.error(f"{prefix}{key}", "unknown_field", f"{key!r} is not a field here{flattened}")
         self._check_elements(elements, container, prefix, repeat_path, True)
 
     def _check_elements(

@@ -11,6 +11,7 @@ Decisions:
   (dynamic defaults) are refused; ``parameters`` are accepted for ``range`` only.
 """
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -254,7 +255,10 @@ class _Builder:
         keyword = "_".join(words).lower()
         if keyword in SIMPLE_TYPES:
             return keyword, None
-        self.problem("unknown_type", f"{written!r} is not an XLSForm type sinmiedo knows", row, "type")
+        known = (*SIMPLE_TYPES, *SELECT_TYPES, *_STRUCTURE)
+        guess = difflib.get_close_matches(keyword, known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        self.problem("unknown_type", f"{written!r} is not an XLSForm type sinmiedo knows{hint}", row, "type")
         return None, None
 
     def _refuse_question_columns(self, row: NormalRow, kind: str) -> None:

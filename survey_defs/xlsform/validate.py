@@ -193,7 +193,7 @@ class _Validator:
                         )
             if element.choice_filter is not None and choice_list is not None:
                 columns = {column for choice in choice_list.choices for column in choice.extra}
-                for column in sorted(element.choice_filter.choice_columns - columns - {"name", "label"}):
+                for column in sorted(element.choice_filter.choice_columns - columns - {"name"}):
                     self.problem(
                         "unknown_reference",
                         f"choice_filter reads {column!r}, which is not a column of list {element.list_name!r}",

@@ -1,6 +1,8 @@
 import defusedxml.ElementTree as ElementTree
 import pytest
 
+from survey_defs import load_instrument
+from survey_defs.instruments import BUNDLED_INSTRUMENTS, bundled_instrument_path
 from survey_defs.xform import to_xform
 
 XF = "{http://www.w3.org/2002/xforms}"
@@ -95,3 +97,9 @@ def test_sinmiedo_columns_do_not_reach_the_xform(load_form):
 def test_version_and_form_id_are_on_the_instance(xform):
     data = next(xform.iter(f"{XF}data"))
     assert (data.get("id"), data.get("version")) == ("xf", "2026.1")
+
+
+@pytest.mark.parametrize("name", BUNDLED_INSTRUMENTS)
+def test_each_bundled_instrument_exports_with_its_languages(name):
+    xform = ElementTree.fromstring(to_xform(load_instrument(bundled_instrument_path(name))))
+    assert len(list(xform.iter(f"{XF}translation"))) >= 2

@@ -234,3 +234,14 @@ def test_every_problem_is_reported_not_only_the_first(form_problems):
         "| | text | b | C | |\n"
     )
     assert {problem.code for problem in problems} == {"unknown_type", "unknown_reference", "duplicate_name"}
+
+
+def test_unknown_type_suggests_the_closest_type(form_problems):
+    assert "'integer'" in _only(form_problems("| survey |\n| | type | name | label |\n| | intger | a | A |\n"), "unknown_type").message
+
+
+def test_a_choice_filter_reading_a_missing_choice_column(form_problems):
+    problems = form_problems(
+        "| survey |\n| | type | name | label | choice_filter |\n| | select_one yn | a | A | region = 'x' |\n" + YN
+    )
+    assert _only(problems, "unknown_reference").column == "choice_filter"
