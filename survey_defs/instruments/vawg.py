@@ -31,6 +31,7 @@ from survey_defs.instruments.rows import (
 from survey_defs.instruments.shared import (
     CLOSING,
     HOUSEHOLD_CONSENT,
+    ROSTER_HINT,
     SEX,
     YES_NO,
     reschedule_date,
@@ -288,10 +289,7 @@ SURVEY = [
     *roster_with_selection(
         eligible="${member_sex} = 'female' and ${member_age} >= 15",
         eligible_count="n_eligible_women",
-        roster_hint=(
-            "Incluya a todas las personas que duermen aquí habitualmente, también niñas y niños.",
-            "Include everyone who usually sleeps here, children too.",
-        ),
+        roster_hint=ROSTER_HINT,
     ),
     note(
         "no_eligible_woman",

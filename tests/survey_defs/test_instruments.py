@@ -24,7 +24,7 @@ EXPECTED_VARIABLES = {
     "perception": {
         "feel_safe_dark", "feel_safe_dark_probe", "insecurity_neighbourhood", "insecurity_municipality",
         "insecurity_country", "trust_police", "trust_prosecutors", "trust_judges", "habits_changed",
-        "respondent_sex", "respondent_age", "respondent_age_group",
+        "respondent_sex", "respondent_age", "respondent_age_group", "n_eligible_adults", "selection_probability",
     },
     "victimization": {
         "respondent_sex", "respondent_age", "n_eligible_adults", "selection_probability",
@@ -119,7 +119,7 @@ def test_xform_exported_from_the_model_keeps_every_bind_of_the_designers_file(
 def test_perception_probe_is_asked_only_of_those_who_never_go_out_alone(xforms: dict[str, Any]) -> None:
     bind = _bind(xforms["perception"], "feel_safe_dark_probe")
 
-    assert bind["relevant"] == " /data/interview/safety/feel_safe_dark  = 'never_alone_after_dark'"
+    assert bind["relevant"] == " /data/household/interview/safety/feel_safe_dark  = 'never_alone_after_dark'"
 
 
 def test_perception_habits_refuse_none_combined_with_an_activity(xforms: dict[str, Any]) -> None:
@@ -217,13 +217,23 @@ def test_victimization_selects_among_adults_of_either_sex(instruments: dict[str,
     assert selection["selection_probability"] == pytest.approx(0.5, rel=1e-12)
 
 
+def _household(*members: tuple[str, str, int, float]) -> dict[str, Any]:
+    return {
+        "household_consent": "yes",
+        "n_members": len(members),
+        "members": [
+            {"member_name": name, "member_sex": sex, "member_age": age, "member_selection_key": key}
+            for name, sex, age, key in members
+        ],
+    }
+
+
 PERCEPTION_ANSWERS = {
     "start": "2026-11-21T10:02:00-05:00",
     "end": "2026-11-21T10:15:31-05:00",
     "today": "2026-11-21",
-    "consent": "yes",
-    "respondent_sex": "female",
-    "respondent_age": 34,
+    **_household(("Rosa", "female", 34, 0.81), ("Luis", "male", 36, 0.12), ("Ana", "female", 6, 0.93)),
+    "respondent_status": "agrees",
     "feel_safe_dark": "never_alone_after_dark",
     "feel_safe_dark_probe": "very_unsafe",
     "insecurity_neighbourhood": "unsafe",
@@ -249,17 +259,6 @@ def test_perception_refuses_a_probe_for_someone_who_goes_out_and_none_with_an_ac
         ("feel_safe_dark_probe", "not_relevant_but_answered"),
         ("habits_changed", "constraint_violated"),
     ]
-
-
-def _household(*members: tuple[str, str, int, float]) -> dict[str, Any]:
-    return {
-        "household_consent": "yes",
-        "n_members": len(members),
-        "members": [
-            {"member_name": name, "member_sex": sex, "member_age": age, "member_selection_key": key}
-            for name, sex, age, key in members
-        ],
-    }
 
 
 def _incident(crime: str, reported: str, **answers: Any) -> dict[str, Any]:
