@@ -10,7 +10,7 @@ device draws: the server recomputes nothing random and takes the submitted keys,
 and the probability as they arrive.
 """
 
-from survey_defs.instruments.rows import Row, Text, begin_repeat, calculate, choice_list, end_repeat, note, question
+from survey_defs.instruments.rows import Row, begin_repeat, calculate, choice_list, end_repeat, note, question
 
 DONT_KNOW = ("dont_know", "No sabe", "Don't know")
 REFUSED = ("refused", "No responde", "Refused")
@@ -42,13 +42,13 @@ MAX_HOUSEHOLD_MEMBERS = 30
 POSITION_BASE = 100  # above MAX_HOUSEHOLD_MEMBERS: the draw's last two digits are the roster position
 
 
-def roster_with_selection(*, eligible: str, eligible_count: str, roster_hint: Text) -> list[Row]:
+def roster_with_selection(*, eligible: str, eligible_count: str) -> list[Row]:
     """Household members (name, sex, age) and the draw of one member satisfying ``eligible``.
 
     ``eligible`` is an expression over ``${member_sex}`` and ``${member_age}`` evaluated in each
     member's row; ``eligible_count`` names the calculate holding k. Yields the calculates
-    ``selected_position``, ``selected_name``, ``respondent_sex``, ``respondent_age`` and
-    ``selection_probability`` (1/k), the last two tagged as the respondent_selection safeguard.
+    ``selected_position`` (the draw), ``selected_name``, ``respondent_sex``, ``respondent_age`` and
+    ``selection_probability`` (1/k); the draw and the probability carry the respondent_selection safeguard.
     """
     return [
         question(
@@ -58,7 +58,7 @@ def roster_with_selection(*, eligible: str, eligible_count: str, roster_hint: Te
                 "¿Cuántas personas viven habitualmente en este hogar, incluyéndole a usted?",
                 "How many people usually live in this household, including yourself?",
             ),
-            hint=roster_hint,
+            hint=ROSTER_HINT,
             required=True,
             constraint=f". >= 1 and . <= {MAX_HOUSEHOLD_MEMBERS}",
             constraint_message=(
@@ -148,7 +148,7 @@ def adult_respondent_selection() -> list[Row]:
     lists SEX and RESPONDENT_STATUS.
     """
     return [
-        *roster_with_selection(eligible="${member_age} >= 18", eligible_count="n_eligible_adults", roster_hint=ROSTER_HINT),
+        *roster_with_selection(eligible="${member_age} >= 18", eligible_count="n_eligible_adults"),
         note(
             "no_eligible_adult",
             ("No hay personas de 18 años o más: termine la entrevista.", "No one is 18 or older: end the interview."),

@@ -31,7 +31,6 @@ from survey_defs.instruments.rows import (
 from survey_defs.instruments.shared import (
     CLOSING,
     HOUSEHOLD_CONSENT,
-    ROSTER_HINT,
     SEX,
     YES_NO,
     reschedule_date,
@@ -289,7 +288,6 @@ SURVEY = [
     *roster_with_selection(
         eligible="${member_sex} = 'female' and ${member_age} >= 15",
         eligible_count="n_eligible_women",
-        roster_hint=ROSTER_HINT,
     ),
     note(
         "no_eligible_woman",
