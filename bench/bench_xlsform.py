@@ -39,7 +39,7 @@ RUNS = 3
 
 
 def _block(index: int) -> list[Row]:
-    """About 25 rows reading earlier answers; every fifth block holds a repeat."""
+    """16 rows reading earlier answers (23 in every fifth block, which holds a repeat)."""
     prefix = f"b{index}"
     previous = f"${{b{index - 1}_count}}" if index else "0"
     rows = [
