@@ -34,6 +34,7 @@ repeat_count_mismatch, unknown_field, out_of_range, calculation_missing, express
 import graphlib
 import math
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -53,6 +54,7 @@ from survey_defs.model import Group, Instrument, Question, Repeat
 
 RepeatPath = tuple[tuple[str, int], ...]
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
+MAX_INTEGER = 2**31 - 1  # JavaRosa stores integer answers as Java ints
 _VALIDATOR_CACHE_SIZE = 64
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
@@ -69,16 +71,19 @@ class AnswerError:
 def compile_validator(instrument: Instrument) -> "Validator":
     """The validator of ``instrument``, compiled once per content hash."""
     key = instrument.content_hash
-    validator = _compiled.get(key)
+    with _compiled_lock:
+        validator = _compiled.get(key)
     if validator is None:
         validator = Validator(instrument)
-        if len(_compiled) >= _VALIDATOR_CACHE_SIZE:
-            _compiled.pop(next(iter(_compiled)))
-        _compiled[key] = validator
+        with _compiled_lock:
+            if len(_compiled) >= _VALIDATOR_CACHE_SIZE:
+                _compiled.pop(next(iter(_compiled)))
+            validator = _compiled.setdefault(key, validator)
     return validator
 
 
 _compiled: dict[str, "Validator"] = {}
+_compiled_lock = threading.Lock()
 
 
 class Validator:
@@ -142,11 +147,16 @@ class _Run:
 
     def evaluate(self, expression: Expression, repeat_path: RepeatPath, path: str, current: Any = None) -> Any:
         """The expression's value, or None after recording ``expression_failed``."""
+        return self.evaluate_in(expression, self.context.at(repeat_path, current), path)
+
+    def evaluate_in(self, expression: Expression, context: EvaluationContext, path: str) -> Any:
         try:
-            return expression.evaluate(self.context.at(repeat_path, current))
+            return expression.evaluate(context)
         except ExpressionError as error:
             self.error(path, "expression_failed", f"{error.message} in {expression.text!r}")
-            return None
+        except OverflowError:  # an integer answer too large for a float, read by this expression
+            self.error(path, "expression_failed", f"a number read by {expression.text!r} is too large")
+        return None
 
     def holds(self, expression: Expression | None, repeat_path: RepeatPath, path: str, current: Any = None) -> bool:
         if expression is None:
@@ -296,13 +306,11 @@ class _Run:
                 self.error(path, "not_in_choices", f"{name!r} is not a choice of {question.list_name!r}")
                 fine = False
             elif question.choice_filter is not None:
-                context = self.context.at(repeat_path)
-                try:
-                    shown = to_boolean(question.choice_filter.evaluate(_with_choice(context, choice.name, choice.extra)))
-                except ExpressionError as error:
-                    self.error(path, "expression_failed", f"{error.message} in {question.choice_filter.text!r}")
+                context = _with_choice(self.context.at(repeat_path), choice.name, choice.extra)
+                shown = self.evaluate_in(question.choice_filter, context, path)
+                if shown is None:
                     return False
-                if not shown:
+                if not to_boolean(shown):
                     self.error(
                         path, "not_in_choices", f"{name!r} is not offered here (choice_filter {question.choice_filter.text})"
                     )
@@ -408,7 +416,11 @@ def _is_number(value: Any) -> bool:
 
 
 def _check_integer(value: Any) -> str | None:
-    return None if isinstance(value, int) and not isinstance(value, bool) else f"{value!r} is not an integer"
+    if not isinstance(value, int) or isinstance(value, bool):
+        return f"{value!r} is not an integer"
+    if not -MAX_INTEGER <= value <= MAX_INTEGER:
+        return f"{value} is beyond the integers ODK stores (32-bit, at most {MAX_INTEGER} in size)"
+    return None
 
 
 def _check_number(value: Any) -> str | None:

@@ -149,3 +149,12 @@ def test_validation_does_not_modify_the_answers(validator):
     answers = _valid()
     validator.validate(answers)
     assert "first_kind" not in answers
+
+
+def test_an_integer_beyond_32_bits_is_wrong_type(validator):
+    assert _codes(validator.validate({**_valid(), "age": 10**400})) == [("age", "wrong_type")]
+
+
+def test_a_huge_integer_read_by_an_expression_is_reported_not_raised(validator):
+    answers = {**_valid(), "first_kind": 10**400}
+    assert ("robbed_first", "expression_failed") in _codes(validator.validate(answers))
