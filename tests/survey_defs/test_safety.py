@@ -66,6 +66,19 @@ def test_bundled_vawg_form_has_sensitive_questions_and_every_safeguard() -> None
     assert safety_problems(instrument) == []
 
 
+def test_safeguards_survive_storing_the_instrument_as_json() -> None:
+    stored = load_instrument(bundled_instrument_path("vawg")).model_dump_json()
+
+    assert safety_problems(Instrument.model_validate_json(stored)) == []
+
+
+def test_stored_instrument_without_its_privacy_tag_is_still_refused(tmp_path: Path) -> None:
+    survey = _edit(vawg.SURVEY, "privacy_check", safeguard="")
+    stored = Instrument.model_validate_json(_load(tmp_path, survey).model_dump_json())
+
+    assert [(problem.code, problem.row) for problem in safety_problems(stored)] == [("privacy_check_missing", None)]
+
+
 @pytest.mark.parametrize("name", ["perception", "victimization"])
 def test_instrument_without_sensitive_questions_needs_no_safeguards(name: str) -> None:
     assert safety_problems(load_instrument(bundled_instrument_path(name))) == []
