@@ -211,8 +211,11 @@ def _syntax_error(error: UnexpectedInput, text: str) -> ExpressionError:
             "syntax", f"unexpected {str(error.token)!r}", position=error.token.start_pos, expression=text
         )
     assert isinstance(error, UnexpectedCharacters)
+    character = text[error.pos_in_stream]
+    # spreadsheets turn ' and " into typographic quotes as one types
+    hint = "; write text between straight quotes ' or \"" if character in "‘’‚“”„«»" else ""
     return ExpressionError(
-        "syntax", f"unexpected character {text[error.pos_in_stream]!r}", position=error.pos_in_stream, expression=text
+        "syntax", f"unexpected character {character!r}{hint}", position=error.pos_in_stream, expression=text
     )
 
 
