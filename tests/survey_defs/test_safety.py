@@ -197,11 +197,16 @@ def test_referral_shown_only_to_women_who_disclosed_is_referral_gated(tmp_path: 
     assert _codes(_load(tmp_path, survey)) == ["referral_gated"]
 
 
-def test_title_naming_violence_is_not_neutral(tmp_path: Path) -> None:
-    title = settings("Encuesta de violencia contra las mujeres", "sinmiedo_womens_health")
-
-    problems = safety_problems(_load(tmp_path, vawg.SURVEY, settings=title))
+@pytest.mark.parametrize(
+    ("title", "form_id", "column"),
+    [
+        ("Encuesta de violencia contra las mujeres", "sinmiedo_womens_health", "title"),
+        ("Salud y vida familiar", "sinmiedo_ipv_2026", "form_id"),
+    ],
+)
+def test_title_or_form_id_naming_the_topic_is_not_neutral(tmp_path: Path, title: str, form_id: str, column: str) -> None:
+    problems = safety_problems(_load(tmp_path, vawg.SURVEY, settings=settings(title, form_id)))
 
     assert [(problem.code, problem.sheet, problem.column) for problem in problems] == [
-        ("title_not_neutral", "settings", "title")
+        ("title_not_neutral", "settings", column)
     ]
