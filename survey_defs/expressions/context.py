@@ -37,8 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from survey_defs.expressions.errors import ExpressionError
@@ -94,7 +94,8 @@ class EvaluationContext:
                 "bad_argument",
                 f"indexed-repeat(): ${{{name}}} sits in repeats {chain}, not in {given} (outermost first)",
             )
-        path = tuple((repeat, int(index)) for repeat, index in steps) + self.repeat_path[len(steps) :]
+        # deeper levels keep the current instances where they match, as JavaRosa contextualises references
+        path = tuple(steps) + self.repeat_path[len(steps) :]
         return replace(self, repeat_path=path).value(name)
 
     def position(self) -> int:
