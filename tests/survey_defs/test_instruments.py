@@ -372,3 +372,16 @@ def test_vawg_without_privacy_reschedules_and_refuses_any_answer_about_experienc
                "ipv_physical_slapped_ever": "no"}
 
     assert _errors(instruments["vawg"], answers) == [("ipv_physical_slapped_ever", "not_relevant_but_answered")]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"household_consent": "no"},
+        {**VAWG_START, "privacy_check": "private", "consent": "refuses"},
+        {**VAWG_START, "members": [{**member, "member_age": 12} for member in VAWG_START["members"]]},
+    ],
+    ids=["household_refuses", "woman_refuses", "no_eligible_woman"],
+)
+def test_vawg_accepts_interviews_that_end_early(instruments: dict[str, Instrument], answers: dict[str, Any]) -> None:
+    assert _errors(instruments["vawg"], answers) == []
