@@ -110,6 +110,7 @@ class Validator:
         }
         self.calculations = _calculation_order(instrument)
         self.groups = frozenset(item.element.name for item in located if isinstance(item.element, Group))
+        self.repeats = frozenset(item.element.name for item in located if isinstance(item.element, Repeat))
 
     def validate(
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
@@ -131,6 +132,7 @@ class _Run:
         self.language = language
         self.now = now
         self.errors: list[AnswerError] = []
+        self.malformed: set[str] = set()
         self.context = EvaluationContext()
 
     def context_for(self, answers: Mapping[str, Any]) -> EvaluationContext:
@@ -167,7 +169,7 @@ class _Run:
     # --- calculations -------------------------------------------------------------------------------
 
     def fill_calculations(self, answers: Mapping[str, Any]) -> dict[str, Any]:
-        working = _copy_containers(answers)
+        working = _copy_containers(answers, self.validator.repeats, "", self.malformed)
         self.context = self.context_for(working)
         for located in self.validator.calculations:
             question = located.element
@@ -241,19 +243,19 @@ class _Run:
                 self.check_question(element, container.get(element.name), path, repeat_path, element_relevant)
 
     def check_repeat(self, repeat: Repeat, value: Any, path: str, repeat_path: RepeatPath, relevant: bool) -> None:
+        if path in self.malformed:
+            self.error(path, "wrong_type", "a repeat is a list of objects, one per instance")
+            return
         if not relevant:
             if not _is_empty(value):
                 self.error(path, "not_relevant_but_answered", f"{repeat.name!r} is not relevant but has instances")
             return
         instances = [] if value is None else value
-        if not isinstance(instances, list) or not all(isinstance(item, Mapping) for item in instances):
-            self.error(path, "wrong_type", "a repeat is a list of objects, one per instance")
-            return
         if repeat.repeat_count is not None:
             expected = self.evaluate(repeat.repeat_count, repeat_path, path)
             if expected is not None:
                 count = to_number(expected)
-                if not math.isnan(count) and int(count) != len(instances):
+                if math.isfinite(count) and int(count) != len(instances):
                     self.error(
                         path,
                         "repeat_count_mismatch",
@@ -367,14 +369,27 @@ def _instances(answers: dict[str, Any], chain: list[str]) -> list[tuple[dict[str
     return found
 
 
-def _copy_containers(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy deep enough to add calculated values without touching the caller's answers."""
-    return {
-        key: [_copy_containers(item) if isinstance(item, Mapping) else item for item in value]
-        if isinstance(value, list)
-        else value
-        for key, value in answers.items()
-    }
+def _copy_containers(
+    answers: Mapping[str, Any], repeats: frozenset[str], prefix: str, malformed: set[str]
+) -> dict[str, Any]:
+    """A copy deep enough to add calculated values without touching the caller's answers.
+
+    A repeat that is not a list of objects becomes empty in the copy (its path goes to ``malformed``),
+    so expressions never meet a half-formed repeat.
+    """
+    working: dict[str, Any] = {}
+    for key, value in answers.items():
+        if key not in repeats or value is None:
+            working[key] = value
+        elif isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
+            working[key] = [
+                _copy_containers(item, repeats, f"{prefix}{key}[{index}].", malformed)
+                for index, item in enumerate(value)
+            ]
+        else:
+            malformed.add(f"{prefix}{key}")
+            working[key] = []
+    return working
 
 
 def _field_names(elements: tuple[Question | Group | Repeat, ...]) -> set[str]:
