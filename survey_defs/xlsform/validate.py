@@ -1,6 +1,6 @@
 """Stage 4: check the built tree as a whole and report every problem with its sheet and row.
 
-Codes: invalid_name, duplicate_name, unknown_reference, forward_reference, calculation_cycle,
+Codes: empty_survey, invalid_name, duplicate_name, unknown_reference, forward_reference, calculation_cycle,
 missing_choice_list, empty_choice_list, duplicate_choice, missing_label.
 
 Forward references (decision): ODK recomputes a ``calculation`` whenever what it reads changes, so a
@@ -50,6 +50,8 @@ class _Validator:
         )
 
     def run(self) -> list[Problem]:
+        if not any(isinstance(element, Question) for element, _ in self.order):
+            self.problem("empty_survey", "the survey sheet has no questions", None, None)
         self.names()
         self.references()
         self.cycles()

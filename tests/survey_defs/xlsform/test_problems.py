@@ -245,3 +245,8 @@ def test_a_choice_filter_reading_a_missing_choice_column(form_problems):
         "| survey |\n| | type | name | label | choice_filter |\n| | select_one yn | a | A | region = 'x' |\n" + YN
     )
     assert _only(problems, "unknown_reference").column == "choice_filter"
+
+
+def test_a_survey_without_questions_is_empty(form_problems):
+    problems = form_problems("| survey |\n| | type | name | label |\n| | begin_group | g | G |\n| | end_group | | |\n")
+    assert _only(problems, "empty_survey").sheet == "survey"
