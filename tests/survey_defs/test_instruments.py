@@ -7,6 +7,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from defusedxml import ElementTree
 from pyxform.xls2xform import convert
 
@@ -229,6 +231,35 @@ def test_victimization_selects_among_adults_of_either_sex(instruments: dict[str,
 
     assert (selection["n_eligible_adults"], selection["selected_position"]) == (2, 1)
     assert selection["selection_probability"] == pytest.approx(0.5, rel=1e-12)
+
+
+_MEMBER = st.tuples(st.sampled_from(["female", "male"]), st.integers(0, 90))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    people=st.lists(_MEMBER, min_size=1, max_size=12),
+    keys=st.lists(st.integers(0, 999_999_999), min_size=12, max_size=12, unique=True),
+)
+def test_vawg_draw_is_the_eligible_woman_with_the_largest_key_and_probability_one_over_k(
+    instruments: dict[str, Instrument], people: list[tuple[str, int]], keys: list[int]
+) -> None:
+    # Keys sit mid-way between two 9-digit steps so that int(key * 10^9) gives back the drawn integer.
+    members = [
+        {"member_name": f"m{position}", "member_sex": sex, "member_age": age,
+         "member_selection_key": (key + 0.5) / 1e9}
+        for position, ((sex, age), key) in enumerate(zip(people, keys), 1)
+    ]
+    eligible = [position for position, (sex, age) in enumerate(people, 1) if sex == "female" and age >= 15]
+
+    selection = _selection(instruments["vawg"], members, "n_eligible_women")
+
+    assert selection["n_eligible_women"] == len(eligible)
+    if eligible:
+        assert selection["selected_position"] == max(eligible, key=lambda position: keys[position - 1])
+        assert selection["selection_probability"] == pytest.approx(1 / len(eligible), rel=1e-12)
+    else:
+        assert selection["selected_position"] == selection["selection_probability"] == ""
 
 
 def _household(*members: tuple[str, str, int, float]) -> dict[str, Any]:
