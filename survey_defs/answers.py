@@ -50,7 +50,7 @@ from survey_defs.expressions import (
     to_number,
     to_string,
 )
-from survey_defs.model import Group, Instrument, Question, Repeat
+from survey_defs.model import Group, Instrument, Located, Question, Repeat
 
 RepeatPath = tuple[tuple[str, int], ...]
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
@@ -108,9 +108,13 @@ class Validator:
             for item in located
             if isinstance(item.element, Question) and item.element.list_name in instrument.choice_lists
         }
-        self.calculations = _calculation_order(instrument)
+        self.calculations = tuple(_Calculation.of(located) for located in _calculation_order(instrument))
         self.groups = frozenset(item.element.name for item in located if isinstance(item.element, Group))
         self.repeats = frozenset(item.element.name for item in located if isinstance(item.element, Repeat))
+        self.fields: dict[str | None, frozenset[str]] = {None: frozenset({*_field_names(instrument.survey), "meta"})}
+        for item in located:
+            if isinstance(item.element, Repeat):
+                self.fields[item.element.name] = frozenset(_field_names(item.element.children))
 
     def validate(
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
@@ -120,13 +124,33 @@ class Validator:
         if not isinstance(answers, Mapping):
             return [AnswerError("", "wrong_type", "answers are a JSON object of fields by name")]
         working = run.fill_calculations(answers)
-        run.context = run.context_for(working)
         run.check_meta(working.get("meta"))
         run.check_container(self.instrument.survey, working, "", ())
         return run.errors
 
 
+@dataclass(frozen=True)
+class _Calculation:
+    question: Question
+    repeats: tuple[str, ...]
+    """The enclosing repeats, outermost first."""
+    sections: tuple[tuple[Group | Repeat, int], ...]
+    """The enclosing groups and repeats, each with how many repeats enclose it."""
+
+    @classmethod
+    def of(cls, located: Located) -> "_Calculation":
+        assert isinstance(located.element, Question)
+        depths = [sum(isinstance(outer, Repeat) for outer in located.ancestors[:index]) for index in range(len(located.ancestors))]
+        return cls(
+            question=located.element,
+            repeats=tuple(section.name for section in located.ancestors if isinstance(section, Repeat)),
+            sections=tuple(zip(located.ancestors, depths, strict=True)),
+        )
+
+
 class _Run:
+    """One validation: the working answers, and what was evaluated (each relevance once per instance)."""
+
     def __init__(self, validator: Validator, language: str, now: datetime | None) -> None:
         self.validator = validator
         self.language = language
@@ -134,22 +158,22 @@ class _Run:
         self.errors: list[AnswerError] = []
         self.malformed: set[str] = set()
         self.context = EvaluationContext()
-
-    def context_for(self, answers: Mapping[str, Any]) -> EvaluationContext:
-        extra = {"now": self.now} if self.now is not None else {}
-        return EvaluationContext(
-            answers=answers,
-            parent_repeat=self.validator.parent_repeat,
-            choice_labels=self.validator.choice_labels,
-            **extra,
-        )
+        self.contexts: dict[RepeatPath, EvaluationContext] = {}
+        self.relevance: dict[tuple[str, RepeatPath], bool] = {}
 
     def error(self, path: str, code: str, message: str) -> None:
         self.errors.append(AnswerError(path, code, message))
 
+    def context_at(self, repeat_path: RepeatPath) -> EvaluationContext:
+        context = self.contexts.get(repeat_path)
+        if context is None:
+            context = self.contexts[repeat_path] = self.context.at(repeat_path)
+        return context
+
     def evaluate(self, expression: Expression, repeat_path: RepeatPath, path: str, current: Any = None) -> Any:
         """The expression's value, or None after recording ``expression_failed``."""
-        return self.evaluate_in(expression, self.context.at(repeat_path, current), path)
+        context = self.context_at(repeat_path) if current is None else self.context.at(repeat_path, current)
+        return self.evaluate_in(expression, context, path)
 
     def evaluate_in(self, expression: Expression, context: EvaluationContext, path: str) -> Any:
         try:
@@ -166,31 +190,49 @@ class _Run:
         value = self.evaluate(expression, repeat_path, path, current)
         return value is not None and to_boolean(value)
 
+    def relevant(self, element: Question | Group | Repeat, repeat_path: RepeatPath) -> bool:
+        """The element's own relevant in the given repeat instances, evaluated once per run.
+
+        Calculations are filled in an order where everything a relevant reads is computed first, so a
+        relevance computed while filling them still holds for the walk that follows.
+        """
+        if element.relevant is None:
+            return True
+        key = (element.name, repeat_path)
+        known = self.relevance.get(key)
+        if known is None:
+            known = self.relevance[key] = self.holds(element.relevant, repeat_path, _prefix(repeat_path) + element.name)
+        return known
+
     # --- calculations -------------------------------------------------------------------------------
 
     def fill_calculations(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         working = _copy_containers(answers, self.validator.repeats, "", self.malformed)
-        self.context = self.context_for(working)
-        for located in self.validator.calculations:
-            question = located.element
-            assert isinstance(question, Question) and question.calculation is not None
-            chain = [section.name for section in located.ancestors if isinstance(section, Repeat)]
-            for container, repeat_path, path in _instances(working, chain):
+        self.context = EvaluationContext(
+            answers=working,
+            parent_repeat=self.validator.parent_repeat,
+            choice_labels=self.validator.choice_labels,
+            **({"now": self.now} if self.now is not None else {}),
+        )
+        for calculation in self.validator.calculations:
+            question = calculation.question
+            assert question.calculation is not None
+            for container, repeat_path, path in _instances(working, calculation.repeats):
                 if not _is_empty(container.get(question.name)):
                     continue
-                field_path = f"{path}{question.name}"
                 relevant = all(
-                    self.holds(section.relevant, repeat_path[: _depth(section, located.ancestors)], field_path)
-                    for section in located.ancestors
-                ) and self.holds(question.relevant, repeat_path, field_path)
+                    self.relevant(section, repeat_path[:depth]) for section, depth in calculation.sections
+                ) and self.relevant(question, repeat_path)
                 if not relevant:
                     continue
-                if question.calculation.functions & VOLATILE_FUNCTIONS:
-                    used = ", ".join(sorted(question.calculation.functions & VOLATILE_FUNCTIONS))
+                field_path = f"{path}{question.name}"
+                volatile = question.calculation.functions & VOLATILE_FUNCTIONS
+                if volatile:
                     self.error(
                         field_path,
                         "calculation_missing",
-                        f"the calculation uses {used}(), which the server cannot reproduce: send its value",
+                        f"the calculation uses {', '.join(sorted(volatile))}(), which the server cannot reproduce: "
+                        "send its value",
                     )
                     continue
                 value = self.evaluate(question.calculation, repeat_path, field_path)
@@ -217,7 +259,7 @@ class _Run:
         repeat_path: RepeatPath,
     ) -> None:
         """The top level or one repeat instance: its unknown keys, then its fields."""
-        known = _field_names(elements) | ({"meta"} if not prefix else set())
+        known = self.validator.fields[repeat_path[-1][0] if repeat_path else None]
         for key in container:
             if key not in known:
                 flattened = " (groups are flattened: send its fields at this level)" if key in self.validator.groups else ""
@@ -234,7 +276,7 @@ class _Run:
     ) -> None:
         for element in elements:
             path = f"{prefix}{element.name}"
-            element_relevant = relevant and self.holds(element.relevant, repeat_path, path)
+            element_relevant = relevant and self.relevant(element, repeat_path)
             if isinstance(element, Group):
                 self._check_elements(element.children, container, prefix, repeat_path, element_relevant)
             elif isinstance(element, Repeat):
@@ -327,7 +369,7 @@ def _with_choice(context: EvaluationContext, name: str, extra: Mapping[str, str]
     return replace(context, choice={**extra, "name": name})
 
 
-def _calculation_order(instrument: Instrument) -> list[Any]:
+def _calculation_order(instrument: Instrument) -> list[Located]:
     """Calculations in an order where each comes after the calculations it reads (document order otherwise)."""
     located = {
         item.element.name: item
@@ -349,12 +391,12 @@ def _calculation_order(instrument: Instrument) -> list[Any]:
         return list(located.values())
 
 
-def _depth(section: Group | Repeat, ancestors: tuple[Group | Repeat, ...]) -> int:
-    """How many repeats enclose ``section``: its relevant is evaluated in their instances."""
-    return sum(1 for outer in ancestors[: ancestors.index(section)] if isinstance(outer, Repeat))
+def _prefix(repeat_path: RepeatPath) -> str:
+    """The answer path of the repeat instances (1-based in expressions, 0-based in paths)."""
+    return "".join(f"{name}[{index - 1}]." for name, index in repeat_path)
 
 
-def _instances(answers: dict[str, Any], chain: list[str]) -> list[tuple[dict[str, Any], RepeatPath, str]]:
+def _instances(answers: dict[str, Any], chain: tuple[str, ...]) -> list[tuple[dict[str, Any], RepeatPath, str]]:
     """Every container (the top level or a repeat instance) at the depth of ``chain``."""
     found: list[tuple[dict[str, Any], RepeatPath, str]] = [(answers, (), "")]
     for repeat in chain:

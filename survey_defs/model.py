@@ -16,11 +16,11 @@ Decisions:
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr, WithJsonSchema
 
 from survey_defs.expressions import Expression, parse
 
@@ -175,10 +175,20 @@ class Instrument(_Frozen):
     choice_lists: dict[str, ChoiceList] = {}
     indicator_variables: tuple[IndicatorVariable, ...] = ()
 
+    _content_hash: str | None = PrivateAttr(default=None)
+
     @property
     def content_hash(self) -> str:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        """sha256 of the canonical JSON definition: the identity of a version (computed once)."""
+        if self._content_hash is None:
+            canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            self._content_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return self._content_hash
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        copied._content_hash = None  # the copy may differ: never reuse the hash
+        return copied
 
     def walk(self) -> Iterator[Located]:
         """Every element in document order (a group before its children)."""
