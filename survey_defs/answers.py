@@ -159,7 +159,7 @@ class _Run:
         self.malformed: set[str] = set()
         self.context = EvaluationContext()
         self.contexts: dict[RepeatPath, EvaluationContext] = {}
-        self.relevance: dict[tuple[str, RepeatPath], bool] = {}
+        self.relevance: dict[tuple[Expression, RepeatPath], bool] = {}
 
     def error(self, path: str, code: str, message: str) -> None:
         self.errors.append(AnswerError(path, code, message))
@@ -191,14 +191,14 @@ class _Run:
         return value is not None and to_boolean(value)
 
     def relevant(self, element: Question | Group | Repeat, repeat_path: RepeatPath) -> bool:
-        """The element's own relevant in the given repeat instances, evaluated once per run.
+        """The element's own relevant in the given repeat instances, evaluated once per run and text.
 
         Calculations are filled in an order where everything a relevant reads is computed first, so a
         relevance computed while filling them still holds for the walk that follows.
         """
         if element.relevant is None:
             return True
-        key = (element.name, repeat_path)
+        key = (element.relevant, repeat_path)  # elements sharing a relevant share its value
         known = self.relevance.get(key)
         if known is None:
             known = self.relevance[key] = self.holds(element.relevant, repeat_path, _prefix(repeat_path) + element.name)
