@@ -3,7 +3,7 @@
 Every model is frozen. ``Instrument.model_dump_json()`` is the stored definition and
 ``Instrument.model_validate_json()`` reads it back (expressions are re-parsed); ``content_hash`` is the
 sha256 of its canonical JSON and identifies a version. Source rows are kept for messages but are not
-part of the content.
+part of the content, so compare versions by ``content_hash``, not with ``==``.
 
 Decisions:
 - Names are unique across the whole form (groups and repeats included), so ``${name}`` is never ambiguous

@@ -10,6 +10,9 @@ evaluated when its own field is reached, so it may read only fields defined befo
 field, itself (``.`` is the way for a constraint), or a field inside its own group is a
 ``forward_reference``. Labels and hints may show (``${name}``) any field of the form.
 
+Names (decision): ASCII letters, digits, ``_``, ``-`` and ``.``, starting with a letter or ``_``, unique
+in the whole form; they become column names of analysis frames, where R, Stata and SPSS need ASCII.
+
 Labels (decision): every question except ``calculate`` and metadata needs a label, and every choice a
 label, in each declared language (the languages of the ``label`` columns). Groups and repeats need none.
 """
