@@ -8,13 +8,14 @@ XForm export and instance reading: survey_defs.xform; version diff: survey_defs.
 rendering: survey_defs.preview; the bundled instruments: survey_defs.instruments.
 """
 
-from survey_defs.answers import AnswerError, Validator, compile_validator
+from survey_defs.answers import AnswerError, Checked, Validator, compile_validator
 from survey_defs.errors import InstrumentInvalid, Problem, SurveyDefsError
 from survey_defs.model import Instrument
 from survey_defs.xlsform.load import load_instrument
 
 __all__ = [
     "AnswerError",
+    "Checked",
     "Instrument",
     "InstrumentInvalid",
     "Problem",

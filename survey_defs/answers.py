@@ -24,6 +24,9 @@ Decisions:
   unless it uses random()/now()/uuid(), which the server cannot reproduce (``calculation_missing``).
 - ``required`` is checked only where the question is relevant; an answer to a non-relevant question
   (relevance is inherited from groups and repeats) is ``not_relevant_but_answered``, as ODK clears them.
+- An integer beyond 32 bits (JavaRosa's int) is ``wrong_type``.
+- ``Validator.check`` also returns the answers completed with the computed calculations, to store
+  beside the payload as received.
 - A range answer outside start..end or off the step is ``out_of_range``; an expression that fails at
   evaluation (e.g. a repeated field used as one value) is ``expression_failed``.
 
@@ -120,13 +123,26 @@ class Validator:
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
     ) -> list[AnswerError]:
         """Every error in ``answers``, in form order; messages use ``language`` (else the form's default)."""
-        run = _Run(self, language or self.default_language, now)
+        return self.check(answers, language=language, now=now).errors
+
+    def check(
+        self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
+    ) -> "Checked":
+        """The errors and the answers completed with the calculations computed here (to store)."""
         if not isinstance(answers, Mapping):
-            return [AnswerError("", "wrong_type", "answers are a JSON object of fields by name")]
+            return Checked([AnswerError("", "wrong_type", "answers are a JSON object of fields by name")], {})
+        run = _Run(self, language or self.default_language, now)
         working = run.fill_calculations(answers)
         run.check_meta(working.get("meta"))
         run.check_container(self.instrument.survey, working, "", ())
-        return run.errors
+        return Checked(run.errors, working)
+
+
+@dataclass(frozen=True)
+class Checked:
+    errors: list[AnswerError]
+    answers: dict[str, Any]
+    """The answers as received plus every calculation the server computed (the caller's dict is untouched)."""
 
 
 @dataclass(frozen=True)

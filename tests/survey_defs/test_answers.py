@@ -175,3 +175,9 @@ FIELDS = st.sampled_from(["age", "crimes", "n_inc", "incidents", "first_kind", "
 def test_any_json_answers_give_errors_never_an_exception(validator, answers):
     for error in validator.validate(answers):
         assert isinstance(error, AnswerError)
+
+
+def test_check_returns_the_answers_completed_with_computed_calculations(validator):
+    checked = validator.check(_valid())
+    assert checked.errors == []
+    assert checked.answers["first_kind"] == "robbery"
