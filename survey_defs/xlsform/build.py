@@ -5,6 +5,9 @@ expression_syntax, invalid_value, invalid_parameter, invalid_name (a missing nam
 missing_calculation, missing_settings, unknown_language. Cross-references are checked in ``validate``.
 
 Decisions:
+- The XLSForm types sinmiedo refuses by name are ``UNSUPPORTED_TYPES`` (media, barcode, geotrace,
+  geoshape, rank, selects from files or external data, loops, audit and device metadata beyond
+  start/end/today/deviceid/username); a ``search()`` appearance is refused too.
 - ``select_one list or_other`` is refused: add an ``other`` choice and a text question whose relevant
   is ``selected(${q}, 'other')``, so the extra question is visible in the form.
 - ``calculation`` on a question that is not a ``calculate`` and a ``default`` holding ``${...}``

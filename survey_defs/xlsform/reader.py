@@ -253,7 +253,11 @@ def _check_sheet_count(count: int) -> None:
 
 
 def _too_many_rows(sheet: str) -> Problem:
-    return Problem(code="too_many_rows", message=f"the sheet has more than {MAX_ROWS} rows", sheet=sheet)
+    return Problem(
+        code="too_many_rows",
+        message=f"the sheet has more than {MAX_ROWS} rows (delete empty rows that only carry formatting)",
+        sheet=sheet,
+    )
 
 
 def _too_many_columns(sheet: str) -> Problem:

@@ -5,7 +5,7 @@ from survey_defs import load_instrument
 from survey_defs.instruments import BUNDLED_INSTRUMENTS, bundled_instrument_path
 from survey_defs.answers import compile_validator
 from survey_defs.errors import SurveyDefsError
-from survey_defs.xform import instance_answers, to_xform
+from survey_defs.xform import instance_answers, to_xform, to_xlsform_sheets
 
 XF = "{http://www.w3.org/2002/xforms}"
 JR = "{http://openrosa.org/javarosa}"
@@ -160,3 +160,33 @@ def test_an_xml_entity_expansion_is_refused(load_form):
     bomb = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><data><age>&a;</age></data>'
     with pytest.raises(SurveyDefsError):
         instance_answers(load_form(FORM), bomb)
+
+
+def _markdown(sheets):
+    lines = []
+    for sheet in ("survey", "choices", "settings"):
+        header = list(sheets[f"{sheet}_header"][0])
+        lines.append(f"| {sheet} |")
+        lines.append("| | " + " | ".join(header) + " |")
+        lines += ["| | " + " | ".join(row.get(column, "").replace("|", "\\|") for column in header) + " |" for row in sheets[sheet]]
+    return "\n".join(lines) + "\n"
+
+
+def _without_sinmiedo_columns(value):
+    if isinstance(value, dict):
+        return {
+            key: _without_sinmiedo_columns(item)
+            for key, item in value.items()
+            if key not in ("sensitive", "safeguard", "indicator_variables")
+        }
+    if isinstance(value, list):
+        return [_without_sinmiedo_columns(item) for item in value]
+    return value
+
+
+def test_the_regenerated_sheets_load_back_to_the_same_instrument(load_form):
+    instrument = load_form(FORM)
+    reloaded = load_form(_markdown(to_xlsform_sheets(instrument)))
+    assert _without_sinmiedo_columns(reloaded.model_dump(mode="json")) == _without_sinmiedo_columns(
+        instrument.model_dump(mode="json")
+    )
