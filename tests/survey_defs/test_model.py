@@ -65,3 +65,8 @@ def test_a_copy_with_changes_gets_its_own_content_hash(load_form):
     original = instrument.content_hash
     copied = instrument.model_copy(update={"languages": ("English (en)",)})
     assert copied.content_hash != original
+
+
+def test_the_model_has_a_json_schema_for_api_documentation():
+    schema = Instrument.model_json_schema()
+    assert schema["$defs"]["Question"]["properties"]["relevant"]["anyOf"][0] == {"type": "string"}
