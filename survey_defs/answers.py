@@ -24,6 +24,9 @@ Decisions:
   unless it uses random()/now()/uuid(), which the server cannot reproduce (``calculation_missing``).
 - ``required`` is checked only where the question is relevant; an answer to a non-relevant question
   (relevance is inherited from groups and repeats) is ``not_relevant_but_answered``, as ODK clears them.
+- An integer beyond 32 bits (JavaRosa's int) is ``wrong_type``.
+- ``Validator.check`` also returns the answers completed with the computed calculations, to store
+  beside the payload as received.
 - A range answer outside start..end or off the step is ``out_of_range``; an expression that fails at
   evaluation (e.g. a repeated field used as one value) is ``expression_failed``.
 
@@ -34,6 +37,7 @@ repeat_count_mismatch, unknown_field, out_of_range, calculation_missing, express
 import graphlib
 import math
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -49,10 +53,11 @@ from survey_defs.expressions import (
     to_number,
     to_string,
 )
-from survey_defs.model import Group, Instrument, Question, Repeat
+from survey_defs.model import Group, Instrument, Located, Question, Repeat
 
 RepeatPath = tuple[tuple[str, int], ...]
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
+MAX_INTEGER = 2**31 - 1  # JavaRosa stores integer answers as Java ints
 _VALIDATOR_CACHE_SIZE = 64
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
@@ -69,16 +74,19 @@ class AnswerError:
 def compile_validator(instrument: Instrument) -> "Validator":
     """The validator of ``instrument``, compiled once per content hash."""
     key = instrument.content_hash
-    validator = _compiled.get(key)
+    with _compiled_lock:
+        validator = _compiled.get(key)
     if validator is None:
         validator = Validator(instrument)
-        if len(_compiled) >= _VALIDATOR_CACHE_SIZE:
-            _compiled.pop(next(iter(_compiled)))
-        _compiled[key] = validator
+        with _compiled_lock:
+            if len(_compiled) >= _VALIDATOR_CACHE_SIZE:
+                _compiled.pop(next(iter(_compiled)))
+            validator = _compiled.setdefault(key, validator)
     return validator
 
 
 _compiled: dict[str, "Validator"] = {}
+_compiled_lock = threading.Lock()
 
 
 class Validator:
@@ -103,49 +111,94 @@ class Validator:
             for item in located
             if isinstance(item.element, Question) and item.element.list_name in instrument.choice_lists
         }
-        self.calculations = _calculation_order(instrument)
+        self.calculations = tuple(_Calculation.of(located) for located in _calculation_order(instrument))
+        self.groups = frozenset(item.element.name for item in located if isinstance(item.element, Group))
+        self.repeats = frozenset(item.element.name for item in located if isinstance(item.element, Repeat))
+        self.fields: dict[str | None, frozenset[str]] = {None: frozenset({*_field_names(instrument.survey), "meta"})}
+        for item in located:
+            if isinstance(item.element, Repeat):
+                self.fields[item.element.name] = frozenset(_field_names(item.element.children))
 
     def validate(
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
     ) -> list[AnswerError]:
         """Every error in ``answers``, in form order; messages use ``language`` (else the form's default)."""
-        run = _Run(self, language or self.default_language, now)
+        return self.check(answers, language=language, now=now).errors
+
+    def check(
+        self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
+    ) -> "Checked":
+        """The errors and the answers completed with the calculations computed here (to store)."""
         if not isinstance(answers, Mapping):
-            return [AnswerError("", "wrong_type", "answers are a JSON object of fields by name")]
+            return Checked([AnswerError("", "wrong_type", "answers are a JSON object of fields by name")], {})
+        run = _Run(self, language or self.default_language, now)
         working = run.fill_calculations(answers)
-        run.context = run.context_for(working)
         run.check_meta(working.get("meta"))
-        run.check_section(self.instrument.survey, working, "", (), True, top_level=True)
-        return run.errors
+        run.check_container(self.instrument.survey, working, "", ())
+        return Checked(run.errors, working)
+
+
+@dataclass(frozen=True)
+class Checked:
+    errors: list[AnswerError]
+    answers: dict[str, Any]
+    """The answers as received plus every calculation the server computed (the caller's dict is untouched)."""
+
+
+@dataclass(frozen=True)
+class _Calculation:
+    question: Question
+    repeats: tuple[str, ...]
+    """The enclosing repeats, outermost first."""
+    sections: tuple[tuple[Group | Repeat, int], ...]
+    """The enclosing groups and repeats, each with how many repeats enclose it."""
+
+    @classmethod
+    def of(cls, located: Located) -> "_Calculation":
+        assert isinstance(located.element, Question)
+        depths = [sum(isinstance(outer, Repeat) for outer in located.ancestors[:index]) for index in range(len(located.ancestors))]
+        return cls(
+            question=located.element,
+            repeats=tuple(section.name for section in located.ancestors if isinstance(section, Repeat)),
+            sections=tuple(zip(located.ancestors, depths, strict=True)),
+        )
 
 
 class _Run:
+    """One validation: the working answers, and what was evaluated (each relevance once per instance)."""
+
     def __init__(self, validator: Validator, language: str, now: datetime | None) -> None:
         self.validator = validator
         self.language = language
         self.now = now
         self.errors: list[AnswerError] = []
+        self.malformed: set[str] = set()
         self.context = EvaluationContext()
-
-    def context_for(self, answers: Mapping[str, Any]) -> EvaluationContext:
-        extra = {"now": self.now} if self.now is not None else {}
-        return EvaluationContext(
-            answers=answers,
-            parent_repeat=self.validator.parent_repeat,
-            choice_labels=self.validator.choice_labels,
-            **extra,
-        )
+        self.contexts: dict[RepeatPath, EvaluationContext] = {}
+        self.relevance: dict[tuple[Expression, RepeatPath], bool] = {}
 
     def error(self, path: str, code: str, message: str) -> None:
         self.errors.append(AnswerError(path, code, message))
 
+    def context_at(self, repeat_path: RepeatPath) -> EvaluationContext:
+        context = self.contexts.get(repeat_path)
+        if context is None:
+            context = self.contexts[repeat_path] = self.context.at(repeat_path)
+        return context
+
     def evaluate(self, expression: Expression, repeat_path: RepeatPath, path: str, current: Any = None) -> Any:
         """The expression's value, or None after recording ``expression_failed``."""
+        context = self.context_at(repeat_path) if current is None else self.context.at(repeat_path, current)
+        return self.evaluate_in(expression, context, path)
+
+    def evaluate_in(self, expression: Expression, context: EvaluationContext, path: str) -> Any:
         try:
-            return expression.evaluate(self.context.at(repeat_path, current))
+            return expression.evaluate(context)
         except ExpressionError as error:
             self.error(path, "expression_failed", f"{error.message} in {expression.text!r}")
-            return None
+        except OverflowError:  # an integer answer too large for a float, read by this expression
+            self.error(path, "expression_failed", f"a number read by {expression.text!r} is too large")
+        return None
 
     def holds(self, expression: Expression | None, repeat_path: RepeatPath, path: str, current: Any = None) -> bool:
         if expression is None:
@@ -153,31 +206,49 @@ class _Run:
         value = self.evaluate(expression, repeat_path, path, current)
         return value is not None and to_boolean(value)
 
+    def relevant(self, element: Question | Group | Repeat, repeat_path: RepeatPath) -> bool:
+        """The element's own relevant in the given repeat instances, evaluated once per run and text.
+
+        Calculations are filled in an order where everything a relevant reads is computed first, so a
+        relevance computed while filling them still holds for the walk that follows.
+        """
+        if element.relevant is None:
+            return True
+        key = (element.relevant, repeat_path)  # elements sharing a relevant share its value
+        known = self.relevance.get(key)
+        if known is None:
+            known = self.relevance[key] = self.holds(element.relevant, repeat_path, _prefix(repeat_path) + element.name)
+        return known
+
     # --- calculations -------------------------------------------------------------------------------
 
     def fill_calculations(self, answers: Mapping[str, Any]) -> dict[str, Any]:
-        working = _copy_containers(answers)
-        self.context = self.context_for(working)
-        for located in self.validator.calculations:
-            question = located.element
-            assert isinstance(question, Question) and question.calculation is not None
-            chain = [section.name for section in located.ancestors if isinstance(section, Repeat)]
-            for container, repeat_path, path in _instances(working, chain):
+        working = _copy_containers(answers, self.validator.repeats, "", self.malformed)
+        self.context = EvaluationContext(
+            answers=working,
+            parent_repeat=self.validator.parent_repeat,
+            choice_labels=self.validator.choice_labels,
+            **({"now": self.now} if self.now is not None else {}),
+        )
+        for calculation in self.validator.calculations:
+            question = calculation.question
+            assert question.calculation is not None
+            for container, repeat_path, path in _instances(working, calculation.repeats):
                 if not _is_empty(container.get(question.name)):
                     continue
-                field_path = f"{path}{question.name}"
                 relevant = all(
-                    self.holds(section.relevant, repeat_path[: _depth(section, located.ancestors)], field_path)
-                    for section in located.ancestors
-                ) and self.holds(question.relevant, repeat_path, field_path)
+                    self.relevant(section, repeat_path[:depth]) for section, depth in calculation.sections
+                ) and self.relevant(question, repeat_path)
                 if not relevant:
                     continue
-                if question.calculation.functions & VOLATILE_FUNCTIONS:
-                    used = ", ".join(sorted(question.calculation.functions & VOLATILE_FUNCTIONS))
+                field_path = f"{path}{question.name}"
+                volatile = question.calculation.functions & VOLATILE_FUNCTIONS
+                if volatile:
                     self.error(
                         field_path,
                         "calculation_missing",
-                        f"the calculation uses {used}(), which the server cannot reproduce: send its value",
+                        f"the calculation uses {', '.join(sorted(volatile))}(), which the server cannot reproduce: "
+                        "send its value",
                     )
                     continue
                 value = self.evaluate(question.calculation, repeat_path, field_path)
@@ -199,20 +270,17 @@ class _Run:
             elif not isinstance(value, str):
                 self.error(f"meta.{key}", "wrong_type", f"meta.{key} is text")
 
-    def check_section(
-        self,
-        elements: tuple[Question | Group | Repeat, ...],
-        container: Mapping[str, Any],
-        prefix: str,
+    def check_container(
+        self, elements: tuple[Question | Group | Repeat, ...], container: Mapping[str, Any], prefix: str,
         repeat_path: RepeatPath,
-        relevant: bool,
-        top_level: bool = False,
     ) -> None:
-        known = _field_names(elements)
+        """The top level or one repeat instance: its unknown keys, then its fields."""
+        known = self.validator.fields[repeat_path[-1][0] if repeat_path else None]
         for key in container:
-            if key not in known and not (top_level and key == "meta"):
-                self.error(f"{prefix}{key}", "unknown_field", f"{key!r} is not a field here")
-        self._check_elements(elements, container, prefix, repeat_path, relevant)
+            if key not in known:
+                flattened = " (groups are flattened: send its fields at this level)" if key in self.validator.groups else ""
+                self.error(f"{prefix}{key}", "unknown_field", f"{key!r} is not a field here{flattened}")
+        self._check_elements(elements, container, prefix, repeat_path, True)
 
     def _check_elements(
         self,
@@ -224,7 +292,7 @@ class _Run:
     ) -> None:
         for element in elements:
             path = f"{prefix}{element.name}"
-            element_relevant = relevant and self.holds(element.relevant, repeat_path, path)
+            element_relevant = relevant and self.relevant(element, repeat_path)
             if isinstance(element, Group):
                 self._check_elements(element.children, container, prefix, repeat_path, element_relevant)
             elif isinstance(element, Repeat):
@@ -233,28 +301,26 @@ class _Run:
                 self.check_question(element, container.get(element.name), path, repeat_path, element_relevant)
 
     def check_repeat(self, repeat: Repeat, value: Any, path: str, repeat_path: RepeatPath, relevant: bool) -> None:
+        if path in self.malformed:
+            self.error(path, "wrong_type", "a repeat is a list of objects, one per instance")
+            return
         if not relevant:
             if not _is_empty(value):
                 self.error(path, "not_relevant_but_answered", f"{repeat.name!r} is not relevant but has instances")
             return
         instances = [] if value is None else value
-        if not isinstance(instances, list) or not all(isinstance(item, Mapping) for item in instances):
-            self.error(path, "wrong_type", "a repeat is a list of objects, one per instance")
-            return
         if repeat.repeat_count is not None:
             expected = self.evaluate(repeat.repeat_count, repeat_path, path)
             if expected is not None:
                 count = to_number(expected)
-                if not math.isnan(count) and int(count) != len(instances):
+                if math.isfinite(count) and int(count) != len(instances):
                     self.error(
                         path,
                         "repeat_count_mismatch",
                         f"{len(instances)} instance(s) where repeat_count ({repeat.repeat_count.text}) gives {int(count)}",
                     )
         for index, instance in enumerate(instances):
-            self.check_section(
-                repeat.children, instance, f"{path}[{index}].", (*repeat_path, (repeat.name, index + 1)), True
-            )
+            self.check_container(repeat.children, instance, f"{path}[{index}].", (*repeat_path, (repeat.name, index + 1)))
 
     def check_question(self, question: Question, value: Any, path: str, repeat_path: RepeatPath, relevant: bool) -> None:
         if question.type == "calculate":
@@ -300,13 +366,11 @@ class _Run:
                 self.error(path, "not_in_choices", f"{name!r} is not a choice of {question.list_name!r}")
                 fine = False
             elif question.choice_filter is not None:
-                context = self.context.at(repeat_path)
-                try:
-                    shown = to_boolean(question.choice_filter.evaluate(_with_choice(context, choice.name, choice.extra)))
-                except ExpressionError as error:
-                    self.error(path, "expression_failed", f"{error.message} in {question.choice_filter.text!r}")
+                context = _with_choice(self.context.at(repeat_path), choice.name, choice.extra)
+                shown = self.evaluate_in(question.choice_filter, context, path)
+                if shown is None:
                     return False
-                if not shown:
+                if not to_boolean(shown):
                     self.error(
                         path, "not_in_choices", f"{name!r} is not offered here (choice_filter {question.choice_filter.text})"
                     )
@@ -321,7 +385,7 @@ def _with_choice(context: EvaluationContext, name: str, extra: Mapping[str, str]
     return replace(context, choice={**extra, "name": name})
 
 
-def _calculation_order(instrument: Instrument) -> list[Any]:
+def _calculation_order(instrument: Instrument) -> list[Located]:
     """Calculations in an order where each comes after the calculations it reads (document order otherwise)."""
     located = {
         item.element.name: item
@@ -343,12 +407,12 @@ def _calculation_order(instrument: Instrument) -> list[Any]:
         return list(located.values())
 
 
-def _depth(section: Group | Repeat, ancestors: tuple[Group | Repeat, ...]) -> int:
-    """How many repeats enclose ``section``: its relevant is evaluated in their instances."""
-    return sum(1 for outer in ancestors[: ancestors.index(section)] if isinstance(outer, Repeat))
+def _prefix(repeat_path: RepeatPath) -> str:
+    """The answer path of the repeat instances (1-based in expressions, 0-based in paths)."""
+    return "".join(f"{name}[{index - 1}]." for name, index in repeat_path)
 
 
-def _instances(answers: dict[str, Any], chain: list[str]) -> list[tuple[dict[str, Any], RepeatPath, str]]:
+def _instances(answers: dict[str, Any], chain: tuple[str, ...]) -> list[tuple[dict[str, Any], RepeatPath, str]]:
     """Every container (the top level or a repeat instance) at the depth of ``chain``."""
     found: list[tuple[dict[str, Any], RepeatPath, str]] = [(answers, (), "")]
     for repeat in chain:
@@ -363,14 +427,27 @@ def _instances(answers: dict[str, Any], chain: list[str]) -> list[tuple[dict[str
     return found
 
 
-def _copy_containers(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy deep enough to add calculated values without touching the caller's answers."""
-    return {
-        key: [_copy_containers(item) if isinstance(item, Mapping) else item for item in value]
-        if isinstance(value, list)
-        else value
-        for key, value in answers.items()
-    }
+def _copy_containers(
+    answers: Mapping[str, Any], repeats: frozenset[str], prefix: str, malformed: set[str]
+) -> dict[str, Any]:
+    """A copy deep enough to add calculated values without touching the caller's answers.
+
+    A repeat that is not a list of objects becomes empty in the copy (its path goes to ``malformed``),
+    so expressions never meet a half-formed repeat.
+    """
+    working: dict[str, Any] = {}
+    for key, value in answers.items():
+        if key not in repeats or value is None:
+            working[key] = value
+        elif isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
+            working[key] = [
+                _copy_containers(item, repeats, f"{prefix}{key}[{index}].", malformed)
+                for index, item in enumerate(value)
+            ]
+        else:
+            malformed.add(f"{prefix}{key}")
+            working[key] = []
+    return working
 
 
 def _field_names(elements: tuple[Question | Group | Repeat, ...]) -> set[str]:
@@ -412,7 +489,11 @@ def _is_number(value: Any) -> bool:
 
 
 def _check_integer(value: Any) -> str | None:
-    return None if isinstance(value, int) and not isinstance(value, bool) else f"{value!r} is not an integer"
+    if not isinstance(value, int) or isinstance(value, bool):
+        return f"{value!r} is not an integer"
+    if not -MAX_INTEGER <= value <= MAX_INTEGER:
+        return f"{value} is beyond the integers ODK stores (32-bit, at most {MAX_INTEGER} in size)"
+    return None
 
 
 def _check_number(value: Any) -> str | None:

@@ -3,7 +3,7 @@
 Every model is frozen. ``Instrument.model_dump_json()`` is the stored definition and
 ``Instrument.model_validate_json()`` reads it back (expressions are re-parsed); ``content_hash`` is the
 sha256 of its canonical JSON and identifies a version. Source rows are kept for messages but are not
-part of the content.
+part of the content, so compare versions by ``content_hash``, not with ``==``.
 
 Decisions:
 - Names are unique across the whole form (groups and repeats included), so ``${name}`` is never ambiguous
@@ -16,11 +16,11 @@ Decisions:
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr, WithJsonSchema
 
 from survey_defs.expressions import Expression, parse
 
@@ -65,14 +65,35 @@ class RangeParameters(_Frozen):
     step: float = 1
 
 
-class Question(_Frozen):
-    kind: Literal["question"] = "question"
-    type: QuestionType
+class _Element(_Frozen):
+    """What questions, groups and repeats share."""
+
+    expression_columns: ClassVar[tuple[str, ...]] = ("relevant",)
+
     name: str
     label: Translations = {}
     hint: Translations = {}
-    list_name: str | None = None
     relevant: Logic | None = None
+    appearance: str | None = None
+    sensitive: bool = False
+    safeguard: Safeguard | None = None
+    source_row: int | None = Field(default=None, exclude=True, repr=False)
+
+    @property
+    def expressions(self) -> dict[str, Expression]:
+        """The element's expressions by column name."""
+        found = {column: getattr(self, column) for column in self.expression_columns}
+        return {column: expression for column, expression in found.items() if expression is not None}
+
+
+class Question(_Element):
+    expression_columns: ClassVar[tuple[str, ...]] = (
+        "relevant", "constraint", "required", "calculation", "choice_filter",
+    )
+
+    kind: Literal["question"] = "question"
+    type: QuestionType
+    list_name: str | None = None
     constraint: Logic | None = None
     constraint_message: Translations = {}
     required: Logic | None = None
@@ -81,53 +102,20 @@ class Question(_Frozen):
     choice_filter: Logic | None = None
     default: str | None = None
     read_only: bool = False
-    appearance: str | None = None
     range: RangeParameters | None = None
-    sensitive: bool = False
-    safeguard: Safeguard | None = None
-    source_row: int | None = Field(default=None, exclude=True, repr=False)
-
-    @property
-    def expressions(self) -> dict[str, Expression]:
-        """The question's expressions by column name."""
-        columns = ("relevant", "constraint", "required", "calculation", "choice_filter")
-        return {column: getattr(self, column) for column in columns if getattr(self, column) is not None}
 
 
-class Group(_Frozen):
+class Group(_Element):
     kind: Literal["group"] = "group"
-    name: str
-    label: Translations = {}
-    hint: Translations = {}
-    relevant: Logic | None = None
-    appearance: str | None = None
-    sensitive: bool = False
-    safeguard: Safeguard | None = None
     children: tuple["Element", ...] = ()
-    source_row: int | None = Field(default=None, exclude=True, repr=False)
-
-    @property
-    def expressions(self) -> dict[str, Expression]:
-        return {"relevant": self.relevant} if self.relevant is not None else {}
 
 
-class Repeat(_Frozen):
+class Repeat(_Element):
+    expression_columns: ClassVar[tuple[str, ...]] = ("relevant", "repeat_count")
+
     kind: Literal["repeat"] = "repeat"
-    name: str
-    label: Translations = {}
-    hint: Translations = {}
-    relevant: Logic | None = None
     repeat_count: Logic | None = None
-    appearance: str | None = None
-    sensitive: bool = False
-    safeguard: Safeguard | None = None
     children: tuple["Element", ...] = ()
-    source_row: int | None = Field(default=None, exclude=True, repr=False)
-
-    @property
-    def expressions(self) -> dict[str, Expression]:
-        columns = ("relevant", "repeat_count")
-        return {column: getattr(self, column) for column in columns if getattr(self, column) is not None}
 
 
 Element = Annotated[Question | Group | Repeat, Field(discriminator="kind")]
@@ -187,10 +175,20 @@ class Instrument(_Frozen):
     choice_lists: dict[str, ChoiceList] = {}
     indicator_variables: tuple[IndicatorVariable, ...] = ()
 
+    _content_hash: str | None = PrivateAttr(default=None)
+
     @property
     def content_hash(self) -> str:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        """sha256 of the canonical JSON definition: the identity of a version (computed once)."""
+        if self._content_hash is None:
+            canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            self._content_hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return self._content_hash
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        copied._content_hash = None  # the copy may differ: never reuse the hash
+        return copied
 
     def walk(self) -> Iterator[Located]:
         """Every element in document order (a group before its children)."""

@@ -33,7 +33,7 @@ Element = Question | Group | Repeat
 SURVEY_SHEET = "survey"
 ANSWERED_CONSENT_TYPES = ("select_one", "acknowledge")
 SELECTION_PROBABILITY = "selection_probability"
-NON_NEUTRAL_WORDS = re.compile(r"violen|abus|maltrat|agresi|vawg|\bipv\b|femicid|feminicid", re.IGNORECASE)
+NON_NEUTRAL_WORDS = re.compile(r"violen|abus|maltrat|agresi|vawg|ipv|femicid|feminicid", re.IGNORECASE)
 
 
 def safety_problems(instrument: Instrument) -> list[Problem]:

@@ -1,12 +1,17 @@
-"""Export an instrument to an XForm (the XML ODK Collect and Enketo render) through pyxform.
+"""XForms: export an instrument (the XML ODK Collect and Enketo render) through pyxform, and read the
+instances they submit back into the JSON answer shape.
 
 The XLSForm sheets are regenerated from the model (not copied from the uploaded file), so what is
 exported is exactly what was validated. sinmiedo's own columns (``sensitive``, ``safeguard``) and the
 ``indicator_variables`` sheet are not part of XLSForm and are left out. ODK Validate (Java) is not run.
 """
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
+import defusedxml.ElementTree as ElementTree
+from defusedxml import DefusedXmlException
 from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
 
@@ -15,6 +20,9 @@ from survey_defs.model import Group, Instrument, Question, Repeat
 from survey_defs.xlsform.normalise import DEFAULT_LANGUAGE
 
 Row = dict[str, str]
+_JAVAROSA = "http://openrosa.org/javarosa"
+_INTEGER = re.compile(r"-?\d+")
+_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
 def to_xform(instrument: Instrument) -> str:
@@ -108,3 +116,68 @@ def _present(row: dict[str, str | None]) -> Row:
 
 def _columns(rows: list[Row]) -> list[str]:
     return list(dict.fromkeys(column for row in rows for column in row))
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A submitted XForm instance (ODK Collect, Enketo) as the JSON answer shape of survey_defs.answers."""
+
+    form_id: str | None
+    version: str | None
+    answers: dict[str, Any]
+
+
+def instance_answers(instrument: Instrument, xml: bytes) -> Instance:
+    """Read an instance XML into answers: groups flattened, repeats as lists, values typed by question.
+
+    A value that does not parse as its type is kept as text so that validation reports it with its
+    path; an element the instrument does not know is kept so that validation reports it as unknown.
+    Raises SurveyDefsError(code="invalid_instance_xml") for XML that cannot be read.
+    """
+    try:
+        root = ElementTree.fromstring(xml)
+    except (ElementTree.ParseError, DefusedXmlException) as error:
+        raise SurveyDefsError("invalid_instance_xml", f"the instance is not well-formed XML: {error}") from error
+    answers = _container_answers(root, instrument.survey)
+    return Instance(form_id=root.get("id"), version=root.get("version"), answers=answers)
+
+
+def _container_answers(node: Any, elements: tuple[Question | Group | Repeat, ...]) -> dict[str, Any]:
+    by_name = _by_name(elements)
+    answers: dict[str, Any] = {}
+    for child in node:
+        name = _local(child.tag)
+        element = by_name.get(name)
+        if isinstance(element, Group):
+            answers.update(_container_answers(child, element.children))
+        elif isinstance(element, Repeat):
+            if child.get(f"{{{_JAVAROSA}}}template") is None:
+                answers.setdefault(name, []).append(_container_answers(child, element.children))
+        elif name == "meta" and element is None:
+            answers["meta"] = {_local(item.tag): (item.text or "").strip() for item in child if (item.text or "").strip()}
+        elif element is None and len(child):
+            answers[name] = {_local(item.tag): (item.text or "").strip() for item in child}  # reported as unknown
+        else:
+            text = (child.text or "").strip()
+            if text:
+                answers[name] = _typed(element, text) if element is not None else text
+    return answers
+
+
+def _by_name(elements: tuple[Question | Group | Repeat, ...]) -> dict[str, Question | Group | Repeat]:
+    return {element.name: element for element in elements}
+
+
+def _typed(question: Question | Group | Repeat, text: str) -> Any:
+    kind = question.type if isinstance(question, Question) else None
+    if kind == "select_multiple":
+        return text.split()
+    if kind == "integer" and _INTEGER.fullmatch(text):
+        return int(text)
+    if kind in ("decimal", "range") and _NUMBER.fullmatch(text):
+        return int(text) if _INTEGER.fullmatch(text) else float(text)
+    return text
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]

@@ -25,15 +25,20 @@ a field outside repeats is its single value; a field inside a repeat the current
 is the node-set of its values in every instance (for count(), sum(), max(), join()...).
 
 Answer values: None or a missing key is an empty answer (''); int and float are numbers; a list of
-strings is a select_multiple (space-separated); date and datetime stay dates; other text as is.
+strings is a select_multiple (space-separated); date and datetime stay dates; other text as is
+(ISO date, date-time and time text converts to days where a number is needed). A repeat instance
+has no value of its own ('' where XPath would concatenate its fields): use count() on repeats.
+
+today() is `today`, else the date of `now` in now's own time zone: give the device's time (with its
+UTC offset) to get the date the enumerator's device saw.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from survey_defs.expressions.errors import ExpressionError
@@ -89,7 +94,8 @@ class EvaluationContext:
                 "bad_argument",
                 f"indexed-repeat(): ${{{name}}} sits in repeats {chain}, not in {given} (outermost first)",
             )
-        path = tuple((repeat, int(index)) for repeat, index in steps) + self.repeat_path[len(steps) :]
+        # deeper levels keep the current instances where they match, as JavaRosa contextualises references
+        path = tuple(steps) + self.repeat_path[len(steps) :]
         return replace(self, repeat_path=path).value(name)
 
     def position(self) -> int:

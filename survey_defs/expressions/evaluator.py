@@ -7,15 +7,12 @@ evaluated in loops. Arithmetic never raises: division by zero and overflow give 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
+from survey_defs.expressions.context import EvaluationContext, node_value
 from survey_defs.expressions.errors import ExpressionError
 from survey_defs.expressions.functions import FUNCTIONS
 from survey_defs.expressions.nodes import BareName, Call, Chain, Current, Literal, Logical, Negate, Node, Reference
 from survey_defs.expressions.values import Value, equals, single, to_boolean, to_number
-
-if TYPE_CHECKING:
-    from survey_defs.expressions.context import EvaluationContext
 
 
 def evaluate(node: Node, context: EvaluationContext) -> Value:
@@ -25,8 +22,6 @@ def evaluate(node: Node, context: EvaluationContext) -> Value:
         case Reference(name):
             return context.value(name)
         case Current():
-            from survey_defs.expressions.context import node_value
-
             return node_value(context.current)
         case BareName(name):
             return context.choice_column(name)

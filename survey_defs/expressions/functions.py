@@ -41,10 +41,9 @@ class Function:
 FUNCTIONS: dict[str, Function] = {}
 
 
-def _register(name: str, min_arguments: int, max_arguments: int | None = -1) -> Callable[[Implementation], Implementation]:
+def _register(name: str, min_arguments: int, max_arguments: int | None) -> Callable[[Implementation], Implementation]:
     def register(implementation: Implementation) -> Implementation:
-        maximum = min_arguments if max_arguments == -1 else max_arguments
-        FUNCTIONS[name] = Function(name, min_arguments, maximum, implementation)
+        FUNCTIONS[name] = Function(name, min_arguments, max_arguments, implementation)
         return implementation
 
     return register
@@ -92,38 +91,38 @@ def check_call(call: Call) -> None:
 # --- logic ---------------------------------------------------------------------------------------
 
 
-@_register("true", 0)
+@_register("true", 0, 0)
 def _true(arguments: list[Value], context: EvaluationContext) -> Value:
     return True
 
 
-@_register("false", 0)
+@_register("false", 0, 0)
 def _false(arguments: list[Value], context: EvaluationContext) -> Value:
     return False
 
 
-@_register("not", 1)
+@_register("not", 1, 1)
 def _not(arguments: list[Value], context: EvaluationContext) -> Value:
     return not to_boolean(arguments[0])
 
 
-@_register("boolean", 1)
+@_register("boolean", 1, 1)
 def _boolean(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_boolean(arguments[0])
 
 
-@_register("boolean-from-string", 1)
+@_register("boolean-from-string", 1, 1)
 def _boolean_from_string(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_string(arguments[0]).strip().lower() in ("true", "1")
 
 
-@_register("coalesce", 2)
+@_register("coalesce", 2, 2)
 def _coalesce(arguments: list[Value], context: EvaluationContext) -> Value:
     first = single(arguments[0])
     return first if to_string(first) != "" else single(arguments[1])
 
 
-@_register("once", 1)
+@_register("once", 1, 1)
 def _once(arguments: list[Value], context: EvaluationContext) -> Value:
     # On the device once() keeps the first value computed; the server sees only that value.
     return single(arguments[0])
@@ -132,12 +131,12 @@ def _once(arguments: list[Value], context: EvaluationContext) -> Value:
 # --- numbers -------------------------------------------------------------------------------------
 
 
-@_register("number", 1)
+@_register("number", 1, 1)
 def _number(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_number(arguments[0])
 
 
-@_register("int", 1)
+@_register("int", 1, 1)
 def _int(arguments: list[Value], context: EvaluationContext) -> Value:
     number = to_number(arguments[0])
     return float(math.trunc(number)) if math.isfinite(number) else number
@@ -159,24 +158,24 @@ def _round(arguments: list[Value], context: EvaluationContext) -> Value:
         return number
 
 
-@_register("floor", 1)
+@_register("floor", 1, 1)
 def _floor(arguments: list[Value], context: EvaluationContext) -> Value:
     number = to_number(arguments[0])
     return float(math.floor(number)) if math.isfinite(number) else number
 
 
-@_register("ceiling", 1)
+@_register("ceiling", 1, 1)
 def _ceiling(arguments: list[Value], context: EvaluationContext) -> Value:
     number = to_number(arguments[0])
     return float(math.ceil(number)) if math.isfinite(number) else number
 
 
-@_register("abs", 1)
+@_register("abs", 1, 1)
 def _abs(arguments: list[Value], context: EvaluationContext) -> Value:
     return abs(to_number(arguments[0]))
 
 
-@_register("pow", 2)
+@_register("pow", 2, 2)
 def _pow(arguments: list[Value], context: EvaluationContext) -> Value:
     base, exponent = to_number(arguments[0]), to_number(arguments[1])
     if base == 0 and exponent < 0:
@@ -190,7 +189,7 @@ def _pow(arguments: list[Value], context: EvaluationContext) -> Value:
     return result
 
 
-@_register("random", 0)
+@_register("random", 0, 0)
 def _random(arguments: list[Value], context: EvaluationContext) -> Value:
     return random.random()
 
@@ -202,17 +201,17 @@ def _items(value: Value) -> tuple[Scalar, ...]:
     return value.values if isinstance(value, NodeSet) else (value,)
 
 
-@_register("count", 1)
+@_register("count", 1, 1)
 def _count(arguments: list[Value], context: EvaluationContext) -> Value:
     return float(len(_items(arguments[0])))
 
 
-@_register("count-non-empty", 1)
+@_register("count-non-empty", 1, 1)
 def _count_non_empty(arguments: list[Value], context: EvaluationContext) -> Value:
     return float(sum(1 for item in _items(arguments[0]) if to_string(item) != ""))
 
 
-@_register("sum", 1)
+@_register("sum", 1, 1)
 def _sum(arguments: list[Value], context: EvaluationContext) -> Value:
     return math.fsum(to_number(item) for item in _items(arguments[0]))
 
@@ -233,7 +232,7 @@ def _min(arguments: list[Value], context: EvaluationContext) -> Value:
     return math.nan if not numbers or any(math.isnan(n) for n in numbers) else min(numbers)
 
 
-@_register("join", 2)
+@_register("join", 2, 2)
 def _join(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_string(arguments[0]).join(to_string(item) for item in _items(arguments[1]))
 
@@ -241,7 +240,7 @@ def _join(arguments: list[Value], context: EvaluationContext) -> Value:
 # --- text ----------------------------------------------------------------------------------------
 
 
-@_register("string", 1)
+@_register("string", 1, 1)
 def _string(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_string(arguments[0])
 
@@ -252,22 +251,22 @@ def _concat(arguments: list[Value], context: EvaluationContext) -> Value:
     return "".join(to_string(item) for argument in arguments for item in _items(argument))
 
 
-@_register("string-length", 1)
+@_register("string-length", 1, 1)
 def _string_length(arguments: list[Value], context: EvaluationContext) -> Value:
     return float(len(to_string(arguments[0])))
 
 
-@_register("contains", 2)
+@_register("contains", 2, 2)
 def _contains(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_string(arguments[1]) in to_string(arguments[0])
 
 
-@_register("starts-with", 2)
+@_register("starts-with", 2, 2)
 def _starts_with(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_string(arguments[0]).startswith(to_string(arguments[1]))
 
 
-@_register("ends-with", 2)
+@_register("ends-with", 2, 2)
 def _ends_with(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_string(arguments[0]).endswith(to_string(arguments[1]))
 
@@ -290,26 +289,26 @@ def _clamp_index(bound: float, length: int) -> int:
     return int(min(bound, length))
 
 
-@_register("substring-before", 2)
+@_register("substring-before", 2, 2)
 def _substring_before(arguments: list[Value], context: EvaluationContext) -> Value:
     text, separator = to_string(arguments[0]), to_string(arguments[1])
     before, found, _ = text.partition(separator)
     return before if found else ""
 
 
-@_register("substring-after", 2)
+@_register("substring-after", 2, 2)
 def _substring_after(arguments: list[Value], context: EvaluationContext) -> Value:
     text, separator = to_string(arguments[0]), to_string(arguments[1])
     _, found, after = text.partition(separator)
     return after if found else ""
 
 
-@_register("normalize-space", 1)
+@_register("normalize-space", 1, 1)
 def _normalize_space(arguments: list[Value], context: EvaluationContext) -> Value:
     return " ".join(to_string(arguments[0]).split())
 
 
-@_register("translate", 3)
+@_register("translate", 3, 3)
 def _translate(arguments: list[Value], context: EvaluationContext) -> Value:
     text, source, target = (to_string(argument) for argument in arguments)
     table: dict[int, int | None] = {}
@@ -318,12 +317,12 @@ def _translate(arguments: list[Value], context: EvaluationContext) -> Value:
     return text.translate(table)
 
 
-@_register("regex", 2)
+@_register("regex", 2, 2)
 def _regex(arguments: list[Value], context: EvaluationContext) -> Value:
     return regexes.matches(to_string(arguments[0]), to_string(arguments[1]))
 
 
-@_register("uuid", 0)
+@_register("uuid", 0, 0)
 def _uuid(arguments: list[Value], context: EvaluationContext) -> Value:
     return str(uuid.uuid4())
 
@@ -331,17 +330,17 @@ def _uuid(arguments: list[Value], context: EvaluationContext) -> Value:
 # --- select_one / select_multiple ----------------------------------------------------------------
 
 
-@_register("selected", 2)
+@_register("selected", 2, 2)
 def _selected(arguments: list[Value], context: EvaluationContext) -> Value:
     return to_string(arguments[1]).strip() in to_string(arguments[0]).split()
 
 
-@_register("count-selected", 1)
+@_register("count-selected", 1, 1)
 def _count_selected(arguments: list[Value], context: EvaluationContext) -> Value:
     return float(len(to_string(arguments[0]).split()))
 
 
-@_register("selected-at", 2)
+@_register("selected-at", 2, 2)
 def _selected_at(arguments: list[Value], context: EvaluationContext) -> Value:
     choices = to_string(arguments[0]).split()
     index = to_number(arguments[1])
@@ -350,7 +349,7 @@ def _selected_at(arguments: list[Value], context: EvaluationContext) -> Value:
     return choices[int(index)]
 
 
-@_register("jr:choice-name", 2)
+@_register("jr:choice-name", 2, 2)
 def _choice_name(arguments: list[Value], context: EvaluationContext) -> Value:
     path = to_string(arguments[1]).strip()
     field_name = path[2:-1] if path.startswith("${") and path.endswith("}") else path.rsplit("/", 1)[-1]
@@ -360,12 +359,12 @@ def _choice_name(arguments: list[Value], context: EvaluationContext) -> Value:
 # --- dates ---------------------------------------------------------------------------------------
 
 
-@_register("today", 0)
+@_register("today", 0, 0)
 def _today(arguments: list[Value], context: EvaluationContext) -> Value:
     return context.today if context.today is not None else context.now.date()
 
 
-@_register("now", 0)
+@_register("now", 0, 0)
 def _now(arguments: list[Value], context: EvaluationContext) -> Value:
     return context.now
 
@@ -393,29 +392,29 @@ def _looks_numeric(text: str) -> bool:
     return not math.isnan(to_number(text))
 
 
-@_register("date", 1)
+@_register("date", 1, 1)
 def _date(arguments: list[Value], context: EvaluationContext) -> Value:
     moment = _to_moment(arguments[0], "date")
     return "" if moment is None else moment
 
 
-@_register("date-time", 1)
+@_register("date-time", 1, 1)
 def _date_time(arguments: list[Value], context: EvaluationContext) -> Value:
     return _date(arguments, context)
 
 
-@_register("decimal-date-time", 1)
+@_register("decimal-date-time", 1, 1)
 def _decimal_date_time(arguments: list[Value], context: EvaluationContext) -> Value:
     moment = _to_moment(arguments[0], "decimal-date-time")
     return math.nan if moment is None else dates.days_since_epoch(moment)
 
 
-@_register("format-date", 2)
+@_register("format-date", 2, 2)
 def _format_date(arguments: list[Value], context: EvaluationContext) -> Value:
     moment = _to_moment(arguments[0], "format-date")
     return "" if moment is None else dates.format_date(moment, to_string(arguments[1]))
 
 
-@_register("format-date-time", 2)
+@_register("format-date-time", 2, 2)
 def _format_date_time(arguments: list[Value], context: EvaluationContext) -> Value:
     return _format_date(arguments, context)

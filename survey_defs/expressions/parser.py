@@ -16,6 +16,8 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from survey_defs.expressions.errors import ExpressionError
+from survey_defs.expressions.evaluator import evaluate
+from survey_defs.expressions.functions import check_call
 from survey_defs.expressions.nodes import (
     BareName,
     Call,
@@ -83,7 +85,7 @@ _CHOICE_NAME_PATH = re.compile(r"\s*\$\{([^\W\d][\w.-]*)\}\s*")
 Tracked = tuple[Node, int]  # a node and the depth of the tree below it
 
 
-def _deeper(depth: int, position: int) -> int:
+def _deeper(depth: int, position: int | None) -> int:
     if depth > MAX_DEPTH:
         raise ExpressionError("too_deep", f"expression nests deeper than {MAX_DEPTH} levels", position=position)
     return depth
@@ -100,7 +102,8 @@ class _Builder(Transformer[Token, Tracked]):
 
     @staticmethod
     def _logical(operator: str, children: list[Tracked]) -> Tracked:
-        return Logical(operator, tuple(node for node, _ in children)), max(depth for _, depth in children) + 1
+        depth = max(depth for _, depth in children) + 1
+        return Logical(operator, tuple(node for node, _ in children)), _deeper(depth, None)
 
     def _chain(self, children: list) -> Tracked:
         first, depth = children[0]
@@ -108,7 +111,7 @@ class _Builder(Transformer[Token, Tracked]):
         for operator, (operand, operand_depth) in zip(children[1::2], children[2::2]):
             rest.append((str(operator), operand))
             depth = max(depth, operand_depth)
-        return Chain(first, tuple(rest)), depth + 1
+        return Chain(first, tuple(rest)), _deeper(depth + 1, children[1].start_pos)
 
     eq_expr = rel_expr = add_expr = mul_expr = _chain
 
@@ -149,8 +152,6 @@ class _Builder(Transformer[Token, Tracked]):
         return BareName(str(token)), 1
 
     def call(self, children: list) -> Tracked:
-        from survey_defs.expressions.functions import check_call
-
         name_token, *arguments = children
         if arguments == [None]:  # lark's placeholder for an empty optional argument list
             arguments = []
@@ -176,8 +177,6 @@ class Expression:
 
     def evaluate(self, context: EvaluationContext) -> Value:
         """The XPath value (str, float, bool, date, datetime or NodeSet) in `context`."""
-        from survey_defs.expressions.evaluator import evaluate
-
         try:
             return evaluate(self.root, context)
         except ExpressionError as error:
@@ -212,8 +211,11 @@ def _syntax_error(error: UnexpectedInput, text: str) -> ExpressionError:
             "syntax", f"unexpected {str(error.token)!r}", position=error.token.start_pos, expression=text
         )
     assert isinstance(error, UnexpectedCharacters)
+    character = text[error.pos_in_stream]
+    # spreadsheets turn ' and " into typographic quotes as one types
+    hint = "; write text between straight quotes ' or \"" if character in "‘’‚“”„«»" else ""
     return ExpressionError(
-        "syntax", f"unexpected character {text[error.pos_in_stream]!r}", position=error.pos_in_stream, expression=text
+        "syntax", f"unexpected character {character!r}{hint}", position=error.pos_in_stream, expression=text
     )
 
 

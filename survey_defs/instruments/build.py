@@ -32,18 +32,6 @@ def write_workbook(sheets: Workbook, path: Path) -> None:
     book.save(path)
 
 
-def read_workbook(path: Path) -> Workbook:
-    """Every sheet as lines of strings, empty cells as "" (the builder writes every line at full width)."""
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {
-            sheet.title: [["" if cell is None else str(cell) for cell in line] for line in sheet.iter_rows(values_only=True)]
-            for sheet in book.worksheets
-        }
-    finally:
-        book.close()
-
-
 def build_all(directory: Path = INSTRUMENTS_DIRECTORY) -> dict[str, Path]:
     paths = {}
     for name, definition in DEFINITIONS.items():

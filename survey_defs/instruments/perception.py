@@ -13,7 +13,17 @@ from survey_defs.instruments.rows import (
     settings,
     workbook,
 )
-from survey_defs.instruments.shared import CLOSING, DONT_KNOW, REFUSED, SEX, YES_NO
+from survey_defs.instruments.shared import (
+    CLOSING,
+    DONT_KNOW,
+    HOUSEHOLD_CONSENT,
+    REFUSED,
+    RESPONDENT_STATUS,
+    SEX,
+    YES_NO,
+    adult_respondent_selection,
+    selection_variables,
+)
 
 SAFETY_SCALE = [
     ("very_safe", "Muy seguro(a)", "Very safe"),
@@ -24,6 +34,7 @@ SAFETY_SCALE = [
 CHOICES = [
     *YES_NO,
     *SEX,
+    *RESPONDENT_STATUS,
     *choice_list(
         "feel_safe",
         [
@@ -88,33 +99,15 @@ SURVEY = [
             "and are used for statistical purposes only.",
         ),
     ),
-    question("select_one yes_no", "consent", ("¿Acepta participar?", "Do you agree to take part?"), required=True),
-    begin_group("interview", relevant="${consent} = 'yes'"),
-    begin_group("respondent", ("Datos de la persona entrevistada", "About the respondent")),
-    question(
-        "select_one sex",
-        "respondent_sex",
-        ("Sexo de la persona entrevistada", "Sex of the respondent"),
-        hint=("Registre el sexo que declara la persona.", "Record the sex the respondent declares."),
-        required=True,
-    ),
-    question(
-        "integer",
-        "respondent_age",
-        ("¿Cuántos años cumplidos tiene?", "How old are you, in completed years?"),
-        required=True,
-        constraint=". >= 18 and . <= 120",
-        constraint_message=(
-            "La encuesta es para personas de 18 a 120 años.",
-            "The survey is for people aged 18 to 120.",
-        ),
-    ),
+    HOUSEHOLD_CONSENT,
+    begin_group("household", ("Hogar", "Household"), relevant="${household_consent} = 'yes'"),
+    *adult_respondent_selection(),
+    begin_group("interview", relevant="${respondent_status} = 'agrees'"),
     calculate(
         "respondent_age_group",
         "if(${respondent_age} < 30, '18_29', if(${respondent_age} < 45, '30_44', "
         "if(${respondent_age} < 60, '45_59', '60_plus')))",
     ),
-    end_group(),
     begin_group("safety", ("Percepción de seguridad", "Perception of safety")),
     question(
         "select_one feel_safe",
@@ -182,6 +175,7 @@ SURVEY = [
     ),
     end_group(),
     end_group(),
+    end_group(),
     CLOSING,
 ]
 
@@ -201,8 +195,7 @@ INDICATOR_VARIABLES = [
     ("trust_prosecutors", "trust_prosecutors", "Trust in the public prosecutor's office: a_lot/some/little/none"),
     ("trust_judges", "trust_judges", "Trust in judges: a_lot/some/little/none"),
     ("habits_changed", "habits_changed", "Activities stopped for fear of crime, last 12 months (multiple)"),
-    ("respondent_sex", "respondent_sex", "Respondent's sex (disaggregation)"),
-    ("respondent_age", "respondent_age", "Respondent's age in completed years (disaggregation)"),
+    *selection_variables("n_eligible_adults", "members aged 18+"),
     ("respondent_age_group", "respondent_age_group", "Respondent's age group: 18_29/30_44/45_59/60_plus"),
 ]
 

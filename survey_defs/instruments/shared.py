@@ -10,7 +10,7 @@ device draws: the server recomputes nothing random and takes the submitted keys,
 and the probability as they arrive.
 """
 
-from survey_defs.instruments.rows import Row, Text, begin_repeat, calculate, choice_list, end_repeat, note, question
+from survey_defs.instruments.rows import Row, begin_repeat, calculate, choice_list, end_repeat, note, question
 
 DONT_KNOW = ("dont_know", "No sabe", "Don't know")
 REFUSED = ("refused", "No responde", "Refused")
@@ -25,18 +25,30 @@ YES_NO_DK_REFUSED = choice_list(
     ],
 )
 SEX = choice_list("sex", [("female", "Mujer", "Female"), ("male", "Hombre", "Male")])
+RESPONDENT_STATUS = choice_list(
+    "respondent_status",
+    [
+        ("agrees", "Está presente y acepta responder", "Present and agrees to answer"),
+        ("not_available", "No está disponible: concertar otra visita", "Not available: arrange another visit"),
+        ("refuses", "No acepta responder", "Refuses to answer"),
+    ],
+)
+ROSTER_HINT = (
+    "Incluya a todas las personas que duermen aquí habitualmente, también niñas y niños.",
+    "Include everyone who usually sleeps here, children too.",
+)
 
 MAX_HOUSEHOLD_MEMBERS = 30
 POSITION_BASE = 100  # above MAX_HOUSEHOLD_MEMBERS: the draw's last two digits are the roster position
 
 
-def roster_with_selection(*, eligible: str, eligible_count: str, roster_hint: Text) -> list[Row]:
+def roster_with_selection(*, eligible: str, eligible_count: str) -> list[Row]:
     """Household members (name, sex, age) and the draw of one member satisfying ``eligible``.
 
     ``eligible`` is an expression over ``${member_sex}`` and ``${member_age}`` evaluated in each
     member's row; ``eligible_count`` names the calculate holding k. Yields the calculates
-    ``selected_position``, ``selected_name``, ``respondent_sex``, ``respondent_age`` and
-    ``selection_probability`` (1/k), the last two tagged as the respondent_selection safeguard.
+    ``selected_position`` (the draw), ``selected_name``, ``respondent_sex``, ``respondent_age`` and
+    ``selection_probability`` (1/k); the draw and the probability carry the respondent_selection safeguard.
     """
     return [
         question(
@@ -46,7 +58,7 @@ def roster_with_selection(*, eligible: str, eligible_count: str, roster_hint: Te
                 "¿Cuántas personas viven habitualmente en este hogar, incluyéndole a usted?",
                 "How many people usually live in this household, including yourself?",
             ),
-            hint=roster_hint,
+            hint=ROSTER_HINT,
             required=True,
             constraint=f". >= 1 and . <= {MAX_HOUSEHOLD_MEMBERS}",
             constraint_message=(
@@ -126,4 +138,35 @@ def selection_variables(eligible_count: str, eligible_description: str) -> list[
         ("respondent_age", "respondent_age", "Selected respondent's age in completed years, from the roster"),
         (eligible_count, eligible_count, f"k: {eligible_description} in the household, among whom the respondent was drawn"),
         ("selection_probability", "selection_probability", "1/k: within-household selection probability of the respondent"),
+    ]
+
+
+def adult_respondent_selection() -> list[Row]:
+    """The roster, the draw of one member aged 18+, and that person's consent (or another visit).
+
+    The interview that follows is relevant when ``${respondent_status} = 'agrees'``; needs the choice
+    lists SEX and RESPONDENT_STATUS.
+    """
+    return [
+        *roster_with_selection(eligible="${member_age} >= 18", eligible_count="n_eligible_adults"),
+        note(
+            "no_eligible_adult",
+            ("No hay personas de 18 años o más: termine la entrevista.", "No one is 18 or older: end the interview."),
+            relevant="${n_eligible_adults} = 0",
+        ),
+        question(
+            "select_one respondent_status",
+            "respondent_status",
+            (
+                "Persona seleccionada: ${selected_name}. Léale el consentimiento. ¿Está presente y acepta responder?",
+                "Selected person: ${selected_name}. Read the consent text. Is this person present and willing to answer?",
+            ),
+            hint=(
+                "Solo la persona seleccionada responde. Nunca la sustituya por otra.",
+                "Only the selected person answers. Never replace them with someone else.",
+            ),
+            required=True,
+            relevant="${n_eligible_adults} > 0",
+        ),
+        reschedule_date(relevant="${respondent_status} = 'not_available'"),
     ]

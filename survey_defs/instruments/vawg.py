@@ -288,10 +288,6 @@ SURVEY = [
     *roster_with_selection(
         eligible="${member_sex} = 'female' and ${member_age} >= 15",
         eligible_count="n_eligible_women",
-        roster_hint=(
-            "Incluya a todas las personas que duermen aquí habitualmente, también niñas y niños.",
-            "Include everyone who usually sleeps here, children too.",
-        ),
     ),
     note(
         "no_eligible_woman",

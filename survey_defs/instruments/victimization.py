@@ -24,11 +24,11 @@ from survey_defs.instruments.shared import (
     DONT_KNOW,
     HOUSEHOLD_CONSENT,
     REFUSED,
+    RESPONDENT_STATUS,
     SEX,
     YES_NO,
     YES_NO_DK_REFUSED,
-    reschedule_date,
-    roster_with_selection,
+    adult_respondent_selection,
     selection_variables,
 )
 
@@ -142,14 +142,7 @@ CHOICES = [
     *YES_NO,
     *YES_NO_DK_REFUSED,
     *SEX,
-    *choice_list(
-        "respondent_status",
-        [
-            ("agrees", "Está presente y acepta responder", "Present and agrees to answer"),
-            ("not_available", "No está disponible: concertar otra visita", "Not available: arrange another visit"),
-            ("refuses", "No acepta responder", "Refuses to answer"),
-        ],
-    ),
+    *RESPONDENT_STATUS,
     *choice_list("crime_type", [(crime.name, *crime.label) for crime in CRIMES]),
     *choice_list("month", [(str(number), spanish, english) for number, (spanish, english) in enumerate(MONTHS, 1)] + [DONT_KNOW]),
     *choice_list(
@@ -363,34 +356,7 @@ SURVEY = [
     ),
     HOUSEHOLD_CONSENT,
     begin_group("household", ("Hogar", "Household"), relevant="${household_consent} = 'yes'"),
-    *roster_with_selection(
-        eligible="${member_age} >= 18",
-        eligible_count="n_eligible_adults",
-        roster_hint=(
-            "Incluya a todas las personas que duermen aquí habitualmente, también niñas y niños.",
-            "Include everyone who usually sleeps here, children too.",
-        ),
-    ),
-    note(
-        "no_eligible_adult",
-        ("No hay personas de 18 años o más: termine la entrevista.", "No one is 18 or older: end the interview."),
-        relevant="${n_eligible_adults} = 0",
-    ),
-    question(
-        "select_one respondent_status",
-        "respondent_status",
-        (
-            "Persona seleccionada: ${selected_name}. Léale el consentimiento. ¿Está presente y acepta responder?",
-            "Selected person: ${selected_name}. Read the consent text. Is this person present and willing to answer?",
-        ),
-        hint=(
-            "Solo la persona seleccionada responde. Nunca la sustituya por otra.",
-            "Only the selected person answers. Never replace them with someone else.",
-        ),
-        required=True,
-        relevant="${n_eligible_adults} > 0",
-    ),
-    reschedule_date(relevant="${respondent_status} = 'not_available'"),
+    *adult_respondent_selection(),
     begin_group("interview", relevant="${respondent_status} = 'agrees'"),
     begin_group("household_crimes", ("Delitos contra el hogar", "Crimes against the household")),
     question(

@@ -5,12 +5,16 @@ expression_syntax, invalid_value, invalid_parameter, invalid_name (a missing nam
 missing_calculation, missing_settings, unknown_language. Cross-references are checked in ``validate``.
 
 Decisions:
+- The XLSForm types sinmiedo refuses by name are ``UNSUPPORTED_TYPES`` (media, barcode, geotrace,
+  geoshape, rank, selects from files or external data, loops, audit and device metadata beyond
+  start/end/today/deviceid/username); a ``search()`` appearance is refused too.
 - ``select_one list or_other`` is refused: add an ``other`` choice and a text question whose relevant
   is ``selected(${q}, 'other')``, so the extra question is visible in the form.
 - ``calculation`` on a question that is not a ``calculate`` and a ``default`` holding ``${...}``
   (dynamic defaults) are refused; ``parameters`` are accepted for ``range`` only.
 """
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -254,7 +258,10 @@ class _Builder:
         keyword = "_".join(words).lower()
         if keyword in SIMPLE_TYPES:
             return keyword, None
-        self.problem("unknown_type", f"{written!r} is not an XLSForm type sinmiedo knows", row, "type")
+        known = (*SIMPLE_TYPES, *SELECT_TYPES, *_STRUCTURE)
+        guess = difflib.get_close_matches(keyword, known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        self.problem("unknown_type", f"{written!r} is not an XLSForm type sinmiedo knows{hint}", row, "type")
         return None, None
 
     def _refuse_question_columns(self, row: NormalRow, kind: str) -> None:

@@ -100,9 +100,9 @@ def read_xlsx(data: bytes) -> Workbook:
                 problems.append(_too_many_rows(worksheet.title))
                 continue
             rows: list[tuple[int, list[str | None]]] = []
-            for number, cells in enumerate(
-                worksheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1), start=1
-            ):
+            # Rows are padded to max_col: never pad beyond what the sheet declares.
+            columns = min(worksheet.max_column or MAX_COLUMNS + 1, MAX_COLUMNS + 1)
+            for number, cells in enumerate(worksheet.iter_rows(max_row=MAX_ROWS + 1, max_col=columns), start=1):
                 texts: list[str | None] = []
                 for cell in cells:
                     if getattr(cell, "data_type", None) == "f":
@@ -253,7 +253,11 @@ def _check_sheet_count(count: int) -> None:
 
 
 def _too_many_rows(sheet: str) -> Problem:
-    return Problem(code="too_many_rows", message=f"the sheet has more than {MAX_ROWS} rows", sheet=sheet)
+    return Problem(
+        code="too_many_rows",
+        message=f"the sheet has more than {MAX_ROWS} rows (delete empty rows that only carry formatting)",
+        sheet=sheet,
+    )
 
 
 def _too_many_columns(sheet: str) -> Problem:

@@ -1,6 +1,6 @@
 """Stage 4: check the built tree as a whole and report every problem with its sheet and row.
 
-Codes: invalid_name, duplicate_name, unknown_reference, forward_reference, calculation_cycle,
+Codes: empty_survey, invalid_name, duplicate_name, unknown_reference, forward_reference, calculation_cycle,
 missing_choice_list, empty_choice_list, duplicate_choice, missing_label.
 
 Forward references (decision): ODK recomputes a ``calculation`` whenever what it reads changes, so a
@@ -9,6 +9,9 @@ expression (``relevant``, ``required``, ``constraint``, ``repeat_count``, ``choi
 evaluated when its own field is reached, so it may read only fields defined before it; reading a later
 field, itself (``.`` is the way for a constraint), or a field inside its own group is a
 ``forward_reference``. Labels and hints may show (``${name}``) any field of the form.
+
+Names (decision): ASCII letters, digits, ``_``, ``-`` and ``.``, starting with a letter or ``_``, unique
+in the whole form; they become column names of analysis frames, where R, Stata and SPSS need ASCII.
 
 Labels (decision): every question except ``calculate`` and metadata needs a label, and every choice a
 label, in each declared language (the languages of the ``label`` columns). Groups and repeats need none.
@@ -50,6 +53,8 @@ class _Validator:
         )
 
     def run(self) -> list[Problem]:
+        if not any(isinstance(element, Question) for element, _ in self.order):
+            self.problem("empty_survey", "the survey sheet has no questions", None, None)
         self.names()
         self.references()
         self.cycles()
@@ -193,7 +198,7 @@ class _Validator:
                         )
             if element.choice_filter is not None and choice_list is not None:
                 columns = {column for choice in choice_list.choices for column in choice.extra}
-                for column in sorted(element.choice_filter.choice_columns - columns - {"name", "label"}):
+                for column in sorted(element.choice_filter.choice_columns - columns - {"name"}):
                     self.problem(
                         "unknown_reference",
                         f"choice_filter reads {column!r}, which is not a column of list {element.list_name!r}",

@@ -84,3 +84,10 @@ def test_meta_instance_id_is_accepted_and_other_meta_keys_are_unknown(validate):
 def test_answers_that_are_not_an_object_are_wrong_type(load_form):
     validator = compile_validator(load_form(FORM))
     assert [error.code for error in validator.validate(["a"])] == ["wrong_type"]  # type: ignore[arg-type]
+
+
+def test_a_group_sent_as_an_object_is_an_unknown_field_with_a_hint(load_form):
+    validator = compile_validator(load_form(FORM))
+    (error,) = validator.validate({"pick": "1", "adults": {"members": []}})
+    assert (error.path, error.code) == ("adults", "unknown_field")
+    assert "flattened" in error.message

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from survey_defs.answers import AnswerError, compile_validator
 
@@ -149,3 +151,33 @@ def test_validation_does_not_modify_the_answers(validator):
     answers = _valid()
     validator.validate(answers)
     assert "first_kind" not in answers
+
+
+def test_an_integer_beyond_32_bits_is_wrong_type(validator):
+    assert _codes(validator.validate({**_valid(), "age": 10**400})) == [("age", "wrong_type")]
+
+
+def test_a_huge_integer_read_by_an_expression_is_reported_not_raised(validator):
+    answers = {**_valid(), "first_kind": 10**400}
+    assert ("robbed_first", "expression_failed") in _codes(validator.validate(answers))
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=10,
+)
+FIELDS = st.sampled_from(["age", "crimes", "n_inc", "incidents", "first_kind", "robbed_first", "meta", "x"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=st.dictionaries(FIELDS, JSON | st.lists(st.dictionaries(st.sampled_from(["kind", "why_not", "y"]), JSON))))
+def test_any_json_answers_give_errors_never_an_exception(validator, answers):
+    for error in validator.validate(answers):
+        assert isinstance(error, AnswerError)
+
+
+def test_check_returns_the_answers_completed_with_computed_calculations(validator):
+    checked = validator.check(_valid())
+    assert checked.errors == []
+    assert checked.answers["first_kind"] == "robbery"

@@ -5,7 +5,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from defusedxml import ElementTree
 from pyxform.xls2xform import convert
 
@@ -13,9 +16,10 @@ from survey_defs import load_instrument
 from survey_defs.answers import compile_validator
 from survey_defs.expressions import EvaluationContext
 from survey_defs.instruments import BUNDLED_INSTRUMENTS, bundled_instrument_path
-from survey_defs.instruments.build import DEFINITIONS, read_workbook
-from survey_defs.instruments.rows import ENGLISH, SPANISH
+from survey_defs.instruments.build import DEFINITIONS
+from survey_defs.instruments.rows import ENGLISH, SPANISH, Workbook
 from survey_defs.model import Instrument, Question
+from survey_defs.xform import to_xform
 
 XFORMS = "{http://www.w3.org/2002/xforms}"
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
@@ -24,7 +28,7 @@ EXPECTED_VARIABLES = {
     "perception": {
         "feel_safe_dark", "feel_safe_dark_probe", "insecurity_neighbourhood", "insecurity_municipality",
         "insecurity_country", "trust_police", "trust_prosecutors", "trust_judges", "habits_changed",
-        "respondent_sex", "respondent_age", "respondent_age_group",
+        "respondent_sex", "respondent_age", "respondent_age_group", "n_eligible_adults", "selection_probability",
     },
     "victimization": {
         "respondent_sex", "respondent_age", "n_eligible_adults", "selection_probability",
@@ -60,6 +64,18 @@ def xforms() -> dict[str, Any]:
     return converted
 
 
+def _read_workbook(path: Path) -> Workbook:
+    """Every sheet as lines of strings, empty cells as "" (the builder writes every line at full width)."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {
+            sheet.title: [["" if cell is None else str(cell) for cell in line] for line in sheet.iter_rows(values_only=True)]
+            for sheet in book.worksheets
+        }
+    finally:
+        book.close()
+
+
 def _bind(xform: Any, name: str) -> dict[str, str]:
     binds = [bind for bind in xform.iter(f"{XFORMS}bind") if bind.get("nodeset").endswith(f"/{name}")]
     assert len(binds) == 1, name
@@ -72,7 +88,7 @@ def _errors(instrument: Instrument, answers: dict[str, Any]) -> list[tuple[str, 
 
 @pytest.mark.parametrize("name", BUNDLED_INSTRUMENTS)
 def test_committed_workbook_holds_what_its_definition_builds(name: str) -> None:
-    assert read_workbook(bundled_instrument_path(name)) == DEFINITIONS[name]()
+    assert _read_workbook(bundled_instrument_path(name)) == DEFINITIONS[name]()
 
 
 @pytest.mark.parametrize("name", BUNDLED_INSTRUMENTS)
@@ -104,10 +120,22 @@ def test_bundled_instrument_declares_the_indicator_variables_of_the_catalogue(
         assert isinstance(elements[variable.question].element, Question), variable
 
 
+@pytest.mark.parametrize("name", BUNDLED_INSTRUMENTS)
+def test_xform_exported_from_the_model_keeps_every_bind_of_the_designers_file(
+    name: str, instruments: dict[str, Instrument], xforms: dict[str, Any]
+) -> None:
+    exported = ElementTree.fromstring(to_xform(instruments[name]))
+
+    def binds(xform: Any) -> dict[str, dict[str, str]]:
+        return {bind.get("nodeset"): dict(bind.attrib) for bind in xform.iter(f"{XFORMS}bind")}
+
+    assert binds(exported) == binds(xforms[name])
+
+
 def test_perception_probe_is_asked_only_of_those_who_never_go_out_alone(xforms: dict[str, Any]) -> None:
     bind = _bind(xforms["perception"], "feel_safe_dark_probe")
 
-    assert bind["relevant"] == " /data/interview/safety/feel_safe_dark  = 'never_alone_after_dark'"
+    assert bind["relevant"] == " /data/household/interview/safety/feel_safe_dark  = 'never_alone_after_dark'"
 
 
 def test_perception_habits_refuse_none_combined_with_an_activity(xforms: dict[str, Any]) -> None:
@@ -205,13 +233,52 @@ def test_victimization_selects_among_adults_of_either_sex(instruments: dict[str,
     assert selection["selection_probability"] == pytest.approx(0.5, rel=1e-12)
 
 
+_MEMBER = st.tuples(st.sampled_from(["female", "male"]), st.integers(0, 90))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    people=st.lists(_MEMBER, min_size=1, max_size=12),
+    keys=st.lists(st.integers(0, 999_999_999), min_size=12, max_size=12, unique=True),
+)
+def test_vawg_draw_is_the_eligible_woman_with_the_largest_key_and_probability_one_over_k(
+    instruments: dict[str, Instrument], people: list[tuple[str, int]], keys: list[int]
+) -> None:
+    # Keys sit mid-way between two 9-digit steps so that int(key * 10^9) gives back the drawn integer.
+    members = [
+        {"member_name": f"m{position}", "member_sex": sex, "member_age": age,
+         "member_selection_key": (key + 0.5) / 1e9}
+        for position, ((sex, age), key) in enumerate(zip(people, keys), 1)
+    ]
+    eligible = [position for position, (sex, age) in enumerate(people, 1) if sex == "female" and age >= 15]
+
+    selection = _selection(instruments["vawg"], members, "n_eligible_women")
+
+    assert selection["n_eligible_women"] == len(eligible)
+    if eligible:
+        assert selection["selected_position"] == max(eligible, key=lambda position: keys[position - 1])
+        assert selection["selection_probability"] == pytest.approx(1 / len(eligible), rel=1e-12)
+    else:
+        assert selection["selected_position"] == selection["selection_probability"] == ""
+
+
+def _household(*members: tuple[str, str, int, float]) -> dict[str, Any]:
+    return {
+        "household_consent": "yes",
+        "n_members": len(members),
+        "members": [
+            {"member_name": name, "member_sex": sex, "member_age": age, "member_selection_key": key}
+            for name, sex, age, key in members
+        ],
+    }
+
+
 PERCEPTION_ANSWERS = {
     "start": "2026-11-21T10:02:00-05:00",
     "end": "2026-11-21T10:15:31-05:00",
     "today": "2026-11-21",
-    "consent": "yes",
-    "respondent_sex": "female",
-    "respondent_age": 34,
+    **_household(("Rosa", "female", 34, 0.81), ("Luis", "male", 36, 0.12), ("Ana", "female", 6, 0.93)),
+    "respondent_status": "agrees",
     "feel_safe_dark": "never_alone_after_dark",
     "feel_safe_dark_probe": "very_unsafe",
     "insecurity_neighbourhood": "unsafe",
@@ -237,17 +304,6 @@ def test_perception_refuses_a_probe_for_someone_who_goes_out_and_none_with_an_ac
         ("feel_safe_dark_probe", "not_relevant_but_answered"),
         ("habits_changed", "constraint_violated"),
     ]
-
-
-def _household(*members: tuple[str, str, int, float]) -> dict[str, Any]:
-    return {
-        "household_consent": "yes",
-        "n_members": len(members),
-        "members": [
-            {"member_name": name, "member_sex": sex, "member_age": age, "member_selection_key": key}
-            for name, sex, age, key in members
-        ],
-    }
 
 
 def _incident(crime: str, reported: str, **answers: Any) -> dict[str, Any]:
@@ -347,3 +403,16 @@ def test_vawg_without_privacy_reschedules_and_refuses_any_answer_about_experienc
                "ipv_physical_slapped_ever": "no"}
 
     assert _errors(instruments["vawg"], answers) == [("ipv_physical_slapped_ever", "not_relevant_but_answered")]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"household_consent": "no"},
+        {**VAWG_START, "privacy_check": "private", "consent": "refuses"},
+        {**VAWG_START, "members": [{**member, "member_age": 12} for member in VAWG_START["members"]]},
+    ],
+    ids=["household_refuses", "woman_refuses", "no_eligible_woman"],
+)
+def test_vawg_accepts_interviews_that_end_early(instruments: dict[str, Instrument], answers: dict[str, Any]) -> None:
+    assert _errors(instruments["vawg"], answers) == []

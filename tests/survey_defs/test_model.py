@@ -58,3 +58,15 @@ def test_content_hash_ignores_source_rows(load_form):
     shifted = FORM.replace("| integer       | age", "|  |  |  |  |  |  |  |\n|        | integer       | age")
     assert load_form(shifted).survey[0].source_row != load_form(FORM).survey[0].source_row
     assert load_form(shifted).content_hash == load_form(FORM).content_hash
+
+
+def test_a_copy_with_changes_gets_its_own_content_hash(load_form):
+    instrument = load_form(FORM)
+    original = instrument.content_hash
+    copied = instrument.model_copy(update={"languages": ("English (en)",)})
+    assert copied.content_hash != original
+
+
+def test_the_model_has_a_json_schema_for_api_documentation():
+    schema = Instrument.model_json_schema()
+    assert schema["$defs"]["Question"]["properties"]["relevant"]["anyOf"][0] == {"type": "string"}

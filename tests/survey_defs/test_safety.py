@@ -66,6 +66,19 @@ def test_bundled_vawg_form_has_sensitive_questions_and_every_safeguard() -> None
     assert safety_problems(instrument) == []
 
 
+def test_safeguards_survive_storing_the_instrument_as_json() -> None:
+    stored = load_instrument(bundled_instrument_path("vawg")).model_dump_json()
+
+    assert safety_problems(Instrument.model_validate_json(stored)) == []
+
+
+def test_stored_instrument_without_its_privacy_tag_is_still_refused(tmp_path: Path) -> None:
+    survey = _edit(vawg.SURVEY, "privacy_check", safeguard="")
+    stored = Instrument.model_validate_json(_load(tmp_path, survey).model_dump_json())
+
+    assert [(problem.code, problem.row) for problem in safety_problems(stored)] == [("privacy_check_missing", None)]
+
+
 @pytest.mark.parametrize("name", ["perception", "victimization"])
 def test_instrument_without_sensitive_questions_needs_no_safeguards(name: str) -> None:
     assert safety_problems(load_instrument(bundled_instrument_path(name))) == []
@@ -184,11 +197,16 @@ def test_referral_shown_only_to_women_who_disclosed_is_referral_gated(tmp_path: 
     assert _codes(_load(tmp_path, survey)) == ["referral_gated"]
 
 
-def test_title_naming_violence_is_not_neutral(tmp_path: Path) -> None:
-    title = settings("Encuesta de violencia contra las mujeres", "sinmiedo_womens_health")
-
-    problems = safety_problems(_load(tmp_path, vawg.SURVEY, settings=title))
+@pytest.mark.parametrize(
+    ("title", "form_id", "column"),
+    [
+        ("Encuesta de violencia contra las mujeres", "sinmiedo_womens_health", "title"),
+        ("Salud y vida familiar", "sinmiedo_ipv_2026", "form_id"),
+    ],
+)
+def test_title_or_form_id_naming_the_topic_is_not_neutral(tmp_path: Path, title: str, form_id: str, column: str) -> None:
+    problems = safety_problems(_load(tmp_path, vawg.SURVEY, settings=settings(title, form_id)))
 
     assert [(problem.code, problem.sheet, problem.column) for problem in problems] == [
-        ("title_not_neutral", "settings", "title")
+        ("title_not_neutral", "settings", column)
     ]

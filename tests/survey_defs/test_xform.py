@@ -1,7 +1,11 @@
 import defusedxml.ElementTree as ElementTree
 import pytest
 
-from survey_defs.xform import to_xform
+from survey_defs import load_instrument
+from survey_defs.instruments import BUNDLED_INSTRUMENTS, bundled_instrument_path
+from survey_defs.answers import compile_validator
+from survey_defs.errors import SurveyDefsError
+from survey_defs.xform import instance_answers, to_xform, to_xlsform_sheets
 
 XF = "{http://www.w3.org/2002/xforms}"
 JR = "{http://openrosa.org/javarosa}"
@@ -95,3 +99,94 @@ def test_sinmiedo_columns_do_not_reach_the_xform(load_form):
 def test_version_and_form_id_are_on_the_instance(xform):
     data = next(xform.iter(f"{XF}data"))
     assert (data.get("id"), data.get("version")) == ("xf", "2026.1")
+
+
+@pytest.mark.parametrize("name", BUNDLED_INSTRUMENTS)
+def test_each_bundled_instrument_exports_with_its_languages(name):
+    xform = ElementTree.fromstring(to_xform(load_instrument(bundled_instrument_path(name))))
+    assert len(list(xform.iter(f"{XF}translation"))) >= 2
+
+
+INSTANCE = b"""<?xml version='1.0' ?>
+<data id="xf" version="2026.1" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">
+  <started>2026-11-21T10:00:00.000-05:00</started><day>2026-11-21</day><device>collect:abc</device>
+  <age>34</age><income>1200.50</income><region>north</region><town>a</town><fear>3</fear>
+  <vawg>
+    <private>OK</private>
+    <partners><since>2020-01-01</since><place>19.4 -99.1 2240 5</place></partners>
+    <partners><since>2022-05-01</since><place/></partners>
+  </vawg>
+  <adult>1</adult><referral/>
+  <meta><instanceID>uuid:6f1c</instanceID></meta>
+</data>"""
+
+
+def test_an_instance_becomes_the_json_answer_shape(load_form):
+    instance = instance_answers(load_form(FORM), INSTANCE)
+    assert (instance.form_id, instance.version) == ("xf", "2026.1")
+    assert instance.answers["age"] == 34 and instance.answers["income"] == 1200.5
+    assert instance.answers["partners"] == [
+        {"since": "2020-01-01", "place": "19.4 -99.1 2240 5"},
+        {"since": "2022-05-01"},
+    ]
+    assert instance.answers["meta"] == {"instanceID": "uuid:6f1c"}
+
+
+def test_an_instance_from_collect_validates_like_a_json_submission(load_form):
+    instrument = load_form(FORM)
+    assert compile_validator(instrument).validate(instance_answers(instrument, INSTANCE).answers) == []
+
+
+def test_a_value_that_is_not_its_type_stays_text_for_validation_to_report(load_form):
+    instrument = load_form(FORM)
+    answers = instance_answers(instrument, INSTANCE.replace(b"<income>1200.50</income>", b"<income>lots</income>")).answers
+    errors = compile_validator(instrument).validate(answers)
+    assert [(error.path, error.code) for error in errors] == [("income", "wrong_type")]
+
+
+def test_select_multiple_values_are_split(load_form):
+    instrument = load_form("| survey |\n| | type | name | label |\n| | select_multiple yn | m | M |\n"
+                           "| choices |\n| | list_name | name | label |\n| | yn | y | Y |\n| | yn | n | N |\n")
+    assert instance_answers(instrument, b"<data><m>y n</m></data>").answers == {"m": ["y", "n"]}
+
+
+def test_malformed_instance_xml_is_refused(load_form):
+    with pytest.raises(SurveyDefsError) as error:
+        instance_answers(load_form(FORM), b"<data><age>3</data>")
+    assert error.value.code == "invalid_instance_xml"
+
+
+def test_an_xml_entity_expansion_is_refused(load_form):
+    bomb = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><data><age>&a;</age></data>'
+    with pytest.raises(SurveyDefsError):
+        instance_answers(load_form(FORM), bomb)
+
+
+def _markdown(sheets):
+    lines = []
+    for sheet in ("survey", "choices", "settings"):
+        header = list(sheets[f"{sheet}_header"][0])
+        lines.append(f"| {sheet} |")
+        lines.append("| | " + " | ".join(header) + " |")
+        lines += ["| | " + " | ".join(row.get(column, "").replace("|", "\\|") for column in header) + " |" for row in sheets[sheet]]
+    return "\n".join(lines) + "\n"
+
+
+def _without_sinmiedo_columns(value):
+    if isinstance(value, dict):
+        return {
+            key: _without_sinmiedo_columns(item)
+            for key, item in value.items()
+            if key not in ("sensitive", "safeguard", "indicator_variables")
+        }
+    if isinstance(value, list):
+        return [_without_sinmiedo_columns(item) for item in value]
+    return value
+
+
+def test_the_regenerated_sheets_load_back_to_the_same_instrument(load_form):
+    instrument = load_form(FORM)
+    reloaded = load_form(_markdown(to_xlsform_sheets(instrument)))
+    assert _without_sinmiedo_columns(reloaded.model_dump(mode="json")) == _without_sinmiedo_columns(
+        instrument.model_dump(mode="json")
+    )

@@ -163,3 +163,7 @@ def test_cyclic_repeat_nesting_is_refused():
 def test_today_defaults_to_the_date_of_now():
     context = EvaluationContext()
     assert parse("today()").evaluate(context) == context.now.date()
+
+
+def test_indexed_repeat_keeps_the_current_instance_of_deeper_repeats():
+    assert evaluate("indexed-repeat(${sector}, ${members}, 1)", repeat_path=(("members", 3), ("jobs", 2))) == "care"

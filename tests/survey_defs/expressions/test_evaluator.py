@@ -157,3 +157,7 @@ def test_evaluation_errors_name_the_expression_and_function_position():
     with pytest.raises(ExpressionError) as raised:
         parse("1 + string-length(${x})").evaluate(context)
     assert (raised.value.code, raised.value.position, raised.value.expression) == ("type", 4, "1 + string-length(${x})")
+
+
+def test_age_in_years_from_a_date_of_birth_answer():
+    assert evaluate("int((today() - ${dob}) div 365.25)", dob="1990-11-22") == 35.0

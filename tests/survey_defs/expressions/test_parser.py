@@ -146,6 +146,13 @@ def test_empty_expression_is_a_syntax_error(text):
     assert raised.value.code == "syntax"
 
 
+def test_typographic_quotes_get_a_hint():
+    with pytest.raises(ExpressionError) as raised:
+        parse("${a} = ‘yes’")
+    assert raised.value.position == 7
+    assert "straight quotes" in raised.value.message
+
+
 def test_unknown_function_is_named():
     with pytest.raises(ExpressionError) as raised:
         parse("1 + pulldata('x', 'y', 'z', 'w')")

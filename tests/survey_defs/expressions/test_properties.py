@@ -16,7 +16,7 @@ XPATH_PIECES = [
 CONTEXT = EvaluationContext(answers={"a": "x", "b": 3}, current="5")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_parse_raises_only_expression_error_on_any_text(text):
     try:
@@ -25,7 +25,7 @@ def test_parse_raises_only_expression_error_on_any_text(text):
         pass
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(XPATH_PIECES), max_size=30).map("".join))
 def test_parse_and_evaluate_raise_only_expression_error_on_token_soup(text):
     try:

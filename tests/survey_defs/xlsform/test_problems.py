@@ -234,3 +234,19 @@ def test_every_problem_is_reported_not_only_the_first(form_problems):
         "| | text | b | C | |\n"
     )
     assert {problem.code for problem in problems} == {"unknown_type", "unknown_reference", "duplicate_name"}
+
+
+def test_unknown_type_suggests_the_closest_type(form_problems):
+    assert "'integer'" in _only(form_problems("| survey |\n| | type | name | label |\n| | intger | a | A |\n"), "unknown_type").message
+
+
+def test_a_choice_filter_reading_a_missing_choice_column(form_problems):
+    problems = form_problems(
+        "| survey |\n| | type | name | label | choice_filter |\n| | select_one yn | a | A | region = 'x' |\n" + YN
+    )
+    assert _only(problems, "unknown_reference").column == "choice_filter"
+
+
+def test_a_survey_without_questions_is_empty(form_problems):
+    problems = form_problems("| survey |\n| | type | name | label |\n| | begin_group | g | G |\n| | end_group | | |\n")
+    assert _only(problems, "empty_survey").sheet == "survey"
