@@ -14,12 +14,13 @@ from api.health.router import router as health_router
 from api.instruments.router import router as instruments_router
 from api.logs import configure_logging
 from api.submissions.router import router as submissions_router
+from api.openrosa.router import router as openrosa_router
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.users.router import auth_router, users_router
 
 API_PREFIX = "/api/v1"
 # Endpoints that take files get the upload limit instead of the JSON limit.
-UPLOAD_PREFIXES = (f"{API_PREFIX}/instruments", f"{API_PREFIX}/crime", f"{API_PREFIX}/microdata", "/submission")
+UPLOAD_PREFIXES = (f"{API_PREFIX}/instruments", f"{API_PREFIX}/crime", f"{API_PREFIX}/microdata", "/openrosa")
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -53,4 +54,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RequestContextMiddleware)
     for router in (health_router, auth_router, users_router, audit_router, instruments_router, submissions_router):
         app.include_router(router)
+    # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.
+    app.include_router(openrosa_router, prefix="/openrosa")
+    app.include_router(openrosa_router, prefix="/openrosa/key/{token}")
     return app

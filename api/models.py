@@ -2,7 +2,7 @@
 
 from api.audit.models import AuditEvent
 from api.instruments.models import Instrument, InstrumentVersion
-from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
+from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
 from api.users.models import AccessToken, LoginThrottle, User
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "InstrumentVersion",
     "LoginThrottle",
     "Submission",
+    "SubmissionAttachment",
     "SubmissionPersonal",
     "SubmissionRevision",
     "User",

@@ -127,6 +127,19 @@ class Instance:
     answers: dict[str, Any]
 
 
+def instance_form(xml: bytes) -> tuple[str | None, str | None]:
+    """The (form id, version) an instance XML claims, read from its root element's attributes."""
+    root = _parse_instance(xml)
+    return root.get("id"), root.get("version")
+
+
+def _parse_instance(xml: bytes) -> Any:
+    try:
+        return ElementTree.fromstring(xml)
+    except (ElementTree.ParseError, DefusedXmlException) as error:
+        raise SurveyDefsError("invalid_instance_xml", f"the instance is not well-formed XML: {error}") from error
+
+
 def instance_answers(instrument: Instrument, xml: bytes) -> Instance:
     """Read an instance XML into answers: groups flattened, repeats as lists, values typed by question.
 
@@ -134,10 +147,7 @@ def instance_answers(instrument: Instrument, xml: bytes) -> Instance:
     path; an element the instrument does not know is kept so that validation reports it as unknown.
     Raises SurveyDefsError(code="invalid_instance_xml") for XML that cannot be read.
     """
-    try:
-        root = ElementTree.fromstring(xml)
-    except (ElementTree.ParseError, DefusedXmlException) as error:
-        raise SurveyDefsError("invalid_instance_xml", f"the instance is not well-formed XML: {error}") from error
+    root = _parse_instance(xml)
     answers = _container_answers(root, instrument.survey)
     return Instance(form_id=root.get("id"), version=root.get("version"), answers=answers)
 

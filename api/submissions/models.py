@@ -6,7 +6,7 @@ next to the answers that feed analysis."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String, Text, UniqueConstraint
+from sqlalchemy import Float, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from api.db_types import UTCDateTime, utcnow
@@ -42,6 +42,9 @@ class SubmissionRevision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
     revision: int
+    # The device's own id for this revision, when it has one (an ODK edit gets a new instanceID
+    # and names the one it replaces as deprecatedID); resends of an edit are matched on it.
+    instance_id: str | None = Field(default=None, max_length=64, unique=True)
     answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     payload: str = Field(sa_column=Column(Text, nullable=False))  # exactly as received (JSON text or XML)
     payload_format: str = Field(default="json", sa_type=String(10))
@@ -61,3 +64,19 @@ class SubmissionPersonal(SQLModel, table=True):
     latitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     longitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     gps_accuracy: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+
+
+class SubmissionAttachment(SQLModel, table=True):
+    """A media file sent with an interview (OpenRosa multipart); never replaced once stored."""
+
+    __tablename__ = "submission_attachment"
+    __table_args__ = (UniqueConstraint("submission_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -6,12 +6,26 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.instruments.models import Instrument, InstrumentVersion
-from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
+from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
 from api.users.models import User
 
 
 def by_instance(session: Session, instance_id: str) -> Submission | None:
     return session.exec(select(Submission).where(Submission.instance_id == instance_id)).first()
+
+
+def by_revision_instance(session: Session, instance_id: str) -> tuple[Submission, SubmissionRevision] | None:
+    """The submission one of whose revisions carries this device instance id (ODK edits)."""
+    row = session.exec(
+        select(Submission, SubmissionRevision)
+        .join(SubmissionRevision, col(SubmissionRevision.submission_id) == col(Submission.id))
+        .where(SubmissionRevision.instance_id == instance_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def attachment_names(session: Session, submission_id: int) -> set[str]:
+    return set(session.exec(select(SubmissionAttachment.name).where(SubmissionAttachment.submission_id == submission_id)))
 
 
 def existing_instances(session: Session, instance_ids: Iterable[str]) -> dict[str, Submission]:
@@ -24,7 +38,7 @@ def existing_instances(session: Session, instance_ids: Iterable[str]) -> dict[st
     return found
 
 
-def add(session: Session, *rows: Submission | SubmissionRevision | SubmissionPersonal) -> None:
+def add(session: Session, *rows: Submission | SubmissionRevision | SubmissionPersonal | SubmissionAttachment) -> None:
     session.add_all(rows)
     session.flush()
 

@@ -464,10 +464,32 @@ def edit(session: Session, actor: User, instance_id: str, change: SubmissionEdit
                        code="submission_locked")
     version = instruments_repository.get_version_by_id(session, submission.instrument_version_id)
     answers, personal = validated_answers(version, change.answers)
+    revision = add_revision(
+        session, actor, submission, answers=answers, personal=personal, payload=payload, payload_format="json",
+        content_hash=canonical_hash(change.answers), reason=change.reason,
+    )
+    return public_view(session, actor, submission, revision=revision, version=version)
+
+
+def add_revision(
+    session: Session,
+    actor: User,
+    submission: Submission,
+    *,
+    answers: dict[str, Any],
+    personal: dict[str, Any],
+    payload: str,
+    payload_format: str,
+    content_hash: str,
+    reason: str,
+    instance_id: str | None = None,
+) -> SubmissionRevision:
+    """Append a revision (answers already validated); personal identifiers and GPS carry over."""
     previous = repository.revision(session, submission.id, submission.current_revision)
     revision = SubmissionRevision(
-        submission_id=submission.id, revision=submission.current_revision + 1, answers=answers, payload=payload,
-        payload_format="json", content_hash=canonical_hash(change.answers), author_id=actor.id, reason=change.reason,
+        submission_id=submission.id, revision=submission.current_revision + 1, instance_id=instance_id,
+        answers=answers, payload=payload, payload_format=payload_format, content_hash=content_hash,
+        author_id=actor.id, reason=reason,
     )
     repository.add(session, revision)
     old_personal = repository.personal(session, previous.id)
@@ -484,8 +506,8 @@ def edit(session: Session, actor: User, instance_id: str, change: SubmissionEdit
         submission.review_status = RESUBMITTED
     repository.add(session, submission)
     audit.record(session, actor, "submission.edit", "submission", submission.instance_id,
-                 {"revision": revision.revision, "reason": change.reason})
-    return public_view(session, actor, submission, revision=revision, version=version)
+                 {"revision": revision.revision, "reason": reason})
+    return revision
 
 
 def review(session: Session, actor: User, instance_id: str, action: str, comment: str | None) -> SubmissionPublic:

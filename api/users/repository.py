@@ -74,3 +74,11 @@ def clear_throttle(session: Session, username: str) -> None:
     if throttle is not None:
         session.delete(throttle)
         session.flush()
+
+
+def tokens_of(session: Session, user_id: int, *, kind: str) -> list[AccessToken]:
+    return list(
+        session.exec(
+            select(AccessToken).where(AccessToken.user_id == user_id, AccessToken.kind == kind).order_by(col(AccessToken.id))
+        ).all()
+    )

@@ -10,7 +10,16 @@ from api.pagination import PageDep
 from api.security import CurrentUser, Permission, bearer_token, require
 from api.users import service
 from api.users.models import User
-from api.users.schemas import TokenResponse, UserCreate, UserPage, UserPublic, UserUpdate
+from api.users.schemas import (
+    DeviceTokenCreate,
+    DeviceTokenCreated,
+    DeviceTokenPublic,
+    TokenResponse,
+    UserCreate,
+    UserPage,
+    UserPublic,
+    UserUpdate,
+)
 
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
@@ -59,3 +68,24 @@ def get_user(session: SessionDep, _admin: Admin, user_id: int) -> User:
 @users_router.patch("/{user_id}", response_model=UserPublic)
 def update_user(session: SessionDep, admin: Admin, user_id: int, data: UserUpdate) -> User:
     return service.update_user(session, user_id, data, actor=admin)
+
+
+@users_router.post("/{user_id}/device-tokens", response_model=DeviceTokenCreated, status_code=201)
+def create_device_token(request: Request, session: SessionDep, admin: Admin, user_id: int,
+                        data: DeviceTokenCreate) -> DeviceTokenCreated:
+    """A token for one ODK Collect device; the token is in the server URL, so no password is typed."""
+    row, token = service.create_device_token(session, request.app.state.settings, user_id, data.label, actor=admin)
+    return DeviceTokenCreated(
+        id=row.id, label=row.label, created_at=row.created_at, revoked_at=None, token=token,
+        collect_server_url=str(request.base_url).rstrip("/") + f"/openrosa/key/{token}",
+    )
+
+
+@users_router.get("/{user_id}/device-tokens", response_model=list[DeviceTokenPublic])
+def list_device_tokens(session: SessionDep, _admin: Admin, user_id: int) -> list[DeviceTokenPublic]:
+    return [DeviceTokenPublic.model_validate(t, from_attributes=True) for t in service.list_device_tokens(session, user_id)]
+
+
+@users_router.delete("/{user_id}/device-tokens/{token_id}", status_code=204, response_class=Response)
+def revoke_device_token(session: SessionDep, admin: Admin, user_id: int, token_id: int) -> None:
+    service.revoke_device_token(session, user_id, token_id, actor=admin)

@@ -53,3 +53,19 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_at: datetime
+
+
+class DeviceTokenCreate(BaseModel):
+    label: str = Field(min_length=1, max_length=200, description="Which device, e.g. 'tablet 07, Lima team'")
+
+
+class DeviceTokenPublic(BaseModel):
+    id: int
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class DeviceTokenCreated(DeviceTokenPublic):
+    token: str = Field(description="Shown once; put the server URL below in ODK Collect")
+    collect_server_url: str

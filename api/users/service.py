@@ -62,7 +62,8 @@ def disable_user(session: Session, username: str, *, actor: User | None) -> User
     return update_user(session, user.id, UserUpdate(is_active=False), actor=actor)
 
 
-def login(session: Session, engine: Engine, settings: Settings, username: str, password: str) -> TokenResponse:
+def verify_credentials(session: Session, engine: Engine, settings: Settings, username: str, password: str) -> User:
+    """The active user with this password, under the failed-login throttle (429 while locked)."""
     username = username.strip().lower()
     now = utcnow()
     throttle = repository.get_throttle(session, username)
@@ -79,6 +80,12 @@ def login(session: Session, engine: Engine, settings: Settings, username: str, p
         _record_failure(engine, settings, username)
         raise Unauthorized("Incorrect username or password", code="invalid_credentials")
     repository.clear_throttle(session, username)
+    return user
+
+
+def login(session: Session, engine: Engine, settings: Settings, username: str, password: str) -> TokenResponse:
+    user = verify_credentials(session, engine, settings, username, password)
+    now = utcnow()
     token = new_token()
     expires_at = now + timedelta(minutes=settings.access_token_minutes)
     repository.add_token(
@@ -113,3 +120,28 @@ def logout(session: Session, token: str, settings: Settings) -> None:
 
 def list_users(session: Session, *, offset: int, limit: int) -> tuple[list[User], int]:
     return repository.list_users(session, offset=offset, limit=limit)
+
+
+def create_device_token(session: Session, settings: Settings, user_id: int, label: str, *, actor: User) -> tuple[AccessToken, str]:
+    """A long-lived token for one device (ODK Collect puts it in the server URL); revocable."""
+    user = get_user(session, user_id)
+    token = new_token()
+    row = repository.add_token(
+        session,
+        AccessToken(user_id=user.id, token_hash=token_digest(token, settings.secret_key), kind="device", label=label),
+    )
+    audit.record(session, actor, "device_token.create", "user", user.id, {"token_id": row.id, "label": label})
+    return row, token
+
+
+def list_device_tokens(session: Session, user_id: int) -> list[AccessToken]:
+    get_user(session, user_id)
+    return repository.tokens_of(session, user_id, kind="device")
+
+
+def revoke_device_token(session: Session, user_id: int, token_id: int, *, actor: User) -> None:
+    token = next((t for t in repository.tokens_of(session, user_id, kind="device") if t.id == token_id), None)
+    if token is None:
+        raise NotFound(f"No device token {token_id} for user {user_id}", code="token_not_found")
+    repository.revoke_token(session, token.id, utcnow())
+    audit.record(session, actor, "device_token.revoke", "user", user_id, {"token_id": token_id})

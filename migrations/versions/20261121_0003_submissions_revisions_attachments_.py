@@ -1,8 +1,8 @@
-"""submissions revisions personal identifiers
+"""submissions revisions attachments personal identifiers
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-21 10:16:57.815793
+Create Date: 2026-11-21 10:24:08.637680
 """
 
 from collections.abc import Sequence
@@ -55,10 +55,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_submission_received_at'), ['received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_review_status'), ['review_status'], unique=False)
 
+    op.create_table('submission_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', api.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_submission_attachment_submission_id_submission'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submission_attachment')),
+    sa.UniqueConstraint('submission_id', 'name', name=op.f('uq_submission_attachment_submission_id_name'))
+    )
+    with op.batch_alter_table('submission_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submission_attachment_submission_id'), ['submission_id'], unique=False)
+
     op.create_table('submission_revision',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('answers', sa.JSON(), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('payload_format', sa.String(length=10), nullable=False),
@@ -69,6 +86,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_submission_revision_author_id_user')),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_submission_revision_submission_id_submission'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submission_revision')),
+    sa.UniqueConstraint('instance_id', name=op.f('uq_submission_revision_instance_id')),
     sa.UniqueConstraint('submission_id', 'revision', name=op.f('uq_submission_revision_submission_id_revision'))
     )
     with op.batch_alter_table('submission_revision', schema=None) as batch_op:
@@ -91,6 +109,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_submission_revision_submission_id'))
 
     op.drop_table('submission_revision')
+    with op.batch_alter_table('submission_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submission_attachment_submission_id'))
+
+    op.drop_table('submission_attachment')
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submission_review_status'))
         batch_op.drop_index(batch_op.f('ix_submission_received_at'))
