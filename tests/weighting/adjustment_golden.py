@@ -112,3 +112,25 @@ def imported_replicate_survey(data: pd.DataFrame, name: str, method: str) -> Sur
                                     rscales=tuple(info["rscales"]), mse=info["mse"]),
         ),
     )
+
+
+def r_residuals(case: str) -> np.ndarray:
+    """R's residuals of the total's influence values (api00, api99) after the case's stages."""
+    dataset, name = case.split("_", 1)
+    table = pd.read_csv(GOLDEN / WEIGHT_FILES[dataset].replace("weights_", "residuals_"))
+    return table[[f"{name}.api00", f"{name}.api99"]].to_numpy(dtype=float)
+
+
+def residuals(survey: Survey) -> np.ndarray:
+    """The same residuals through the survey's calibration stages, in order."""
+    scores = survey.data[["api00", "api99"]].to_numpy(dtype=float) * survey.weights()[:, None]
+    for stage in survey.calibration:
+        scores = stage.residualize(scores)
+    return scores
+
+
+def assert_residuals_match_r(case: str) -> None:
+    expected = r_residuals(case)
+    # calibrating on api99 leaves residuals that are rounding noise: compare those on the scale of the scores
+    scale = np.abs(CASES[case]().data[["api00", "api99"]].to_numpy() * r_weights(case)[:, None]).max(axis=0)
+    np.testing.assert_allclose(residuals(CASES[case]()), expected, rtol=RTOL, atol=1e-9 * scale.max())

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from adjustment_golden import CASES, POP_TOTALS, RTOL, clus1, r_weights
+from adjustment_golden import assert_residuals_match_r, CASES, POP_TOTALS, RTOL, clus1, r_weights
 
 from weighting.calibrate import GregCalibration, calibrate, model_matrix
 from weighting.errors import WeightingError
@@ -65,3 +65,8 @@ def test_collinear_variables_are_refused():
     with pytest.raises(WeightingError) as error:
         calibrate(survey, ["api99", "api99_copy"], {"(Intercept)": 6194, "api99": 1.0, "api99_copy": 1.0})
     assert error.value.code == "calibration_singular"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "_calibrate_" in c])
+def test_calibration_stage_residuals_match_r(case):
+    assert_residuals_match_r(case)

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from adjustment_golden import CASES, POP_TYPES, RTOL, clus1, r_weights, totals_table
+from adjustment_golden import assert_residuals_match_r, CASES, POP_TYPES, RTOL, clus1, r_weights, totals_table
 
 from weighting.errors import WeightingError
 from weighting.poststratify import PostStratification, poststratify
@@ -90,3 +90,8 @@ def test_numeric_cells_match_totals_given_as_text():
     np.testing.assert_allclose(
         poststratify(numeric, totals).weights(), r_weights("clus1_poststratify_stype"), rtol=RTOL
     )
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "_poststratify_" in c])
+def test_poststratification_stage_residuals_match_r(case):
+    assert_residuals_match_r(case)

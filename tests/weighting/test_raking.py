@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from adjustment_golden import CASES, POP_CROSS, POP_SCHWIDE, POP_TYPES, RTOL, clus1, r_weights, strat
+from adjustment_golden import assert_residuals_match_r, CASES, POP_CROSS, POP_SCHWIDE, POP_TYPES, RTOL, clus1, r_weights, strat
 
 from weighting.errors import WeightingError
 from weighting.raking import Raking, rake
@@ -53,3 +53,8 @@ def test_unknown_margin_column_is_named():
     with pytest.raises(WeightingError) as error:
         rake(clus1(), {"sex*stype": {"f|E": 1}})
     assert (error.value.code, error.value.column) == ("unknown_column", "sex")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "_rake_" in c])
+def test_raking_stage_residuals_match_r(case):
+    assert_residuals_match_r(case)

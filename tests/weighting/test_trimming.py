@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from adjustment_golden import CASES, RTOL, clus1, r_weights
+from adjustment_golden import assert_residuals_match_r, CASES, RTOL, clus1, r_weights
 
 from weighting.errors import WeightingError
 from weighting.trimming import trim
@@ -32,3 +32,8 @@ def test_bounds_the_mean_weight_cannot_meet_are_an_error():
     with pytest.raises(WeightingError) as error:
         trim(clus1(), lower=40, upper=45, strict=True)
     assert error.value.code == "trimming_impossible"
+
+
+@pytest.mark.parametrize("case", ["clus1_trim", "clus1_trim_strict"])
+def test_trimmed_survey_residualizes_with_the_stages_recorded_before_trimming(case):
+    assert_residuals_match_r(case)

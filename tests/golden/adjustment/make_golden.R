@@ -2,7 +2,7 @@
 # calibrate.py, trimming.py, nonresponse.py, replicates.py).
 # Run from this directory:  Rscript make_golden.R   (R survey 4.1.1)
 # Writes: api*.csv (the data), weights_*.csv (the adjusted weight of every row, one column per
-# case), estimates.csv (svymean/svytotal and SE after each adjustment), replicates_*.csv (replicate
+# case), residuals_*.csv (influence values after the calibration stages, as svyrecvar sees them), estimates.csv (svymean/svytotal and SE after each adjustment), replicates_*.csv (replicate
 # weights exported from as.svrepdesign, compress=FALSE, as full analysis weights) and
 # replicates.json (scale, rscales, degf, type of each replicate design).
 suppressMessages(library(survey))
@@ -29,6 +29,46 @@ record <- function(case, design, variables = c("api00", "enroll")) {
       case = case, statistic = c("mean", "total"), variable = v,
       estimate = fmt(c(coef(m), coef(t))), se = fmt(c(SE(m), SE(t))))
   }
+}
+
+# The calibration stages' residuals of the influence values of totals of api00 and api99, computed
+# with the loop of survey:::svyrecvar (copied verbatim below) before its stage-wise variance.
+residualize <- function(x, postStrata) {
+  x <- as.matrix(x)
+  for (psvar in postStrata) {
+    if (inherits(psvar, "greg_calibration")) {
+      stopifnot(psvar$stage == 0)
+      x <- as.matrix(qr.resid(psvar$qr, x / psvar$w) * psvar$w)
+    } else if (inherits(psvar, "raking")) {
+      for (iterations in 1:10) {
+        for (margin in psvar) {
+          psw <- attr(margin, "weights")
+          x <- x - psw * apply(x / psw, 2, ave, margin)
+        }
+      }
+    } else {
+      psw <- attr(psvar, "weights")
+      oldw <- attr(psvar, "oldweights")
+      if (is.null(oldw)) oldw <- rep(1, length(psw))
+      zeroes <- which(psw == 0 & oldw == 0)
+      if (length(zeroes)) psw[zeroes] <- 1
+      psvar <- as.factor(psvar)
+      psmeans <- rowsum(x * oldw / psw, psvar, reorder = TRUE) / as.vector(by(oldw, psvar, sum))
+      x <- x - psmeans[match(psvar, sort(unique(psvar))), ] * psw
+    }
+  }
+  x
+}
+write_residuals <- function(designs, file) {
+  columns <- list()
+  for (case in names(designs)) {
+    d <- designs[[case]]
+    if (is.null(d$postStrata)) next
+    r <- residualize(cbind(d$variables$api00, d$variables$api99) / d$prob, d$postStrata)
+    columns[[paste0(case, ".api00")]] <- fmt(r[, 1])
+    columns[[paste0(case, ".api99")]] <- fmt(r[, 2])
+  }
+  write.csv(data.frame(columns, check.names = FALSE), file, row.names = FALSE, quote = FALSE)
 }
 
 # ---------------------------------------------------------------- one-stage cluster (apiclus1)
@@ -61,6 +101,7 @@ clus1$trim_strict <- trimWeights(clus1$calibrate_linear, lower = 20, upper = 45,
 for (case in names(clus1)) record(paste0("clus1_", case), clus1[[case]])
 write.csv(data.frame(lapply(clus1, function(d) fmt(weights(d)))), "weights_apiclus1.csv",
           row.names = FALSE, quote = FALSE)
+write_residuals(clus1, "residuals_apiclus1.csv")
 
 # ---------------------------------------------------------------- stratified (apistrat)
 dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = apistrat, fpc = ~fpc)
@@ -75,6 +116,7 @@ strat$poststratify_schwide <- postStratify(dstrat, ~sch.wide, pop.schwide)
 for (case in names(strat)) record(paste0("strat_", case), strat[[case]])
 write.csv(data.frame(lapply(strat, function(d) fmt(weights(d)))), "weights_apistrat.csv",
           row.names = FALSE, quote = FALSE)
+write_residuals(strat, "residuals_apistrat.csv")
 
 # ---------------------------------------------------------------- two-stage cluster (apiclus2)
 dclus2 <- svydesign(id = ~ dnum + snum, fpc = ~ fpc1 + fpc2, data = apiclus2)
@@ -86,6 +128,7 @@ clus2$rake_stype_schwide <- rake(dclus2, list(~stype, ~sch.wide), list(pop.types
 for (case in names(clus2)) record(paste0("clus2_", case), clus2[[case]])
 write.csv(data.frame(lapply(clus2, function(d) fmt(weights(d)))), "weights_apiclus2.csv",
           row.names = FALSE, quote = FALSE)
+write_residuals(clus2, "residuals_apiclus2.csv")
 
 # ---------------------------------------------------------------- nonresponse (hand computation)
 # R has no nonresponse function: the adjustment is computed here by hand, AAPOR style.
