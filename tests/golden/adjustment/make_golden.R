@@ -176,6 +176,16 @@ write_data(paired, "apiclus1_paired")
 dpaired <- svydesign(id = ~dnum, strata = ~pair, weights = ~pw, data = paired)
 export_replicates("brr_paired", as.svrepdesign(dpaired, type = "BRR", compress = FALSE))
 export_replicates("fay_paired", as.svrepdesign(dpaired, type = "Fay", fay.rho = 0.3, compress = FALSE))
+# a stratum with a single PSU under lonely.psu "adjust" and "average" (R reads the option)
+lonely <- apistrat[apistrat$stype != "H" | apistrat$snum == apistrat$snum[apistrat$stype == "H"][1], ]
+write_data(lonely, "apistrat_lonely")
+dlonely <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = lonely)
+for (rule in c("adjust", "average")) {
+  options(survey.lonely.psu = rule)
+  # compress=TRUE: with compress=FALSE R 4.1.1 writes the "adjust" replicate into one cell only
+  export_replicates(paste0("jkn_lonely_", rule), as.svrepdesign(dlonely, type = "JKn"))
+}
+options(survey.lonely.psu = "fail")
 set.seed(20261121)
 export_replicates("bootstrap_strat", as.svrepdesign(dstrat, type = "bootstrap", replicates = 50,
                                                     compress = FALSE))
