@@ -102,25 +102,25 @@ def model_matrix(data: pd.DataFrame, variables: Sequence[str]) -> tuple[np.ndarr
             columns.append(series.to_numpy(dtype=float))
             names.append(variable)
             continue
-        levels = _levels(series)
-        labels = series.map(value_label).to_numpy(dtype=object)
-        for level in levels[1:]:
-            columns.append((labels == level).astype(float))
+        codes, uniques = pd.factorize(series)
+        unique_labels = np.array([value_label(u) for u in uniques], dtype=object)
+        for level in _levels(series, uniques)[1:]:
+            columns.append(np.isin(codes, np.flatnonzero(unique_labels == level)).astype(float))
             names.append(f"{variable}{level}")
     return np.column_stack(columns), names
 
 
-def _levels(series: pd.Series) -> list[str]:
+def _levels(series: pd.Series, observed: pd.Index | np.ndarray) -> list[str]:
     """Observed levels in R's factor order: the categories' order, else sorted values."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        observed = set(series.dropna().unique())
-        return [value_label(c) for c in series.cat.categories if c in observed]
-    values = series.unique()
-    try:
-        ordered = sorted(values)
-    except TypeError:
-        ordered = sorted(values, key=value_label)
-    return [value_label(v) for v in ordered]
+        present = set(observed)
+        ordered = [c for c in series.cat.categories if c in present]
+    else:
+        try:
+            ordered = sorted(observed)
+        except TypeError:
+            ordered = sorted(observed, key=value_label)
+    return list(dict.fromkeys(value_label(v) for v in ordered))
 
 
 def _population_vector(totals: Mapping[str, float], names: list[str]) -> np.ndarray:

@@ -67,15 +67,26 @@ def poststratify(
     codes, labels = cells(survey.data, cell_columns)
     cell_population = population_of_cells(labels, population, partial=partial, margin="+".join(cell_columns))
     old = weight_matrix(survey)
-    new = rescale_cells(old, codes, cell_population)
+    new = rescale_cells(old, codes, cell_population, labels)
     stage = PostStratification(cell=codes, weights=new[:, 0], old_weights=old[:, 0])
     return adjusted_survey(survey, new, column=column, stage=stage)
 
 
-def rescale_cells(weights: np.ndarray, codes: np.ndarray, cell_population: np.ndarray) -> np.ndarray:
+def rescale_cells(
+    weights: np.ndarray, codes: np.ndarray, cell_population: np.ndarray, labels: list[str]
+) -> np.ndarray:
     """Each weight column times population/sample total of its cell."""
-    factors = cell_population[:, None] / cell_sums(codes, weights, len(cell_population))
-    return weights * factors[codes]
+    sample = cell_sums(codes, weights, len(cell_population))
+    empty = sample == 0
+    if empty.any():
+        # only a replicate can empty a cell: it deleted the PSUs holding all of the cell's members
+        cell, replicate = (int(i) for i in np.argwhere(empty)[0])
+        raise WeightingError(
+            "empty_cell_in_replicate",
+            f"replicate {replicate} has no weight in cell {labels[cell]!r}: collapse the cell with another",
+            got=labels[cell],
+        )
+    return weights * (cell_population[:, None] / sample)[codes]
 
 
 def population_of_cells(

@@ -48,6 +48,7 @@ class Raking:
 class _Margin:
     name: str
     cell: np.ndarray
+    labels: list[str]
     population: np.ndarray
 
 
@@ -82,7 +83,7 @@ def rake(
     for _ in range(max_iter):
         last_sweep = []
         for margin in fitted:
-            weights = rescale_cells(weights, margin.cell, margin.population)
+            weights = rescale_cells(weights, margin.cell, margin.population, margin.labels)
             last_sweep.append(RakedMargin(cell=margin.cell, weights=weights[:, 0]))
         new_table = np.bincount(table_cell, weights=weights[:, 0])
         change = float(np.max(np.abs(new_table - old_table)))
@@ -109,4 +110,7 @@ def _margin(survey: Survey, name: str, levels: Mapping[object, float]) -> _Margi
                 "duplicate_cell", f"level {label!r} appears twice in margin {name}", column=name, got=label
             )
         population[label] = checked_total(label, value, name)
-    return _Margin(name=name, cell=cell, population=population_of_cells(labels, population, partial=False, margin=name))
+    return _Margin(
+        name=name, cell=cell, labels=labels,
+        population=population_of_cells(labels, population, partial=False, margin=name),
+    )

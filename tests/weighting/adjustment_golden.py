@@ -87,14 +87,17 @@ def r_weights(case: str) -> np.ndarray:
     return pd.read_csv(GOLDEN / WEIGHT_FILES[dataset])[name].to_numpy(dtype=float)
 
 
+@cache
 def r_estimates() -> pd.DataFrame:
     return pd.read_csv(GOLDEN / "estimates.csv")
 
 
+@cache
 def r_replicate_info(name: str) -> dict:
     return json.loads((GOLDEN / "replicates.json").read_text())[name]
 
 
+@cache
 def r_replicates(name: str) -> pd.DataFrame:
     return pd.read_csv(GOLDEN / f"replicates_{name}.csv")
 
@@ -105,7 +108,7 @@ def imported_replicate_survey(data: pd.DataFrame, name: str, method: str) -> Sur
     info = r_replicate_info(name)
     columns = tuple(c for c in weights.columns if c != "weight")
     return Survey(
-        data.assign(weight=weights["weight"], **{c: weights[c] for c in columns}),
+        pd.concat([data, weights], axis=1),
         Design(
             weight="weight",
             replicate=ReplicateSpec(columns=columns, method=method, scale=info["scale"],

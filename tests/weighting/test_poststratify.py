@@ -7,6 +7,7 @@ from adjustment_golden import assert_residuals_match_r, CASES, POP_TYPES, RTOL, 
 
 from weighting.errors import WeightingError
 from weighting.poststratify import PostStratification, poststratify
+from weighting.replicates import make_replicates
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "_poststratify_" in c and "calibrate" not in c])
@@ -95,3 +96,13 @@ def test_numeric_cells_match_totals_given_as_text():
 @pytest.mark.parametrize("case", [c for c in CASES if "_poststratify_" in c])
 def test_poststratification_stage_residuals_match_r(case):
     assert_residuals_match_r(case)
+
+
+def test_replicate_that_empties_a_cell_is_named():
+    survey = make_replicates(clus1(), "jk1")
+    lone_district = survey.data["dnum"].iloc[0]
+    cells = pd.DataFrame({"district": ["one", "other"], "total": [100, 6094]})
+    data = survey.data.assign(district=np.where(survey.data["dnum"] == lone_district, "one", "other"))
+    with pytest.raises(WeightingError) as error:
+        poststratify(type(survey)(data, survey.design), cells)
+    assert (error.value.code, error.value.got) == ("empty_cell_in_replicate", "one")
