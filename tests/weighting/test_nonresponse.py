@@ -8,6 +8,7 @@ from adjustment_golden import GOLDEN, RTOL, strat
 from weighting.design import Survey
 from weighting.errors import WeightingError
 from weighting.nonresponse import adjust_nonresponse
+from weighting.replicates import make_replicates
 
 
 def _with_dispositions() -> Survey:
@@ -64,3 +65,15 @@ def test_unknown_disposition_names_the_row():
     with pytest.raises(WeightingError) as error:
         adjust_nonresponse(Survey(data, survey.design), disposition="disposition")
     assert (error.value.code, error.value.column, error.value.row) == ("unknown_disposition", "disposition", 7)
+
+
+def test_each_replicate_weight_is_adjusted_with_its_own_class_sums():
+    survey = make_replicates(_with_dispositions(), "jkn")
+    data = survey.data.assign(disposition=survey.data["disposition"].replace({"unknown": "nonrespondent"}))
+    adjusted = adjust_nonresponse(Survey(data, survey.design), disposition="disposition", classes=["stype"])
+    eligible = data["disposition"] != "ineligible"
+    expected = data.loc[eligible, list(survey.design.replicate.columns)].groupby(data.loc[eligible, "stype"]).sum()
+    respondents = (adjusted.data["disposition"] == "respondent").to_numpy()
+    carried = pd.DataFrame(adjusted.replicate_weights()[respondents]).groupby(
+        adjusted.data.loc[respondents, "stype"].to_numpy()).sum()
+    np.testing.assert_allclose(carried.loc[expected.index].to_numpy(), expected.to_numpy(), rtol=1e-12)
