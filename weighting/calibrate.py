@@ -83,6 +83,7 @@ def calibrate(
             matrix, w, population, distance, max_iter=max_iter, epsilon=epsilon,
             replicate=None if j == 0 else j,
         )
+    _require_positive(weights * g, weights)
     stage = None
     if survey.design.replicate is None:
         root = np.sqrt(weights[:, 0])
@@ -257,6 +258,20 @@ def _orthonormal_basis(matrix: np.ndarray) -> np.ndarray:
     diagonal = np.abs(np.diag(r))
     rank = int(np.sum(diagonal > QR_TOLERANCE * diagonal[0])) if diagonal.size else 0
     return q[:, :rank]
+
+
+def _require_positive(calibrated: np.ndarray, original: np.ndarray) -> None:
+    # unbounded linear calibration can make weights negative; a zero replicate weight stays zero
+    bad = (calibrated <= 0) & (original > 0)
+    if bad.any():
+        row, replicate = (int(i) for i in np.argwhere(bad)[0])
+        which = "" if replicate == 0 else f" of replicate {replicate}"
+        raise WeightingError(
+            "nonpositive_calibrated_weight",
+            f"calibration made the weight{which} of row {row} {calibrated[row, replicate]:g}; bound g "
+            "(bounds=(low, high)) or use calfun='raking' or 'logit'",
+            row=row, expected="> 0", got=float(calibrated[row, replicate]),
+        )
 
 
 def _collinear() -> WeightingError:

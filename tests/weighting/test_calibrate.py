@@ -70,3 +70,11 @@ def test_collinear_variables_are_refused():
 @pytest.mark.parametrize("case", [c for c in CASES if "_calibrate_" in c])
 def test_calibration_stage_residuals_match_r(case):
     assert_residuals_match_r(case)
+
+
+def test_calibration_that_makes_a_weight_negative_names_the_row():
+    totals = {**POP_TOTALS, "stypeH": 3000}
+    with pytest.raises(WeightingError) as error:
+        calibrate(clus1(), ["stype", "api99"], totals)
+    assert error.value.code == "nonpositive_calibrated_weight"
+    assert error.value.row is not None
