@@ -17,11 +17,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
 from weighting.adjustment import value_label
 from weighting.design import ReplicateSpec, Survey
 from weighting.errors import WeightingError
+from weighting.hadamard import hadamard
 
 ReplicateType = Literal["jk1", "jkn", "brr", "fay", "bootstrap"]
 # 10^8 doubles: 800 MB for the replicate columns
@@ -63,8 +63,8 @@ def make_replicates(
     - ``jkn``: delete-one jackknife within strata; rscales (N_h - n_h)/N_h * (n_h - 1)/n_h,
       census strata (N_h = n_h) give no replicate, single-PSU strata follow ``lonely_psu`` as R.
     - ``brr`` and ``fay`` (``fay_rho``): balanced half-samples of designs with exactly two PSUs
-      per stratum, from a Sylvester Hadamard matrix (R's own for up to 7 strata); the fpc is
-      dropped with a warning, as R does.
+      per stratum, from the Hadamard matrix R would use; the fpc is dropped with a warning, as R
+      does.
     - ``bootstrap``: Rao-Wu bootstrap of ``replicates`` (default 50) resamples of n_h PSUs per
       stratum, without replacement from a population of N_h when there is an fpc (R's
       bootweights); ``seed`` makes it reproducible.
@@ -213,13 +213,11 @@ def _brr(survey: Survey, units: _Units, rho: float) -> tuple[np.ndarray, float, 
                 column=survey.design.strata, expected=2, got=len(psus),
             )
         pairs.append(psus)
-    size = 1
-    while size < len(pairs) + 1:
-        size *= 2
-    hadamard = scipy.linalg.hadamard(size)
+    matrix = hadamard(len(pairs))
+    size = matrix.shape[1]
     multipliers = np.empty((units.n_psu, size))
     for k, (first, second) in enumerate(pairs):
-        first_in = hadamard[k + 1] == 1
+        first_in = matrix[k + 1] == 1
         multipliers[first] = np.where(first_in, 2 - rho, rho)
         multipliers[second] = np.where(first_in, rho, 2 - rho)
     return multipliers, 1 / (size * (1 - rho) ** 2), [1.0] * size

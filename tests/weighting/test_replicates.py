@@ -44,6 +44,9 @@ R_CASES = {
     "jkn_lonely_adjust": lambda: make_replicates(_lonely("adjust"), "jkn"),
     "jkn_lonely_average": lambda: make_replicates(_lonely("average"), "jkn"),
     "brr_paired": lambda: make_replicates(_paired(), "brr"),
+    "brr_paired20": lambda: make_replicates(
+        Survey(api("apiclus2_paired"), Design(weight="pw", strata="pair", clusters=("dnum",))), "brr"
+    ),
     "fay_paired": lambda: make_replicates(_paired(), "fay", fay_rho=0.3),
 }
 

@@ -186,6 +186,25 @@ for (rule in c("adjust", "average")) {
   export_replicates(paste0("jkn_lonely_", rule), as.svrepdesign(dlonely, type = "JKn"))
 }
 options(survey.lonely.psu = "fail")
+# 20 strata: R's BRR then uses a 24 x 24 Paley matrix, not a Sylvester one
+paired2 <- apiclus2[apiclus2$dnum %in% sort(unique(apiclus2$dnum)), ]
+paired2$pair <- (match(paired2$dnum, sort(unique(paired2$dnum))) - 1) %/% 2 + 1
+write_data(paired2, "apiclus2_paired")
+dpaired2 <- svydesign(id = ~dnum, strata = ~pair, weights = ~pw, data = paired2)
+export_replicates("brr_paired20", as.svrepdesign(dpaired2, type = "BRR", compress = FALSE))
+# R's Hadamard matrices (survey:::hadamard): n, the order, and the md5 of the 0/1 rows joined by ";"
+md5_of <- function(text) {
+  file <- tempfile()
+  writeChar(text, file, eos = NULL)
+  on.exit(unlink(file))
+  unname(tools::md5sum(file))
+}
+sizes <- c(1:150, 199:212, 250, 400, 1000)
+hadamards <- lapply(sizes, function(n) survey:::hadamard(n))
+write.csv(data.frame(n = sizes, order = sapply(hadamards, nrow),
+                     md5 = sapply(hadamards, function(h) md5_of(paste(apply(h, 1, paste, collapse = ""),
+                                                                       collapse = ";")))),
+          "hadamard.csv", row.names = FALSE, quote = FALSE)
 set.seed(20261121)
 export_replicates("bootstrap_strat", as.svrepdesign(dstrat, type = "bootstrap", replicates = 50,
                                                     compress = FALSE))
