@@ -54,6 +54,7 @@ def make_replicates(
     seed: int | None = None,
     fay_rho: float = 0.5,
     prefix: str = "replicate_",
+    mse: bool = False,
     max_cells: int = DEFAULT_MAX_CELLS,
 ) -> Survey:
     """The survey with replicate weight columns ``prefix1..prefixR`` and ``design.replicate`` set.
@@ -62,14 +63,15 @@ def make_replicates(
       the first-stage fpc, (n - 1)/n without.
     - ``jkn``: delete-one jackknife within strata; rscales (N_h - n_h)/N_h * (n_h - 1)/n_h,
       census strata (N_h = n_h) give no replicate, single-PSU strata follow ``lonely_psu`` as R.
-    - ``brr`` and ``fay`` (``fay_rho``): balanced half-samples of designs with exactly two PSUs
-      per stratum, from the Hadamard matrix R would use; the fpc is dropped with a warning, as R
-      does.
+    - ``brr`` and ``fay`` (``fay_rho``): balanced half-samples of designs with two PSUs per
+      stratum (strata with an even number of PSUs are split into pairs, R's default), from the
+      Hadamard matrix R would use; the fpc is dropped with a warning, as R does.
     - ``bootstrap``: Rao-Wu bootstrap of ``replicates`` (default 50) resamples of n_h PSUs per
       stratum, without replacement from a population of N_h when there is an fpc (R's
       bootweights); ``seed`` makes it reproducible.
-    Create replicates from design weights, then adjust: calibrating a replicate design
-    calibrates every replicate.
+    ``mse`` centres the replicate variance on the full-sample estimate instead of the mean of the
+    replicates (R's ``mse=TRUE``). Create replicates from design weights, then adjust:
+    calibrating a replicate design calibrates every replicate.
     """
     if survey.design.replicate is not None:
         raise WeightingError("already_replicated", "this survey already has replicate weights")
@@ -113,7 +115,7 @@ def make_replicates(
             "column_exists", f"column {clash[0]!r} already exists; choose another prefix", column=clash[0]
         )
     full = survey.weights()[:, None] * multipliers[units.psu]
-    spec = ReplicateSpec(columns=columns, method=method, scale=scale, rscales=tuple(rscales))
+    spec = ReplicateSpec(columns=columns, method=method, scale=scale, rscales=tuple(rscales), mse=mse)
     data = pd.concat([survey.data, pd.DataFrame(full, columns=list(columns), index=survey.data.index)], axis=1)
     return Survey(data, dataclasses.replace(survey.design, replicate=spec))
 
@@ -201,18 +203,23 @@ def _brr(survey: Survey, units: _Units, rho: float) -> tuple[np.ndarray, float, 
     if units.stratum_popsize is not None:
         warnings.warn("the finite population correction is dropped for BRR and Fay replicates, as R does",
                       stacklevel=3)
-    # R numbers the half-sample pairs in the sorted order of the stratum labels
+    # R's brrweights(large="split"): a stratum with an even number of PSUs > 2 is split into pairs
+    # of PSUs in order of appearance; those pairs are numbered first, then the two-PSU strata,
+    # each group in the sorted order of the stratum labels.
     order = sorted(range(len(units.stratum_labels)), key=lambda s: units.stratum_labels[s])
-    pairs = []
+    split_pairs, plain_pairs = [], []
     for stratum in order:
         psus = units.stratum_psus(stratum)
-        if len(psus) != 2:
+        if len(psus) < 2 or len(psus) % 2:
             raise WeightingError(
-                "brr_needs_two_psus", f"stratum {units.stratum_labels[stratum]!r} has {len(psus)} PSUs; "
-                "BRR and Fay need exactly two per stratum (pair or collapse strata, or use jkn/bootstrap)",
-                column=survey.design.strata, expected=2, got=len(psus),
+                "brr_needs_pairs", f"stratum {units.stratum_labels[stratum]!r} has {len(psus)} PSUs; "
+                "BRR and Fay need an even number (two, or more to be split into pairs) per stratum: "
+                "pair or collapse strata, or use jkn or the bootstrap",
+                column=survey.design.strata, expected="an even number of PSUs", got=len(psus),
             )
-        pairs.append(psus)
+        target = plain_pairs if len(psus) == 2 else split_pairs
+        target.extend(psus[i : i + 2] for i in range(0, len(psus), 2))
+    pairs = split_pairs + plain_pairs
     matrix = hadamard(len(pairs))
     size = matrix.shape[1]
     multipliers = np.empty((units.n_psu, size))

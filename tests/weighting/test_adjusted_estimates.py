@@ -25,6 +25,7 @@ REPLICATE_DATA = {
     "jkn_lonely_average": ("apistrat_lonely", "jkn"),
     "brr_paired": ("apiclus1_paired", "brr"),
     "brr_paired20": ("apiclus2_paired", "brr"),
+    "brr_split": ("apiclus1_paired", "brr"),
     "fay_paired": ("apiclus1_paired", "fay"),
     "bootstrap_strat": ("apistrat", "bootstrap"),
     **{name: ("apiclus1", "jk1") for name in ADJUSTED_CASES},

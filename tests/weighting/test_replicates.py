@@ -44,6 +44,9 @@ R_CASES = {
     "jkn_lonely_adjust": lambda: make_replicates(_lonely("adjust"), "jkn"),
     "jkn_lonely_average": lambda: make_replicates(_lonely("average"), "jkn"),
     "brr_paired": lambda: make_replicates(_paired(), "brr"),
+    "brr_split": lambda: make_replicates(
+        Survey(api("apiclus1_paired"), Design(weight="pw", strata="quad", clusters=("dnum",))), "brr"
+    ),
     "brr_paired20": lambda: make_replicates(
         Survey(api("apiclus2_paired"), Design(weight="pw", strata="pair", clusters=("dnum",))), "brr"
     ),
@@ -133,10 +136,12 @@ def test_jk1_refuses_a_stratified_design():
     assert error.value.code == "jk1_stratified"
 
 
-def test_brr_refuses_strata_without_exactly_two_psus():
+def test_brr_refuses_a_stratum_with_an_odd_number_of_psus():
+    data = api("apistrat")
+    odd = data.drop(index=data.index[data["stype"] == "H"][0])
     with pytest.raises(WeightingError) as error:
-        make_replicates(Survey(api("apistrat"), Design(weight="pw", strata="stype")), "brr")
-    assert error.value.code == "brr_needs_two_psus"
+        make_replicates(Survey(odd, Design(weight="pw", strata="stype")), "brr")
+    assert (error.value.code, error.value.got) == ("brr_needs_pairs", 49)
 
 
 def test_lonely_psu_under_fail_is_named():

@@ -172,9 +172,13 @@ export_replicates("jk1_clus2", as.svrepdesign(dclus2_nofpc, type = "JK1", compre
 # into 7 strata (7 strata -> an 8 x 8 Sylvester Hadamard matrix, R's default for that size).
 paired <- apiclus1[apiclus1$dnum %in% sort(unique(apiclus1$dnum))[1:14], ]
 paired$pair <- (match(paired$dnum, sort(unique(paired$dnum))) - 1) %/% 2 + 1
+# the same districts in strata of 4, 4, 4 and 2: R splits the strata of 4 into pairs
+paired$quad <- c("a", "b", "c", "d")[(match(paired$dnum, sort(unique(paired$dnum))) - 1) %/% 4 + 1]
 write_data(paired, "apiclus1_paired")
 dpaired <- svydesign(id = ~dnum, strata = ~pair, weights = ~pw, data = paired)
 export_replicates("brr_paired", as.svrepdesign(dpaired, type = "BRR", compress = FALSE))
+export_replicates("brr_split", as.svrepdesign(svydesign(id = ~dnum, strata = ~quad, weights = ~pw, data = paired),
+                                              type = "BRR", compress = FALSE))
 export_replicates("fay_paired", as.svrepdesign(dpaired, type = "Fay", fay.rho = 0.3, compress = FALSE))
 # a stratum with a single PSU under lonely.psu "adjust" and "average" (R reads the option)
 lonely <- apistrat[apistrat$stype != "H" | apistrat$snum == apistrat$snum[apistrat$stype == "H"][1], ]
