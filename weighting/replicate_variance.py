@@ -14,11 +14,11 @@ from weighting.design import ReplicateSpec, Survey
 RANK_TOLERANCE = 1e-5  # R's qr(..., tol = 1e-05) in degf.svyrep.design
 
 
-def replicate_totals(survey: Survey, values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Weighted totals of ``values`` (n x m) per group and replicate: n_groups x m x R."""
+def replicate_totals(survey: Survey, values: np.ndarray, rows_per_group: list[np.ndarray]) -> np.ndarray:
+    """Weighted totals of ``values`` (n x m) per group of rows and replicate: groups x m x R."""
     replicates = survey.replicate_weights()
-    out = np.zeros((n_groups, values.shape[1], replicates.shape[1]))
-    for g, rows in enumerate(_rows_by_group(group, n_groups)):
+    out = np.zeros((len(rows_per_group), values.shape[1], replicates.shape[1]))
+    for g, rows in enumerate(rows_per_group):
         if len(rows):
             out[g] = values[rows].T @ replicates[rows]
     return out
@@ -42,20 +42,14 @@ def replicate_variance(estimate: np.ndarray, replicates: np.ndarray, spec: Repli
     return spec.scale * (deviations**2 * rscales).sum(axis=-1)
 
 
-def replicate_df(survey: Survey, group: np.ndarray, n_groups: int) -> np.ndarray:
+def replicate_df(survey: Survey, rows_per_group: list[np.ndarray]) -> np.ndarray:
     """Degrees of freedom per group: the spec's df, else R's QR rank of the replicate weights - 1."""
     spec = survey.design.replicate
     assert spec is not None
     if spec.df is not None:
-        return np.full(n_groups, float(spec.df))
+        return np.full(len(rows_per_group), float(spec.df))
     replicates = survey.replicate_weights()
-    return np.array([_qr_rank(replicates[rows]) - 1.0 for rows in _rows_by_group(group, n_groups)])
-
-
-def _rows_by_group(group: np.ndarray, n_groups: int) -> list[np.ndarray]:
-    order = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[order], np.arange(n_groups + 1))
-    return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
+    return np.array([_qr_rank(replicates[rows]) - 1.0 for rows in rows_per_group])
 
 
 def _qr_rank(matrix: np.ndarray) -> int:

@@ -32,6 +32,12 @@ class Cells:
     def n_groups(self) -> int:
         return len(self.keys)
 
+    def rows(self) -> list[np.ndarray]:
+        """Row positions of each cell, in data order."""
+        order = np.argsort(self.group, kind="stable")
+        bounds = np.searchsorted(self.group[order], np.arange(self.n_groups + 1))
+        return [order[bounds[g] : bounds[g + 1]] for g in range(self.n_groups)]
+
     def counts(self) -> np.ndarray:
         inside = self.group >= 0
         return np.bincount(self.group[inside], minlength=self.n_groups)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import logit
 
 from weighting.design import Survey
 from weighting.estimators.cells import Cells
@@ -61,12 +62,12 @@ def total_variance(survey: Survey, sums: CellSums, scores: np.ndarray) -> np.nda
 
 def replicate_estimates(survey: Survey, sums: CellSums, columns: np.ndarray) -> np.ndarray:
     """Replicate totals (cells x m x R) of ``columns`` (unweighted values, zero outside cells)."""
-    return replicate_totals(survey, columns, sums.cells.group, sums.cells.n_groups)
+    return replicate_totals(survey, columns, sums.cells.rows())
 
 
 def design_df(survey: Survey, cells: Cells) -> np.ndarray:
     if survey.design.replicate is not None:
-        return replicate_df(survey, cells.group, cells.n_groups)
+        return replicate_df(survey, cells.rows())
     return taylor_df(survey, cells.group, cells.n_groups)
 
 
@@ -81,3 +82,42 @@ def rows_in_design(survey: Survey, sums: CellSums) -> np.ndarray:
     if survey.calibration and survey.design.replicate is None:
         return np.full(sums.cells.n_groups, float(len(survey.data)))
     return sums.n
+
+
+class MeanFit:
+    """Cell means of the analysis columns with their variance, df and deff."""
+
+    def __init__(self, survey: Survey, sums: CellSums) -> None:
+        self.survey = survey
+        self.sums = sums
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.estimate = sums.totals / sums.weighted_n[:, None]
+        residuals = sums.values - sums.at_rows(self.estimate)
+        self.replicates: np.ndarray | None = None
+        if survey.design.replicate is not None:
+            ones = (sums.cells.group >= 0).astype(float)[:, None]
+            totals = replicate_estimates(survey, sums, np.hstack([sums.values, ones]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self.replicates = totals[:, :-1] / totals[:, -1:]
+            self.variance = variance_of_replicates(survey, self.estimate, self.replicates)
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scores = sums.weights[:, None] * residuals / sums.at_rows(sums.weighted_n[:, None])
+            self.variance = total_variance(survey, sums, scores)
+        self.se = np.sqrt(self.variance)
+        self.df = design_df(survey, sums.cells)
+        srs_variance = sums.weighted_variance(residuals) * (1 / sums.n - 1 / sums.weighted_n)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            deff = self.variance / srs_variance
+        # R gives no deff when the weights sum to less than the sample (not population-scaled).
+        self.deff = np.where((sums.weighted_n < sums.n)[:, None], np.nan, deff)
+
+    def logit_se(self) -> np.ndarray:
+        p = self.estimate
+        if self.replicates is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return self.se / (p * (1 - p))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logit_replicates = logit(self.replicates)
+            variance = variance_of_replicates(self.survey, logit(p), logit_replicates)
+        return np.sqrt(variance)

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import logit
 
 from weighting.design import Survey
 from weighting.errors import WeightingError
 from weighting.estimators.cells import DomainFilter, resolve_cells
 from weighting.estimators.fit import (
     CellSums,
+    MeanFit,
     design_df,
     replicate_estimates,
     rows_in_design,
@@ -37,8 +37,8 @@ def mean(
     require_method(ci, ("wald",))
     require_level(level)
     cells = resolve_cells(survey, by, domain, (variable,))
-    sums = CellSums.of(survey, cells, _numeric_column(survey, variable))
-    fit = _MeanFit(survey, sums)
+    sums = CellSums.of(survey, cells, numeric_column(survey, variable))
+    fit = MeanFit(survey, sums)
     low, high = wald(fit.estimate, fit.se, fit.df[:, None], level)
     return build_table(cells, [None], fit.estimate, fit.se, low, high, fit.deff, fit.df, sums.n, sums.weighted_n)
 
@@ -56,7 +56,7 @@ def total(
     require_method(ci, ("wald",))
     require_level(level)
     cells = resolve_cells(survey, by, domain, (variable,))
-    sums = CellSums.of(survey, cells, _numeric_column(survey, variable))
+    sums = CellSums.of(survey, cells, numeric_column(survey, variable))
     estimate = sums.totals
     if survey.design.replicate is not None:
         replicates = replicate_estimates(survey, sums, sums.values)
@@ -93,7 +93,7 @@ def proportion(
     codes, levels = pd.factorize(survey.data[variable], sort=True)
     indicators = (codes[:, None] == np.arange(len(levels))[None, :]).astype(float)
     sums = CellSums.of(survey, cells, indicators)
-    fit = _MeanFit(survey, sums)
+    fit = MeanFit(survey, sums)
     p = fit.estimate
     df_column = fit.df[:, None]
     if ci == "wald":
@@ -120,7 +120,7 @@ def ratio(
     require_method(ci, ("wald",))
     require_level(level)
     cells = resolve_cells(survey, by, domain, (numerator, denominator))
-    values = np.column_stack([_numeric_column(survey, numerator), _numeric_column(survey, denominator)])
+    values = np.column_stack([numeric_column(survey, numerator), numeric_column(survey, denominator)])
     sums = CellSums.of(survey, cells, values)
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = sums.totals[:, :1] / sums.totals[:, 1:]
@@ -148,52 +148,13 @@ def ratio(
     return build_table(cells, [None], estimate, se, low, high, deff, df, sums.n, sums.weighted_n)
 
 
-class _MeanFit:
-    """Cell means of the analysis columns with their variance, df and deff."""
-
-    def __init__(self, survey: Survey, sums: CellSums) -> None:
-        self.survey = survey
-        self.sums = sums
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self.estimate = sums.totals / sums.weighted_n[:, None]
-        residuals = sums.values - sums.at_rows(self.estimate)
-        self.replicates: np.ndarray | None = None
-        if survey.design.replicate is not None:
-            ones = (sums.cells.group >= 0).astype(float)[:, None]
-            totals = replicate_estimates(survey, sums, np.hstack([sums.values, ones]))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                self.replicates = totals[:, :-1] / totals[:, -1:]
-            self.variance = variance_of_replicates(survey, self.estimate, self.replicates)
-        else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scores = sums.weights[:, None] * residuals / sums.at_rows(sums.weighted_n[:, None])
-            self.variance = total_variance(survey, sums, scores)
-        self.se = np.sqrt(self.variance)
-        self.df = design_df(survey, sums.cells)
-        srs_variance = sums.weighted_variance(residuals) * (1 / sums.n - 1 / sums.weighted_n)[:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            deff = self.variance / srs_variance
-        # R gives no deff when the weights sum to less than the sample (not population-scaled).
-        self.deff = np.where((sums.weighted_n < sums.n)[:, None], np.nan, deff)
-
-    def logit_se(self) -> np.ndarray:
-        p = self.estimate
-        if self.replicates is None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return self.se / (p * (1 - p))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logit_replicates = logit(self.replicates)
-            variance = variance_of_replicates(self.survey, logit(p), logit_replicates)
-        return np.sqrt(variance)
-
-
 def _srs_total_variance(sums: CellSums, residuals: np.ndarray) -> np.ndarray:
     """svytotal's deff reference: svyvar * W^2 * (W - n) / (W n)."""
     weighted_n = sums.weighted_n[:, None]
     return sums.weighted_variance(residuals) * weighted_n**2 * (1 / sums.n[:, None] - 1 / weighted_n)
 
 
-def _numeric_column(survey: Survey, column: str) -> np.ndarray:
+def numeric_column(survey: Survey, column: str) -> np.ndarray:
     series = survey.data[column]
     if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
         raise WeightingError(

@@ -23,6 +23,12 @@ apistrat$stype_na[seq(5, 200, by = 9)] <- NA
 # One school alone in stratum "X": a singleton stratum for the lonely-PSU rules.
 apistrat$stratum_lonely <- as.character(apistrat$stype)
 apistrat$stratum_lonely[1] <- "X"
+# "pocket": a small domain with a single PSU in strata E and M (several PSUs each), for
+# survey.adjust.domain.lonely, and without the lonely stratum X (so "fail" has nothing to refuse).
+apistrat$pocket <- "no"
+apistrat$pocket[c(which(apistrat$stype == "E")[5], which(apistrat$stype == "H")[1:3],
+                  which(apistrat$stype == "M")[7])] <- "yes"
+stopifnot(apistrat$pocket[1] == "no")
 apiclus1$stype_na <- apiclus1$stype
 apiclus1$stype_na[seq(3, 183, by = 11)] <- NA
 
@@ -44,14 +50,20 @@ boot_w <- weights(boot, "analysis")
 colnames(boot_w) <- paste0("boot_", seq_len(ncol(boot_w)))
 apistrat <- cbind(apistrat, jkn_w, boot_w)
 
-keep <- function(df, extra) df[, c("cds", "stype", "dnum", "snum", "pw", "api00", "api99", "enroll",
+# Doubles are written with 17 significant digits so that Python reads R's exact values
+# (quantiles compare cumulative weights with p * total for equality).
+exact <- function(df) {
+  df[] <- lapply(df, function(x) if (is.double(x)) ifelse(is.na(x), NA, sprintf("%.17g", x)) else x)
+  df
+}
+keep <- function(df, extra) exact(df)[, c("cds", "stype", "dnum", "snum", "pw", "api00", "api99", "enroll",
                                      "comp.imp", "sch.wide", "awards", "meals", "meals_band", "ell", "acs.k3", "acs.46",
                                      extra)]
-write.csv(keep(apistrat, c("fpc", "stype_na", "stratum_lonely", colnames(jkn_w), colnames(boot_w))),
-          "apistrat.csv", row.names = FALSE, na = "")
-write.csv(keep(apiclus1, c("fpc", "stype_na", colnames(jk1_w))), "apiclus1.csv", row.names = FALSE, na = "")
-write.csv(keep(apiclus2, c("fpc1", "fpc2")), "apiclus2.csv", row.names = FALSE, na = "")
-write.csv(keep(apisrs, c("fpc")), "apisrs.csv", row.names = FALSE, na = "")
+write.csv(keep(apistrat, c("fpc", "stype_na", "stratum_lonely", "pocket", colnames(jkn_w), colnames(boot_w))),
+          "apistrat.csv", row.names = FALSE, na = "", quote = FALSE)
+write.csv(keep(apiclus1, c("fpc", "stype_na", colnames(jk1_w))), "apiclus1.csv", row.names = FALSE, na = "", quote = FALSE)
+write.csv(keep(apiclus2, c("fpc1", "fpc2")), "apiclus2.csv", row.names = FALSE, na = "", quote = FALSE)
+write.csv(keep(apisrs, c("fpc")), "apisrs.csv", row.names = FALSE, na = "", quote = FALSE)
 
 # ---- designs: the R object and the same design for weighting.Design ---------------------
 design_spec <- function(data, weight = "pw", strata = NULL, clusters = character(0), fpc = character(0),
@@ -289,6 +301,9 @@ for (dn in lonely) {
   case(dn, "total", "api00", domain = list(awards = "No"))
   case(dn, "proportion", "sch.wide", by = "awards", ci = "logit")
   case(dn, "ratio", "api00", denominator = "api99", by = "comp.imp")
+  case(dn, "mean", "api00", by = "pocket")
+  case(dn, "total", "enroll", domain = list(pocket = "yes"))
+  case(dn, "proportion", "sch.wide", domain = list(pocket = "yes"), ci = "beta")
 }
 
 # svyby agrees with the subsets on a few designs.
