@@ -41,6 +41,12 @@ class CellSums:
         """Spread a cells x m array to rows (rows outside every cell get zeros)."""
         return np.where((self.cells.group >= 0)[:, None], per_cell[np.maximum(self.cells.group, 0)], 0.0)
 
+    def mean_scores(self, means: np.ndarray) -> np.ndarray:
+        """Influence values of the cell means, weighted: w (y - mean) / sum w, zero outside cells."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = self.weights[:, None] * (self.values - self.at_rows(means)) / self.at_rows(self.weighted_n[:, None])
+        return np.where((self.cells.group >= 0)[:, None], scores, 0.0)
+
     def weighted_variance(self, residuals: np.ndarray) -> np.ndarray:
         """R's svyvar of one column per cell: n/(n-1) * sum w r^2 / sum w, r already centred."""
         group = np.maximum(self.cells.group, 0)
@@ -101,9 +107,7 @@ class MeanFit:
                 self.replicates = totals[:, :-1] / totals[:, -1:]
             self.variance = variance_of_replicates(survey, self.estimate, self.replicates)
         else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scores = sums.weights[:, None] * residuals / sums.at_rows(sums.weighted_n[:, None])
-            self.variance = total_variance(survey, sums, scores)
+            self.variance = total_variance(survey, sums, sums.mean_scores(self.estimate))
         self.se = np.sqrt(self.variance)
         self.df = design_df(survey, sums.cells)
         srs_variance = sums.weighted_variance(residuals) * (1 / sums.n - 1 / sums.weighted_n)[:, None]
