@@ -1,0 +1,1 @@
+"""The sinmiedo command line."""
