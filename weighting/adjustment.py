@@ -9,6 +9,7 @@ recorded. A design without replicates records the stage instead, for the Taylor 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,11 +22,16 @@ CELL_SEPARATOR = "|"
 
 
 def weight_matrix(survey: Survey) -> np.ndarray:
-    """n x (1 + R): the full-sample weight, then each replicate weight."""
-    weights = survey.weights()[:, None]
-    if survey.design.replicate is None:
-        return weights.copy()
-    return np.hstack([weights, survey.replicate_weights()])
+    """n x (1 + R): the full-sample weight, then each replicate weight.
+
+    Column-major, because every adjustment works one weight column at a time.
+    """
+    replicates = survey.replicate_weights() if survey.design.replicate is not None else None
+    matrix = np.empty((len(survey.data), 1 + (0 if replicates is None else replicates.shape[1])), order="F")
+    matrix[:, 0] = survey.weights()
+    if replicates is not None:
+        matrix[:, 1:] = replicates
+    return matrix
 
 
 def adjusted_survey(
@@ -39,12 +45,12 @@ def adjusted_survey(
     spec = survey.design.replicate
     if spec is None:
         return survey.with_weights(matrix[:, 0], column=column, stage=stage)
-    replicated = Survey(
-        data=survey.data.assign(**{name: matrix[:, j + 1] for j, name in enumerate(spec.columns)}),
-        design=survey.design,
-        calibration=survey.calibration,
-    )
-    return replicated.with_weights(matrix[:, 0], column=column, replicate=spec)
+    # one new frame rather than with_weights on a copy: replicate matrices are large
+    replaced = [column, *spec.columns]
+    adjusted = pd.DataFrame(matrix, columns=replaced, index=survey.data.index)
+    data = pd.concat([survey.data.drop(columns=[c for c in replaced if c in survey.data.columns]), adjusted], axis=1)
+    design = dataclasses.replace(survey.design, weight=column, probability=None)
+    return Survey(data=data, design=design, calibration=survey.calibration)
 
 
 def require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:

@@ -83,12 +83,13 @@ def calibrate(
             matrix, w, population, distance, max_iter=max_iter, epsilon=epsilon,
             replicate=None if j == 0 else j,
         )
-    _require_positive(weights * g, weights)
+    calibrated = weights * g
+    _require_positive(calibrated, weights)
     stage = None
     if survey.design.replicate is None:
         root = np.sqrt(weights[:, 0])
         stage = GregCalibration(basis=_orthonormal_basis(matrix * root[:, None]), scale=g[:, 0] * root)
-    return adjusted_survey(survey, weights * g, column=column, stage=stage)
+    return adjusted_survey(survey, calibrated, column=column, stage=stage)
 
 
 def model_matrix(data: pd.DataFrame, variables: Sequence[str]) -> tuple[np.ndarray, list[str]]:

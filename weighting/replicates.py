@@ -114,7 +114,8 @@ def make_replicates(
         raise WeightingError(
             "column_exists", f"column {clash[0]!r} already exists; choose another prefix", column=clash[0]
         )
-    full = survey.weights()[:, None] * multipliers[units.psu]
+    full = multipliers[units.psu]
+    full *= survey.weights()[:, None]
     spec = ReplicateSpec(columns=columns, method=method, scale=scale, rscales=tuple(rscales), mse=mse)
     data = pd.concat([survey.data, pd.DataFrame(full, columns=list(columns), index=survey.data.index)], axis=1)
     return Survey(data, dataclasses.replace(survey.design, replicate=spec))
@@ -122,18 +123,15 @@ def make_replicates(
 
 def _units(survey: Survey) -> _Units:
     stage = survey.layout.stages[0]
-    psu, first_rows = pd.factorize(stage.unit)
-    psu_sorted_stratum = stage.unit_stratum[first_rows]
-    stratum, stratum_sorted_codes = pd.factorize(psu_sorted_stratum)
-    strata_column = survey.design.strata
-    labels: list[str] = []
-    for code in stratum_sorted_codes:
-        if strata_column is None:
-            labels.append("")
-        else:
-            row = int(np.flatnonzero(survey.layout.stratum == code)[0])
-            labels.append(value_label(survey.data[strata_column].iloc[row]))
-    popsize = None if stage.stratum_popsize is None else stage.stratum_popsize[stratum_sorted_codes]
+    psu, unit_codes = pd.factorize(stage.unit)
+    stratum, stratum_codes = pd.factorize(stage.unit_stratum[unit_codes])
+    if survey.design.strata is None:
+        labels = [""] * len(stratum_codes)
+    else:
+        _, first_rows = np.unique(survey.layout.stratum, return_index=True)
+        values = survey.data[survey.design.strata].to_numpy()
+        labels = [value_label(values[first_rows[code]]) for code in stratum_codes]
+    popsize = None if stage.stratum_popsize is None else stage.stratum_popsize[stratum_codes]
     return _Units(
         psu=psu.astype(np.intp),
         psu_stratum=stratum.astype(np.intp),
