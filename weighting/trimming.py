@@ -24,7 +24,9 @@ def trim(
 
     The total weight is kept. Sharing can push a weight past a bound again; ``strict`` repeats the
     trimming until none is (R's ``strict=TRUE``). Calibration stages already recorded stay, as in
-    R; a replicate design has each replicate weight trimmed the same way.
+    R. A replicate design has each replicate weight trimmed the same way, its deleted PSUs (zero
+    weights) left alone; R 4.1.1's ``trimWeights`` for replicate designs is not followed there, as
+    it leaves the full-sample weights untrimmed and mis-shapes the replicates.
     """
     if not lower < upper:
         raise WeightingError("invalid_bounds", "trimming needs lower < upper", expected="lower < upper",
