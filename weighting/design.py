@@ -221,7 +221,10 @@ class Survey:
                 "a replicate design needs its replicate weights adjusted with the full-sample weight",
                 column=column,
             )
-        data = self.data.assign(**{column: values})
+        if column in self.data.columns:
+            data = self.data.assign(**{column: values})
+        else:  # concat, not insert: frames with hundreds of replicate columns would fragment
+            data = pd.concat([self.data, pd.DataFrame({column: values}, index=self.data.index)], axis=1)
         design = dataclasses.replace(self.design, weight=column, probability=None, replicate=replicate)
         calibration = self.calibration + ((stage,) if stage is not None else ())
         return Survey(data=data, design=design, calibration=calibration)

@@ -106,6 +106,30 @@ designs <- list(
                   spec = {s <- design_spec("apistrat", replicate = rep_spec("boot_", ncol(boot_w), "bootstrap", boot))
                           s$replicate$mse <- TRUE; s})
 )
+# Calibrated designs (weighting.poststratify / rake / calibrate build the same weights; W2 tests
+# those). Here they check domain estimates: R keeps every row of a calibrated design in a subset.
+pop_types <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
+pop_schwide <- data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))
+adjustments <- list(
+  poststratify = list(kind = "poststratify", totals = list(stype = list(E = 4421, H = 755, M = 1018))),
+  rake = list(kind = "rake", margins = list(stype = list(E = 4421, H = 755, M = 1018),
+                                            sch.wide = list(No = 1072, Yes = 5122))),
+  calibrate = list(kind = "calibrate", variables = I(c("stype", "api99")),
+                   totals = list(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069)))
+with_adjustment <- function(spec, adjustment) c(spec, list(adjustment = adjustment))
+designs$clus1_poststratified <- list(
+  r = postStratify(dclus1, ~stype, pop_types),
+  spec = with_adjustment(designs$clus1$spec, adjustments$poststratify))
+designs$clus1_raked <- list(
+  r = rake(dclus1, list(~stype, ~sch.wide), list(pop_types, pop_schwide)),
+  spec = with_adjustment(designs$clus1$spec, adjustments$rake))
+designs$clus1_calibrated <- list(
+  r = calibrate(dclus1, ~stype + api99, c(6194, 755, 1018, 3914069)),
+  spec = with_adjustment(designs$clus1$spec, adjustments$calibrate))
+designs$strat_calibrated <- list(
+  r = calibrate(dstrat, ~stype + api99, c(6194, 755, 1018, 3914069)),
+  spec = with_adjustment(designs$strat$spec, adjustments$calibrate))
+
 # Imported replicate weights reproduce the replicate design R built.
 stopifnot(all.equal(SE(svymean(~api00, designs$jk1$r)), SE(svymean(~api00, jk1))))
 for (rule in c("fail", "remove", "certainty", "adjust", "average")) {
@@ -151,7 +175,11 @@ tci <- function(est, se, df, level = 0.95) {
   q <- if (is.finite(df)) qt(1 - (1 - level) / 2, df) else qnorm(1 - (1 - level) / 2)
   c(est - q * se, est + q * se)
 }
-base_row <- function(values, d) c(values, list(df = degf(d), n = nrow(d), weighted_n = sum(weights(d, "sampling"))))
+# Calibrated designs keep every row in a subset (with zero weight): count the rows that weigh.
+base_row <- function(values, d) {
+  w <- weights(d, "sampling")
+  c(values, list(df = degf(d), n = sum(w != 0), weighted_n = sum(w)))
+}
 
 linear_rows <- function(des, stat, variable, by, domain) {
   fun <- if (stat == "mean") svymean else svytotal
@@ -178,7 +206,9 @@ proportion_rows <- function(des, variable, by, domain, ci_method) {
       if (ci_method == "wald") {
         ci <- tci(p, se, degf(d))
       } else {
-        f <- as.formula(sprintf("~I(%s == '%s')", variable, levs[k]))
+        # Calibrated designs keep missing rows (with zero weight): FALSE there changes nothing
+        # but keeps svymean from returning NA.
+        f <- as.formula(sprintf("~I(!is.na(%s) & %s == '%s')", variable, variable, levs[k]))
         ci <- as.numeric(attr(svyciprop(f, d, method = ci_method), "ci"))
       }
       out[[length(out) + 1]] <- c(base_row(cell$values, d),
@@ -291,6 +321,16 @@ for (dn in c(taylor, replicate)) {
 }
 for (dn in c("strat", "clus1", "jk1")) {
   for (ci in c("wald", "logit", "beta")) case(dn, "proportion", "stype_na", ci = ci)
+}
+for (dn in c("clus1_poststratified", "clus1_raked", "clus1_calibrated", "strat_calibrated")) {
+  case(dn, "mean", "api00")
+  case(dn, "mean", "api00", by = "comp.imp")
+  case(dn, "mean", "acs.k3", by = "sch.wide")
+  case(dn, "total", "enroll", domain = list(awards = "Yes"))
+  for (ci in c("wald", "logit", "beta")) case(dn, "proportion", "meals_band", by = "sch.wide", ci = ci)
+  case(dn, "proportion", "stype_na", ci = "beta")
+  case(dn, "ratio", "api00", denominator = "api99", by = "awards")
+  case(dn, "quantile", "api00", by = "comp.imp", quantiles = c(0.25, 0.5))
 }
 lonely <- grep("^lonely", names(designs), value = TRUE)
 for (dn in lonely) {

@@ -11,6 +11,9 @@ from typing import Any
 import pandas as pd
 
 from weighting import Design, ReplicateSpec, Survey
+from weighting.calibrate import calibrate
+from weighting.poststratify import poststratify
+from weighting.raking import rake
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "estimators"
 RTOL = 1e-6
@@ -56,7 +59,20 @@ def survey_for(spec: dict[str, Any]) -> Survey:
             mse=replicate["mse"],
         ),
     )
-    return Survey(_data(spec["data"]), design)
+    return _adjusted(Survey(_data(spec["data"]), design), spec.get("adjustment"))
+
+
+def _adjusted(survey: Survey, adjustment: dict[str, Any] | None) -> Survey:
+    """The weight adjustment of the case, made by weighting's own adjustment steps."""
+    if adjustment is None:
+        return survey
+    if adjustment["kind"] == "poststratify":
+        ((column, totals),) = adjustment["totals"].items()
+        table = pd.DataFrame({column: list(totals), "total": list(totals.values())})
+        return poststratify(survey, table)
+    if adjustment["kind"] == "rake":
+        return rake(survey, adjustment["margins"])
+    return calibrate(survey, adjustment["variables"], adjustment["totals"])
 
 
 def _close(got: float | None, expected: float | None) -> bool:
