@@ -53,6 +53,11 @@ def adjusted_survey(
     return Survey(data=data, design=design, calibration=survey.calibration)
 
 
+def column_list(columns: Sequence[str] | str) -> list[str]:
+    """Column names as a list; one name on its own is one column, not its letters."""
+    return [columns] if isinstance(columns, str) else list(columns)
+
+
 def require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
     for column in columns:
         if column not in data.columns:

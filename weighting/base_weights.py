@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from weighting.adjustment import require_columns
+from weighting.adjustment import column_list, require_columns
 from weighting.design import Design, Survey
 from weighting.errors import WeightingError
 
@@ -16,7 +16,7 @@ def base_weights(
     data: pd.DataFrame,
     design: Design,
     *,
-    probabilities: Sequence[str],
+    probabilities: Sequence[str] | str,
     eligible: str | None = None,
 ) -> Survey:
     """The survey weighted by 1 / (product of the stage probabilities) x eligible persons.
@@ -31,6 +31,7 @@ def base_weights(
             "weight_column_required", "base weights are written to design.weight: name that column",
             expected="Design(weight=...)", got=design.probability,
         )
+    probabilities = column_list(probabilities)
     if not probabilities:
         raise WeightingError("no_probabilities", "give at least one stage probability column")
     require_columns(data, [*probabilities, *([eligible] if eligible else [])])

@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from weighting.adjustment import adjusted_survey, require_columns, require_complete, value_label, weight_matrix
+from weighting.adjustment import (
+    adjusted_survey,
+    column_list,
+    require_columns,
+    require_complete,
+    value_label,
+    weight_matrix,
+)
 from weighting.design import Survey
 from weighting.errors import WeightingError
 
@@ -53,7 +60,7 @@ class _Distance:
 
 def calibrate(
     survey: Survey,
-    variables: Sequence[str],
+    variables: Sequence[str] | str,
     totals: Mapping[str, float],
     *,
     calfun: CalibrationFunction = "linear",
@@ -92,8 +99,9 @@ def calibrate(
     return adjusted_survey(survey, calibrated, column=column, stage=stage)
 
 
-def model_matrix(data: pd.DataFrame, variables: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+def model_matrix(data: pd.DataFrame, variables: Sequence[str] | str) -> tuple[np.ndarray, list[str]]:
     """R's ``model.matrix(~ v1 + v2 + ...)`` with treatment contrasts, and its column names."""
+    variables = column_list(variables)
     require_columns(data, variables)
     columns = [np.ones(len(data))]
     names = [INTERCEPT]

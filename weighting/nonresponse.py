@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from weighting.adjustment import cell_sums, cells, require_columns, require_complete, weight_matrix
+from weighting.adjustment import cell_sums, cells, column_list, require_columns, require_complete, weight_matrix
 from weighting.design import Survey
 from weighting.errors import WeightingError
 
@@ -36,7 +36,7 @@ def adjust_nonresponse(
     survey: Survey,
     *,
     disposition: str,
-    classes: Sequence[str] = (),
+    classes: Sequence[str] | str = (),
     column: str = "nonresponse_weight",
 ) -> Survey:
     """Respondents and ineligibles, respondents' weights raised to carry the eligible nonrespondents.
@@ -52,6 +52,7 @@ def adjust_nonresponse(
             "adjust for nonresponse before post-stratifying, raking or calibrating: "
             "those steps already target the population",
         )
+    classes = column_list(classes)
     require_columns(survey.data, [disposition, *classes])
     category = _categories(survey, disposition)
     if classes:

@@ -82,6 +82,9 @@ def make_replicates(
             "replicate design, which adjusts every replicate as R does",
         )
     units = _units(survey)
+    if len(survey.design.fpc) > 1 and method in ("jk1", "jkn", "bootstrap"):
+        warnings.warn("replicates use the first-stage fpc only; later-stage fpcs are dropped, as R does",
+                      stacklevel=2)
     if method == "jk1":
         multipliers, scale, rscales = _jk1(survey, units)
     elif method == "jkn":

@@ -78,3 +78,8 @@ def test_calibration_that_makes_a_weight_negative_names_the_row():
         calibrate(clus1(), ["stype", "api99"], totals)
     assert error.value.code == "nonpositive_calibrated_weight"
     assert error.value.row is not None
+
+
+def test_a_single_variable_name_is_one_variable():
+    survey = calibrate(clus1(), "api99", {"(Intercept)": 6194, "api99": 3914069})
+    np.testing.assert_allclose(survey.weights().sum(), 6194, rtol=1e-12)

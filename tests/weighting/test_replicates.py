@@ -163,3 +163,10 @@ def test_replicate_columns_that_already_exist_are_refused():
     with pytest.raises(WeightingError) as error:
         make_replicates(clashing, "jk1")
     assert (error.value.code, error.value.column) == ("column_exists", "replicate_1")
+
+
+def test_later_stage_fpc_is_dropped_with_a_warning_as_r_does():
+    two_stage = Survey(api("apiclus2"), Design(weight="pw", clusters=("dnum", "snum"), fpc=("fpc1", "fpc2")))
+    with pytest.warns(UserWarning, match="first-stage fpc only"):
+        replicated = make_replicates(two_stage, "jk1")
+    np.testing.assert_allclose(replicated.design.replicate.scale, (757 - 40) / 757 * 39 / 40, rtol=1e-12)
