@@ -29,6 +29,10 @@ apistrat$pocket <- "no"
 apistrat$pocket[c(which(apistrat$stype == "E")[5], which(apistrat$stype == "H")[1:3],
                   which(apistrat$stype == "M")[7])] <- "yes"
 stopifnot(apistrat$pocket[1] == "no")
+# fpc2_lonely: two districts with one sampled school out of several, so the second stage has
+# lonely units (strata at stage 2 are the PSUs).
+apiclus2$fpc2_lonely <- as.numeric(apiclus2$fpc2)
+apiclus2$fpc2_lonely[apiclus2$dnum %in% c(15, 456)] <- 4
 apiclus1$stype_na <- apiclus1$stype
 apiclus1$stype_na[seq(3, 183, by = 11)] <- NA
 
@@ -62,7 +66,7 @@ keep <- function(df, extra) exact(df)[, c("cds", "stype", "dnum", "snum", "pw", 
 write.csv(keep(apistrat, c("fpc", "stype_na", "stratum_lonely", "pocket", colnames(jkn_w), colnames(boot_w))),
           "apistrat.csv", row.names = FALSE, na = "", quote = FALSE)
 write.csv(keep(apiclus1, c("fpc", "stype_na", colnames(jk1_w))), "apiclus1.csv", row.names = FALSE, na = "", quote = FALSE)
-write.csv(keep(apiclus2, c("fpc1", "fpc2")), "apiclus2.csv", row.names = FALSE, na = "", quote = FALSE)
+write.csv(keep(apiclus2, c("fpc1", "fpc2", "fpc2_lonely")), "apiclus2.csv", row.names = FALSE, na = "", quote = FALSE)
 write.csv(keep(apisrs, c("fpc")), "apisrs.csv", row.names = FALSE, na = "", quote = FALSE)
 
 # ---- designs: the R object and the same design for weighting.Design ---------------------
@@ -142,6 +146,10 @@ for (rule in c("fail", "remove", "certainty", "adjust", "average")) {
                          adjust_domain_lonely = adl),
       lonely = rule, adjust_domain_lonely = adl)
   }
+  designs[[paste0("lonely_stage2_", rule)]] <- list(
+    r = svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2_lonely, weights = ~pw, data = apiclus2),
+    spec = design_spec("apiclus2", clusters = c("dnum", "snum"), fpc = c("fpc1", "fpc2_lonely"), lonely_psu = rule),
+    lonely = rule, adjust_domain_lonely = FALSE)
   designs[[paste0("lonely2_", rule)]] <- list(
     r = svydesign(id = ~dnum, strata = ~stratum_lonely, weights = ~pw, data = apistrat, nest = TRUE),
     spec = design_spec("apistrat", strata = "stratum_lonely", clusters = "dnum", nest = TRUE, lonely_psu = rule),
@@ -333,6 +341,12 @@ for (dn in c("clus1_poststratified", "clus1_raked", "clus1_calibrated", "strat_c
   case(dn, "quantile", "api00", by = "comp.imp", quantiles = c(0.25, 0.5))
 }
 lonely <- grep("^lonely", names(designs), value = TRUE)
+for (dn in grep("^lonely_stage2", lonely, value = TRUE)) {
+  case(dn, "mean", "api00")
+  case(dn, "total", "enroll", by = "stype")
+  case(dn, "proportion", "sch.wide", domain = list(comp.imp = "Yes"), ci = "logit")
+}
+lonely <- grep("^lonely_stage2", lonely, value = TRUE, invert = TRUE)
 for (dn in lonely) {
   case(dn, "mean", "api00")
   case(dn, "total", "enroll")

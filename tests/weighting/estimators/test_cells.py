@@ -62,3 +62,13 @@ def test_proportion_lists_every_level_in_every_cell():
     assert [(dict(r.by)["region"], r.level) for r in table.rows] == [("n", "f"), ("n", "m"), ("s", "f"), ("s", "m")]
     frame = table.to_frame()
     assert list(frame.columns[:3]) == ["region", "level", "estimate"]
+
+
+def test_estimate_rows_carry_the_agreed_fields_and_deft():
+    row = mean(survey(), "y", by="sex").rows[0]
+    frame = mean(survey(), "y", by="sex").to_frame()
+    assert list(frame.columns) == [
+        "sex", "level", "estimate", "se", "ci_low", "ci_high", "cv", "deff", "df", "n", "weighted_n", "flag",
+    ]
+    assert row.flag is None
+    assert row.deft == pytest.approx(np.sqrt(row.deff))
