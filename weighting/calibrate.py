@@ -67,6 +67,7 @@ def calibrate(
     bounds: tuple[float, float] = (-np.inf, np.inf),
     max_iter: int = 50,
     epsilon: float = 1e-7,
+    aggregate: str | None = None,
     column: str = "calibrated_weight",
 ) -> Survey:
     """New weights w * g with sum(w * g * x) = the population totals, g within ``bounds``.
@@ -75,28 +76,46 @@ def calibrate(
     "raking" and "logit" (which needs finite bounds with lower < 1 < upper), g comes from R's
     Newton iteration (``grake``): it must meet every total within ``epsilon`` relative to
     1 + |total| in ``max_iter`` steps, otherwise the calibration fails with an error.
+    ``aggregate`` names a cluster column (households, say) whose members must share one g: the
+    variables and weights are averaged within each cluster first (R's ``aggregate.stage`` and
+    ``aggregate.index``), so that persons of a household keep equal weights.
     A replicate design has every replicate weight calibrated the same way.
     """
     matrix, names = model_matrix(survey.data, variables)
     population = _population_vector(totals, names)
     lower, upper = _checked_bounds(calfun, bounds)
     weights = weight_matrix(survey)
+    fitted_matrix, fitted_weights = matrix, weights
+    if aggregate is not None:
+        require_columns(survey.data, [aggregate])
+        require_complete(survey.data, aggregate)
+        cluster, _ = pd.factorize(survey.data[aggregate])
+        fitted_matrix, fitted_weights = _cluster_means(matrix, cluster), _cluster_means(weights, cluster)
     closed_form = calfun == "linear" and lower == -np.inf and upper == np.inf
     distance = None if closed_form else _distance(calfun, lower, upper)
     g = np.empty_like(weights)
     for j in range(weights.shape[1]):
-        w = weights[:, j]
-        g[:, j] = _greg_g(matrix, w, population) if distance is None else _grake_g(
-            matrix, w, population, distance, max_iter=max_iter, epsilon=epsilon,
+        w = fitted_weights[:, j]
+        g[:, j] = _greg_g(fitted_matrix, w, population) if distance is None else _grake_g(
+            fitted_matrix, w, population, distance, max_iter=max_iter, epsilon=epsilon,
             replicate=None if j == 0 else j,
         )
     calibrated = weights * g
     _require_positive(calibrated, weights)
     stage = None
     if survey.design.replicate is None:
-        root = np.sqrt(weights[:, 0])
-        stage = GregCalibration(basis=_orthonormal_basis(matrix * root[:, None]), scale=g[:, 0] * root)
+        root = np.sqrt(fitted_weights[:, 0])
+        stage = GregCalibration(basis=_orthonormal_basis(fitted_matrix * root[:, None]), scale=g[:, 0] * root)
     return adjusted_survey(survey, calibrated, column=column, stage=stage)
+
+
+def _cluster_means(values: np.ndarray, cluster: np.ndarray) -> np.ndarray:
+    """Each column replaced by its mean within the row's cluster (R's ``ave``)."""
+    counts = np.bincount(cluster)
+    means = np.empty_like(values)
+    for j in range(values.shape[1]):
+        means[:, j] = (np.bincount(cluster, weights=values[:, j]) / counts)[cluster]
+    return means
 
 
 def model_matrix(data: pd.DataFrame, variables: Sequence[str] | str) -> tuple[np.ndarray, list[str]]:

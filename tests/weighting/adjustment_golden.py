@@ -23,6 +23,7 @@ POP_TYPES = {"E": 4421, "H": 755, "M": 1018}
 POP_SCHWIDE = {"No": 1072, "Yes": 5122}
 POP_CROSS = {"E|No": 472, "E|Yes": 3949, "H|No": 334, "H|Yes": 421, "M|No": 266, "M|Yes": 752}
 POP_TOTALS = {"(Intercept)": 6194, "stypeH": 755, "stypeM": 1018, "api99": 3914069}
+POP_STYPE_TOTALS = {"(Intercept)": 6194, "stypeH": 755, "stypeM": 1018}
 
 
 @cache
@@ -67,6 +68,10 @@ CASES: dict[str, Callable[[], Survey]] = {
         poststratify(clus1(), totals_table(POP_TYPES, "stype")), ["api99"],
         {"(Intercept)": 6194, "api99": 3914069},
     ),
+    "clus1_calibrate_aggregate": lambda: calibrate(clus1(), ["stype"], POP_STYPE_TOTALS, aggregate="dnum"),
+    "clus1_calibrate_aggregate_raking": lambda: calibrate(
+        clus1(), ["stype", "api99"], POP_TOTALS, calfun="raking", aggregate="dnum"
+    ),
     "clus1_trim": lambda: trim(CASES["clus1_calibrate_linear"](), lower=20, upper=45),
     "clus1_trim_strict": lambda: trim(CASES["clus1_calibrate_linear"](), lower=20, upper=45, strict=True),
     "strat_rake_two_way": lambda: rake(strat(), {"stype*sch.wide": POP_CROSS, "awards": {"No": 2236, "Yes": 3958}}),
@@ -76,6 +81,7 @@ CASES: dict[str, Callable[[], Survey]] = {
     "strat_poststratify_schwide": lambda: poststratify(strat(), totals_table(POP_SCHWIDE, "sch.wide")),
     "clus2_calibrate_linear": lambda: calibrate(clus2(), ["stype", "api99"], POP_TOTALS),
     "clus2_poststratify_stype": lambda: poststratify(clus2(), totals_table(POP_TYPES, "stype")),
+    "clus2_calibrate_aggregate": lambda: calibrate(clus2(), ["stype", "api99"], POP_TOTALS, aggregate="dnum"),
     "clus2_rake_stype_schwide": lambda: rake(clus2(), {"stype": POP_TYPES, "sch.wide": POP_SCHWIDE}),
 }
 

@@ -1,6 +1,7 @@
 """Calibration: weights as R's calibrate (linear, bounded, raking, logit) and its refusals."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from adjustment_golden import assert_residuals_match_r, CASES, POP_TOTALS, RTOL, clus1, r_weights
 
@@ -83,3 +84,11 @@ def test_calibration_that_makes_a_weight_negative_names_the_row():
 def test_a_single_variable_name_is_one_variable():
     survey = calibrate(clus1(), "api99", {"(Intercept)": 6194, "api99": 3914069})
     np.testing.assert_allclose(survey.weights().sum(), 6194, rtol=1e-12)
+
+
+def test_aggregated_calibration_gives_every_member_of_a_cluster_the_same_g():
+    original = clus1()
+    g = calibrate(original, ["stype", "api99"], POP_TOTALS, calfun="raking", aggregate="dnum").weights()
+    g = g / original.weights()
+    spread = pd.Series(g).groupby(original.data["dnum"].to_numpy()).agg(lambda x: x.max() - x.min())
+    assert spread.max() < 1e-12

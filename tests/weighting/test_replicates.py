@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from adjustment_golden import (
     POP_SCHWIDE,
+    POP_STYPE_TOTALS,
     POP_TOTALS,
     POP_TYPES,
     RTOL,
@@ -57,6 +58,7 @@ ADJUSTED_CASES = {
     "jk1_clus1_poststratify": lambda s: poststratify(s, totals_table(POP_TYPES, "stype")),
     "jk1_clus1_rake": lambda s: rake(s, {"stype": POP_TYPES, "sch.wide": POP_SCHWIDE}),
     "jk1_clus1_calibrate_linear": lambda s: calibrate(s, ["stype", "api99"], POP_TOTALS),
+    "jk1_clus1_calibrate_aggregate": lambda s: calibrate(s, ["stype"], POP_STYPE_TOTALS, aggregate="dnum"),
     "jk1_clus1_calibrate_raking": lambda s: calibrate(s, ["stype", "api99"], POP_TOTALS, calfun="raking"),
 }
 

@@ -96,6 +96,10 @@ clus1$calibrate_categorical_only <- calibrate(dclus1, ~ stype + sch.wide,
 # calibration on top of post-stratification: two stages residualized in order
 clus1$poststratify_then_calibrate <- calibrate(clus1$poststratify_stype, ~ api99,
                                                c(`(Intercept)` = 6194, api99 = 3914069))
+# one g per district (integrated weighting: every member of a cluster gets the same adjustment)
+clus1$calibrate_aggregate <- calibrate(dclus1, ~stype, pop.totals[1:3], aggregate.stage = 1)
+clus1$calibrate_aggregate_raking <- calibrate(dclus1, ~ stype + api99, pop.totals, calfun = "raking",
+                                              aggregate.stage = 1)
 clus1$trim <- trimWeights(clus1$calibrate_linear, lower = 20, upper = 45)
 clus1$trim_strict <- trimWeights(clus1$calibrate_linear, lower = 20, upper = 45, strict = TRUE)
 for (case in names(clus1)) record(paste0("clus1_", case), clus1[[case]])
@@ -124,6 +128,7 @@ clus2 <- list()
 record("clus2_none", dclus2)
 clus2$calibrate_linear <- calibrate(dclus2, ~ stype + api99, pop.totals)
 clus2$poststratify_stype <- postStratify(dclus2, ~stype, pop.types)
+clus2$calibrate_aggregate <- calibrate(dclus2, ~ stype + api99, pop.totals, aggregate.stage = 1)
 clus2$rake_stype_schwide <- rake(dclus2, list(~stype, ~sch.wide), list(pop.types, pop.schwide))
 for (case in names(clus2)) record(paste0("clus2_", case), clus2[[case]])
 write.csv(data.frame(lapply(clus2, function(d) fmt(weights(d)))), "weights_apiclus2.csv",
@@ -218,6 +223,8 @@ rclus1 <- as.svrepdesign(dclus1, type = "JK1", compress = FALSE)
 export_replicates("jk1_clus1_poststratify", postStratify(rclus1, ~stype, pop.types))
 export_replicates("jk1_clus1_rake", rake(rclus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide)))
 export_replicates("jk1_clus1_calibrate_linear", calibrate(rclus1, ~ stype + api99, pop.totals, compress = FALSE))
+export_replicates("jk1_clus1_calibrate_aggregate", calibrate(rclus1, ~stype, pop.totals[1:3],
+                                                             aggregate.index = ~dnum, compress = FALSE))
 export_replicates("jk1_clus1_calibrate_raking", calibrate(rclus1, ~ stype + api99, pop.totals,
                                                           calfun = "raking", compress = FALSE))
 
