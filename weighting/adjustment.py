@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse
 
 from weighting.design import CalibrationStage, Survey
 from weighting.errors import WeightingError
@@ -115,3 +116,9 @@ def cell_sums(codes: np.ndarray, values: np.ndarray, n_cells: int) -> np.ndarray
     """Sum of each column of ``values`` (n x k) within each cell: n_cells x k."""
     return np.column_stack([np.bincount(codes, weights=values[:, j], minlength=n_cells)
                             for j in range(values.shape[1])])
+
+
+def spread(cell: np.ndarray, values: np.ndarray) -> scipy.sparse.csr_array:
+    """n x cells sparse matrix: each row's value in its cell's column."""
+    rows = np.arange(len(cell))
+    return scipy.sparse.csr_array((values, (rows, cell)), shape=(len(cell), int(cell.max()) + 1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -45,9 +46,18 @@ class GregCalibration:
     scale: np.ndarray  # g * sqrt(old weight), per row
 
     def residualize(self, scores: np.ndarray) -> np.ndarray:
-        # svyrecvar: qr.resid(qr, scores / w) * w
-        scaled = scores / self.scale[:, None]
-        return (scaled - self.basis @ (self.basis.T @ scaled)) * self.scale[:, None]
+        # svyrecvar: qr.resid(qr, scores / w) * w = scores - (w Q) (Q / w)' scores
+        scores = np.asarray(scores, dtype=float)
+        residuals = self._scaled_basis @ (self._unscaled_basis.T @ scores)
+        return np.subtract(scores, residuals, out=residuals)
+
+    @cached_property
+    def _scaled_basis(self) -> np.ndarray:
+        return self.basis * self.scale[:, None]
+
+    @cached_property
+    def _unscaled_basis(self) -> np.ndarray:
+        return self.basis / self.scale[:, None]
 
 
 @dataclass(frozen=True)

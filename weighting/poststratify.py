@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import scipy.sparse
 
 from weighting.adjustment import (
     CELL_SEPARATOR,
@@ -14,6 +16,7 @@ from weighting.adjustment import (
     cell_sums,
     cells,
     require_columns,
+    spread,
     value_label,
     weight_matrix,
 )
@@ -32,13 +35,24 @@ class PostStratification:
     old_weights: np.ndarray
 
     def residualize(self, scores: np.ndarray) -> np.ndarray:
-        # svyrecvar: subtract the cell mean of scores/weight (weighted by the old weights), times weight
-        n_cells = int(self.cell.max()) + 1
-        ratio = (self.old_weights / self.weights)[:, None]
-        cell_means = cell_sums(self.cell, scores * ratio, n_cells) / np.bincount(
-            self.cell, weights=self.old_weights, minlength=n_cells
-        )[:, None]
-        return scores - cell_means[self.cell] * self.weights[:, None]
+        # svyrecvar: subtract from each row psw times its cell's mean of scores * oldw / psw,
+        # the mean weighted by the old weights
+        scores = np.asarray(scores, dtype=float)
+        cell_means = (self._ratios.T @ scores) / self._old_totals[:, None]
+        residuals = self._new_weights @ cell_means
+        return np.subtract(scores, residuals, out=residuals)
+
+    @cached_property
+    def _ratios(self) -> scipy.sparse.csr_array:
+        return spread(self.cell, self.old_weights / self.weights)
+
+    @cached_property
+    def _new_weights(self) -> scipy.sparse.csr_array:
+        return spread(self.cell, self.weights)
+
+    @cached_property
+    def _old_totals(self) -> np.ndarray:
+        return np.bincount(self.cell, weights=self.old_weights)
 
 
 def poststratify(
@@ -86,7 +100,11 @@ def rescale_cells(
             f"replicate {replicate} has no weight in cell {labels[cell]!r}: collapse the cell with another",
             got=labels[cell],
         )
-    return weights * (cell_population[:, None] / sample)[codes]
+    factors = cell_population[:, None] / sample
+    rescaled = np.empty_like(weights)
+    for j in range(weights.shape[1]):  # column by column: weight matrices are column-major
+        rescaled[:, j] = weights[:, j] * factors[codes, j]
+    return rescaled
 
 
 def population_of_cells(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
+import scipy.sparse
 
-from weighting.adjustment import adjusted_survey, cell_sums, cells, value_label, weight_matrix
+from weighting.adjustment import adjusted_survey, cells, spread, value_label, weight_matrix
 from weighting.design import Survey
 from weighting.errors import WeightingError
 from weighting.poststratify import checked_total, population_of_cells, rescale_cells
@@ -24,6 +26,24 @@ class RakedMargin:
     cell: np.ndarray
     weights: np.ndarray
 
+    @cached_property
+    def n_cells(self) -> int:
+        return int(self.cell.max()) + 1
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.cell, minlength=self.n_cells).astype(float)
+
+    @cached_property
+    def weighted(self) -> scipy.sparse.csr_array:
+        """n x cells: the row's weight in its cell's column."""
+        return spread(self.cell, self.weights)
+
+    @cached_property
+    def inverse_weighted(self) -> scipy.sparse.csr_array:
+        """n x cells: 1 / the row's weight in its cell's column."""
+        return spread(self.cell, 1 / self.weights)
+
 
 @dataclass(frozen=True, eq=False)
 class Raking:
@@ -32,16 +52,31 @@ class Raking:
     margins: tuple[RakedMargin, ...]
 
     def residualize(self, scores: np.ndarray) -> np.ndarray:
-        residuals = np.array(scores, dtype=float, copy=True)
+        # svyrecvar sweeps x <- x - psw * ave(x / psw, cell) over the margins RESIDUAL_SWEEPS
+        # times. Every sweep subtracts psw * (one value per cell), so x ends as
+        # x0 - sum over margins of psw * coefficient[cell]; the sweeps are run on those small
+        # coefficient matrices, and the n x k scores are read and written once per margin.
+        scores = np.asarray(scores, dtype=float)
+        margins = self.margins
+        projections = [m.inverse_weighted.T @ scores for m in margins]
+        coefficients = [np.zeros((m.n_cells, scores.shape[1])) for m in margins]
         for _ in range(RESIDUAL_SWEEPS):
-            for margin in self.margins:
-                n_cells = int(margin.cell.max()) + 1
-                psw = margin.weights[:, None]
-                cell_means = cell_sums(margin.cell, residuals / psw, n_cells) / np.bincount(
-                    margin.cell, minlength=n_cells
-                )[:, None]
-                residuals -= psw * cell_means[margin.cell]
-        return residuals
+            for a, margin in enumerate(margins):
+                current = projections[a] - sum(self._cross[a][b] @ coefficients[b] for b in range(len(margins)))
+                coefficients[a] += current / margin.counts[:, None]
+        # one n x k allocation: the correction of every margin at once, then scores minus it in place
+        residuals = self._weighted_cells @ np.vstack(coefficients)
+        return np.subtract(scores, residuals, out=residuals)
+
+    @cached_property
+    def _weighted_cells(self) -> scipy.sparse.csr_array:
+        """n x (cells of every margin): each row's weight after a margin, in its cell of that margin."""
+        return scipy.sparse.hstack([m.weighted for m in self.margins], format="csr")
+
+    @cached_property
+    def _cross(self) -> list[list[np.ndarray]]:
+        """[a][b]: cells_a x cells_b, the sum over rows of psw_b / psw_a (how margin b moves a)."""
+        return [[(a.inverse_weighted.T @ b.weighted).toarray() for b in self.margins] for a in self.margins]
 
 
 @dataclass(frozen=True)
