@@ -16,6 +16,7 @@ calibrated design R keeps every row (weights set to zero), so none of the three 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -47,9 +48,20 @@ class GroupedScores:
         out = np.zeros((len(self.group), len(columns)))
         for j, column in enumerate(columns):
             g, level = divmod(column, self.n_levels)
-            rows = self.group == g
+            rows = self._rows_of_group[g]
             out[rows, j] = self.values[rows, level]
         return out
+
+    @cached_property
+    def _rows_of_group(self) -> list[np.ndarray]:
+        return rows_by_group(self.group, self.n_groups)
+
+
+def rows_by_group(group: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """Row positions of each group 0..n_groups-1, in data order (rows of group -1 left out)."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(n_groups + 1))
+    return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
 
 
 def taylor_variance(survey: Survey, scores: GroupedScores, *, rows_dropped: bool) -> np.ndarray:
@@ -129,9 +141,7 @@ def _unit_has_rows(scores: GroupedScores, stage: StageLayout) -> np.ndarray:
 
 
 def _sum_by(codes: np.ndarray, matrix: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros((n, matrix.shape[1]))
-    np.add.at(out, codes, matrix)
-    return out
+    return np.column_stack([np.bincount(codes, weights=matrix[:, j], minlength=n) for j in range(matrix.shape[1])])
 
 
 def _stage_contributions(

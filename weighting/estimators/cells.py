@@ -16,6 +16,7 @@ import pandas as pd
 
 from weighting.design import Survey
 from weighting.errors import WeightingError
+from weighting.variance import rows_by_group
 
 DomainFilter = Union[Mapping[str, Any], np.ndarray, pd.Series, None]
 
@@ -34,9 +35,7 @@ class Cells:
 
     def rows(self) -> list[np.ndarray]:
         """Row positions of each cell, in data order."""
-        order = np.argsort(self.group, kind="stable")
-        bounds = np.searchsorted(self.group[order], np.arange(self.n_groups + 1))
-        return [order[bounds[g] : bounds[g + 1]] for g in range(self.n_groups)]
+        return rows_by_group(self.group, self.n_groups)
 
     def counts(self) -> np.ndarray:
         inside = self.group >= 0
