@@ -183,6 +183,8 @@ class Survey:
                     column=column, expected="a column of the data", got=column,
                 )
         _ = self.layout  # validates values and builds the codes once
+        if self.design.replicate is not None:
+            _ = self._replicate_matrix
 
     def weights(self) -> np.ndarray:
         """The final (full-sample) weight of every row."""

@@ -19,8 +19,7 @@ def replicate_totals(survey: Survey, values: np.ndarray, rows_per_group: list[np
     replicates = survey.replicate_weights()
     out = np.zeros((len(rows_per_group), values.shape[1], replicates.shape[1]))
     for g, rows in enumerate(rows_per_group):
-        if len(rows):
-            out[g] = values[rows].T @ replicates[rows]
+        out[g] = values[rows].T @ _rows_of(replicates, rows)
     return out
 
 
@@ -49,7 +48,12 @@ def replicate_df(survey: Survey, rows_per_group: list[np.ndarray]) -> np.ndarray
     if spec.df is not None:
         return np.full(len(rows_per_group), float(spec.df))
     replicates = survey.replicate_weights()
-    return np.array([_qr_rank(replicates[rows]) - 1.0 for rows in rows_per_group])
+    return np.array([_qr_rank(_rows_of(replicates, rows)) - 1.0 for rows in rows_per_group])
+
+
+def _rows_of(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """matrix[rows] without copying the n x R replicate matrix when a group holds every row."""
+    return matrix if len(rows) == len(matrix) else matrix[rows]
 
 
 def _qr_rank(matrix: np.ndarray) -> int:

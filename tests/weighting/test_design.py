@@ -90,3 +90,17 @@ def test_with_weights_on_replicate_design_needs_new_replicates():
     with pytest.raises(WeightingError) as caught:
         survey.with_weights(np.ones(4), column="w2")
     assert caught.value.code == "stale_replicates"
+
+
+def test_negative_replicate_weight_is_refused_on_construction():
+    data = small_frame().assign(r1=[2.0, -1.0, 3.0, 4.0], r2=[0.0, 2.0, 3.0, 4.0])
+    spec = ReplicateSpec(columns=("r1", "r2"), method="jk1", scale=0.5)
+    with pytest.raises(WeightingError) as caught:
+        Survey(data, Design(weight="w", replicate=spec))
+    assert (caught.value.code, caught.value.column, caught.value.row) == ("invalid_weight", "r1", 1)
+
+
+def test_lonely_psu_rule_must_be_one_of_r_rules():
+    with pytest.raises(WeightingError) as caught:
+        Design(weight="w", lonely_psu="center")  # type: ignore[arg-type]
+    assert caught.value.code == "unknown_lonely_psu_rule"
