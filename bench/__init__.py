@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [name ...] [-- options]` runs each bench/bench_<name>.py main()."""

@@ -1,0 +1,127 @@
+"""Weighted totals and their variance by cell: the arithmetic every linear estimator shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logit
+
+from weighting.design import Survey
+from weighting.estimators.cells import Cells
+from weighting.replicate_variance import replicate_df, replicate_totals, replicate_variance
+from weighting.variance import GroupedScores, taylor_df, taylor_variance
+
+
+@dataclass(frozen=True)
+class CellSums:
+    """Per cell: unweighted n, weighted n, and weighted totals of the analysis columns."""
+
+    cells: Cells
+    weights: np.ndarray  # per row, zero outside every cell
+    values: np.ndarray  # n x m, zero outside every cell
+    n: np.ndarray  # per cell
+    weighted_n: np.ndarray  # per cell
+    totals: np.ndarray  # cells x m
+
+    @classmethod
+    def of(cls, survey: Survey, cells: Cells, values: np.ndarray) -> CellSums:
+        inside = cells.group >= 0
+        group = np.where(inside, cells.group, 0)
+        weights = np.where(inside, survey.weights(), 0.0)
+        values = np.where(inside[:, None], values, 0.0)
+        size = cells.n_groups
+        weighted_n = np.bincount(group, weights=weights, minlength=size)
+        totals = np.column_stack(
+            [np.bincount(group, weights=weights * values[:, j], minlength=size) for j in range(values.shape[1])]
+        )
+        return cls(cells, weights, values, cells.counts().astype(float), weighted_n, totals)
+
+    def at_rows(self, per_cell: np.ndarray) -> np.ndarray:
+        """Spread a cells x m array to rows (rows outside every cell get zeros)."""
+        return np.where((self.cells.group >= 0)[:, None], per_cell[np.maximum(self.cells.group, 0)], 0.0)
+
+    def mean_scores(self, means: np.ndarray) -> np.ndarray:
+        """Influence values of the cell means, weighted: w (y - mean) / sum w, zero outside cells."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = self.weights[:, None] * (self.values - self.at_rows(means)) / self.at_rows(self.weighted_n[:, None])
+        return np.where((self.cells.group >= 0)[:, None], scores, 0.0)
+
+    def weighted_variance(self, residuals: np.ndarray) -> np.ndarray:
+        """R's svyvar of one column per cell: n/(n-1) * sum w r^2 / sum w, r already centred."""
+        group = np.maximum(self.cells.group, 0)
+        size = self.cells.n_groups
+        sums = np.column_stack(
+            [np.bincount(group, weights=self.weights * residuals[:, j] ** 2, minlength=size)
+             for j in range(residuals.shape[1])]
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (self.n / (self.n - 1))[:, None] * sums / self.weighted_n[:, None]
+
+
+def total_variance(survey: Survey, sums: CellSums, scores: np.ndarray) -> np.ndarray:
+    """Taylor variance (cells x m) of the cell totals of ``scores`` (rows: weight x influence)."""
+    cells = sums.cells
+    grouped = GroupedScores(values=scores, group=cells.group, n_groups=cells.n_groups)
+    return taylor_variance(survey, grouped, rows_dropped=True).reshape(cells.n_groups, scores.shape[1])
+
+
+def replicate_estimates(survey: Survey, sums: CellSums, columns: np.ndarray) -> np.ndarray:
+    """Replicate totals (cells x m x R) of ``columns`` (unweighted values, zero outside cells)."""
+    return replicate_totals(survey, columns, sums.cells.rows())
+
+
+def design_df(survey: Survey, cells: Cells) -> np.ndarray:
+    if survey.design.replicate is not None:
+        return replicate_df(survey, cells.rows())
+    return taylor_df(survey, cells.group, cells.n_groups)
+
+
+def variance_of_replicates(survey: Survey, estimate: np.ndarray, replicates: np.ndarray) -> np.ndarray:
+    spec = survey.design.replicate
+    assert spec is not None
+    return replicate_variance(estimate, replicates, spec)
+
+
+def rows_in_design(survey: Survey, sums: CellSums) -> np.ndarray:
+    """R's nrow(design[cell, ]): the cell's rows, or every row when a calibrated design keeps them."""
+    if survey.calibration and survey.design.replicate is None:
+        return np.full(sums.cells.n_groups, float(len(survey.data)))
+    return sums.n
+
+
+class MeanFit:
+    """Cell means of the analysis columns with their variance, df and deff."""
+
+    def __init__(self, survey: Survey, sums: CellSums) -> None:
+        self.survey = survey
+        self.sums = sums
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.estimate = sums.totals / sums.weighted_n[:, None]
+        residuals = sums.values - sums.at_rows(self.estimate)
+        self.replicates: np.ndarray | None = None
+        if survey.design.replicate is not None:
+            ones = (sums.cells.group >= 0).astype(float)[:, None]
+            totals = replicate_estimates(survey, sums, np.hstack([sums.values, ones]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self.replicates = totals[:, :-1] / totals[:, -1:]
+            self.variance = variance_of_replicates(survey, self.estimate, self.replicates)
+        else:
+            self.variance = total_variance(survey, sums, sums.mean_scores(self.estimate))
+        self.se = np.sqrt(self.variance)
+        self.df = design_df(survey, sums.cells)
+        srs_variance = sums.weighted_variance(residuals) * (1 / sums.n - 1 / sums.weighted_n)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            deff = self.variance / srs_variance
+        # R gives no deff when the weights sum to less than the sample (not population-scaled).
+        self.deff = np.where((sums.weighted_n < sums.n)[:, None], np.nan, deff)
+
+    def logit_se(self) -> np.ndarray:
+        p = self.estimate
+        if self.replicates is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return self.se / (p * (1 - p))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logit_replicates = logit(self.replicates)
+            variance = variance_of_replicates(self.survey, logit(p), logit_replicates)
+        return np.sqrt(variance)
