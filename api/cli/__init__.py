@@ -5,11 +5,7 @@ Exit codes: 0 success, 2 bad input (usage, invalid file or value), 1 failure.
 
 import click
 
-from api.cli.demo import demo
-from api.cli.estimate import estimate
-from api.cli.instruments import instrument
-from api.cli.server import migrate, serve
-from api.cli.users import user
+from api.cli import demo, estimate, instruments, server, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,5 +14,5 @@ def main() -> None:
     """sinmiedo: crime-victimization and VAWG surveys, from questionnaire to release."""
 
 
-for command in (serve, migrate, demo, user, instrument, estimate):
+for command in (server.serve, server.migrate, demo.demo, users.user, instruments.instrument, estimate.estimate):
     main.add_command(command)

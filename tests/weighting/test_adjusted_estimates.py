@@ -7,8 +7,8 @@ replicate variance from created or imported replicate weights.
 
 import numpy as np
 import pytest
-from adjustment_golden import CASES, RTOL, api, clus1, imported_replicate_survey, r_estimates, r_replicate_info
-from test_replicates import ADJUSTED_CASES, R_CASES
+from tests.weighting.adjustment_golden import CASES, RTOL, api, clus1, imported_replicate_survey, r_estimates, r_replicate_info
+from tests.weighting.test_replicates import ADJUSTED_CASES, R_CASES
 
 from weighting.design import Survey
 from weighting.estimators import mean, total

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from adjustment_golden import assert_residuals_match_r, CASES, POP_TOTALS, RTOL, clus1, r_weights
+from tests.weighting.adjustment_golden import assert_residuals_match_r, CASES, POP_TOTALS, RTOL, clus1, r_weights
 
 from weighting.calibrate import GregCalibration, calibrate, model_matrix
 from weighting.errors import WeightingError

@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
-from adjustment_golden import GOLDEN
+from tests.weighting.adjustment_golden import GOLDEN
 
 from weighting.hadamard import hadamard
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from adjustment_golden import GOLDEN, RTOL, strat
+from tests.weighting.adjustment_golden import GOLDEN, RTOL, strat
 
 from weighting.design import Survey
 from weighting.errors import WeightingError

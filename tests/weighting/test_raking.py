@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from adjustment_golden import assert_residuals_match_r, CASES, POP_CROSS, POP_SCHWIDE, POP_TYPES, RTOL, clus1, r_weights, strat
+from tests.weighting.adjustment_golden import assert_residuals_match_r, CASES, POP_CROSS, POP_SCHWIDE, POP_TYPES, RTOL, clus1, r_weights, strat
 
 from weighting.errors import WeightingError
 from weighting.raking import Raking, rake

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from adjustment_golden import (
+from tests.weighting.adjustment_golden import (
     POP_SCHWIDE,
     POP_STYPE_TOTALS,
     POP_TOTALS,

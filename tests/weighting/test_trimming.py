@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from adjustment_golden import CASES, POP_TOTALS, RTOL, assert_residuals_match_r, calibrate, clus1, r_weights
+from tests.weighting.adjustment_golden import CASES, POP_TOTALS, RTOL, assert_residuals_match_r, calibrate, clus1, r_weights
 
 from weighting.errors import WeightingError
 from weighting.replicates import make_replicates

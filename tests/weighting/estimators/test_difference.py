@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from r_golden_estimators import RTOL, golden, survey_for
+from tests.weighting.estimators.r_golden_estimators import RTOL, golden, survey_for
 
 from weighting import Design, Survey, WeightingError
 from weighting.estimators import difference, mean, proportion

@@ -1,7 +1,7 @@
 """Means, totals, proportions and ratios against R survey 4.1.1 (tests/golden/estimators)."""
 
 import pytest
-from r_golden_estimators import assert_matches_r, case_ids, cases, survey_for
+from tests.weighting.estimators.r_golden_estimators import assert_matches_r, case_ids, cases, survey_for
 
 from weighting import WeightingError
 from weighting.estimators import mean, proportion, ratio, total

@@ -1,7 +1,7 @@
 """Quantiles with Woodruff intervals against R's svyquantile (qrule="math", interval.type="mean")."""
 
 import pytest
-from r_golden_estimators import assert_matches_r, case_ids, cases, survey_for
+from tests.weighting.estimators.r_golden_estimators import assert_matches_r, case_ids, cases, survey_for
 
 from weighting import WeightingError
 from weighting.estimators import quantile
