@@ -76,6 +76,9 @@ class _Element(_Frozen):
     relevant: Logic | None = None
     appearance: str | None = None
     sensitive: bool = False
+    # A personal identifier (a name, phone, address): stored apart from the answers and never
+    # part of analysis frames, exports or releases. Exact GPS (geopoint) is always treated so.
+    personal: bool = False
     safeguard: Safeguard | None = None
     source_row: int | None = Field(default=None, exclude=True, repr=False)
 

@@ -50,6 +50,7 @@ def _element(element: Question | Group | Repeat, instrument: Instrument, languag
         "hint": _text(element.hint, language),
         "logic": {column: expression.text for column, expression in element.expressions.items()},
         "sensitive": element.sensitive,
+        "personal": getattr(element, "personal", False),
         "safeguard": element.safeguard,
     }
     if isinstance(element, Question):

@@ -78,7 +78,7 @@ def question_classes(instrument: survey_defs.Instrument) -> QuestionClasses:
         questions = [located.element for located in instrument.questions()]
         cached = QuestionClasses(
             personal=frozenset(
-                q.name for q in questions if q.type == "geopoint" or getattr(q, "personal", False)
+                q.name for q in questions if q.type == "geopoint" or q.personal
             ),
             sensitive=frozenset(q.name for q in questions if isinstance(q, Question) and q.sensitive),
         )

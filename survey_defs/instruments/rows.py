@@ -18,7 +18,7 @@ Workbook = dict[str, Sheet]
 TRANSLATED_COLUMNS = ("label", "hint", "constraint_message", "required_message")
 SURVEY_COLUMNS = (
     "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
-    "constraint_message", "calculation", "repeat_count", "appearance", "sensitive", "safeguard",
+    "constraint_message", "calculation", "repeat_count", "appearance", "sensitive", "personal", "safeguard",
 )
 CHOICES_COLUMNS = ("list_name", "name", "label")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language")
@@ -39,6 +39,7 @@ def question(
     repeat_count: str = "",
     appearance: str = "",
     sensitive: bool = False,
+    personal: bool = False,
     safeguard: str = "",
 ) -> Row:
     """One survey row; empty cells are left out so the sheet only grows the columns it uses."""
@@ -54,6 +55,7 @@ def question(
         "repeat_count": repeat_count,
         "appearance": appearance,
         "sensitive": "yes" if sensitive else "",
+        "personal": "yes" if personal else "",
         "safeguard": safeguard,
     }
     for column, text in (("label", label), ("hint", hint), ("constraint_message", constraint_message)):
@@ -62,8 +64,8 @@ def question(
     return {column: value for column, value in cells.items() if value}
 
 
-def calculate(name: str, calculation: str, *, relevant: str = "", safeguard: str = "") -> Row:
-    return question("calculate", name, calculation=calculation, relevant=relevant, safeguard=safeguard)
+def calculate(name: str, calculation: str, *, relevant: str = "", safeguard: str = "", personal: bool = False) -> Row:
+    return question("calculate", name, calculation=calculation, relevant=relevant, safeguard=safeguard, personal=personal)
 
 
 def note(name: str, label: Text, *, hint: Text | None = None, relevant: str = "", safeguard: str = "") -> Row:

@@ -76,6 +76,7 @@ def roster_with_selection(*, eligible: str, eligible_count: str) -> list[Row]:
                 "First name or initials only. This is personal data: it is stored apart and never published.",
             ),
             required=True,
+            personal=True,
         ),
         question("select_one sex", "member_sex", ("Sexo", "Sex"), required=True),
         question(
@@ -100,7 +101,7 @@ def roster_with_selection(*, eligible: str, eligible_count: str) -> list[Row]:
             f"if(${{{eligible_count}}} > 0, max(${{member_draw}}) mod {POSITION_BASE}, '')",
             safeguard="respondent_selection",
         ),
-        calculate("selected_name", "indexed-repeat(${member_name}, ${members}, ${selected_position})"),
+        calculate("selected_name", "indexed-repeat(${member_name}, ${members}, ${selected_position})", personal=True),
         calculate("respondent_sex", "indexed-repeat(${member_sex}, ${members}, ${selected_position})"),
         calculate("respondent_age", "indexed-repeat(${member_age}, ${members}, ${selected_position})"),
         calculate(

@@ -224,6 +224,7 @@ class _Builder:
             appearance=self._appearance(row),
             range=self._range(row) if kind == "range" else self._no_parameters(row, kind),
             sensitive=inherited_sensitive or self._yes_no(row, "sensitive"),
+            personal=self._yes_no(row, "personal"),
             safeguard=self._safeguard(row),
             source_row=row.number,
         )

@@ -55,7 +55,7 @@ KNOWN_COLUMNS = {
     SURVEY: (
         "type", "name", "label", "hint", "relevant", "constraint", "constraint_message", "required",
         "required_message", "calculation", "default", "read_only", "appearance", "repeat_count",
-        "choice_filter", "parameters", "sensitive", "safeguard",
+        "choice_filter", "parameters", "sensitive", "safeguard", "personal",
     ),
     CHOICES: ("list_name", "name", "label"),
     SETTINGS: ("form_id", "title", "version", "default_language", "instance_name", "style"),

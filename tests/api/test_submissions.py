@@ -278,3 +278,15 @@ def test_openrosa_style_instance_ids_name_the_same_interview(client, versions, e
     client.post(URL, json=body, headers=enumerator.headers)
     response = client.get(f"{URL}/uuid:{body['instance_id'].upper()}", headers=enumerator.headers)
     assert response.status_code == 200
+
+
+def test_roster_names_are_kept_apart_from_answers(client, versions, enumerator, make_account, engine):
+    body = interview("victimization", versions["victimization"])
+    client.post(URL, json=body, headers=enumerator.headers)
+    with Session(engine) as session:
+        revision = session.exec(select(SubmissionRevision)).one()
+        personal = session.get(SubmissionPersonal, revision.id)
+    assert all("member_name" not in member for member in revision.answers["members"])
+    assert personal.data["members[0].member_name"] == "Rosa"
+    shown = client.get(f"{URL}/{body['instance_id']}", headers=make_account("supervisor").headers).json()
+    assert "Rosa" not in str(shown)
