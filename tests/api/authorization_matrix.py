@@ -42,4 +42,10 @@ DECISIONS: dict[str, str] = {
     "POST /api/v1/submissions/{instance_id}/review": "review_interviews",
     "POST /api/v1/submissions/{instance_id}/restore": "restore_interviews",
     "GET /api/v1/submissions/{instance_id}/personal": "read_personal_identifiers",
+    "POST /api/v1/microdata": "analyse",
+    "GET /api/v1/microdata": "analyse",
+    "POST /api/v1/analyses": "analyse",
+    "GET /api/v1/analyses": "analyse",
+    "GET /api/v1/analyses/{analysis_id}": "analyse",
+    "POST /api/v1/analyses/{analysis_id}/estimates": "analyse",
 }
