@@ -32,7 +32,6 @@ from weighting.results import ESTIMATE_FIELDS, EstimateRow, EstimateTable
 
 BAD_INPUT = 2
 FAILURE = 1
-STATISTICS = ("mean", "total", "proportion", "ratio", "quantile")
 
 
 @dataclass(frozen=True)
