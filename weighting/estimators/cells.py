@@ -66,9 +66,16 @@ def resolve_cells(
         uniques_per_column.append(uniques)
     if not keep.any():
         raise WeightingError("empty_domain", "no row has a value in the domain", column=by[0])
-    present, group_inside = np.unique(combined[keep], return_inverse=True)
     group = np.full(len(data), -1, dtype=np.intp)
-    group[keep] = group_inside.reshape(-1)
+    span = int(np.prod([len(u) + 1 for u in uniques_per_column]))
+    if span <= 4 * len(data):  # few possible cells: renumber the present ones without sorting rows
+        present = np.flatnonzero(np.bincount(combined[keep], minlength=span))
+        renumber = np.full(span, -1, dtype=np.intp)
+        renumber[present] = np.arange(len(present))
+        group[keep] = renumber[combined[keep]]
+    else:
+        present, group_inside = np.unique(combined[keep], return_inverse=True)
+        group[keep] = group_inside.reshape(-1)
     keys = tuple(_decode(int(code), uniques_per_column) for code in present)
     return Cells(by=by, group=group, keys=keys)
 
