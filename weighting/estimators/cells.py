@@ -95,16 +95,18 @@ def domain_mask(survey: Survey, domain: DomainFilter) -> np.ndarray:
             else:
                 mask &= (values == wanted).fillna(False).to_numpy(dtype=bool)
         return mask
-    mask = pd.Series(domain).to_numpy()
-    if mask.shape != (len(data),):
+    if isinstance(domain, pd.Series) and not domain.index.equals(data.index):
         raise WeightingError(
-            "invalid_domain", "a domain mask needs one value per row", expected=len(data), got=mask.shape
+            "invalid_domain", "a domain mask given as a Series must have the data's index (rows are matched by position)"
         )
-    if mask.dtype != bool:
-        if not pd.api.types.is_bool_dtype(pd.Series(domain).dtype):
-            raise WeightingError("invalid_domain", "a domain mask must be boolean", got=str(mask.dtype))
-        mask = pd.Series(domain).fillna(False).to_numpy(dtype=bool)
-    return mask.copy()
+    if np.ndim(domain) != 1 or len(domain) != len(data):
+        raise WeightingError(
+            "invalid_domain", "a domain mask needs one value per row", expected=len(data), got=np.shape(domain)
+        )
+    series = domain if isinstance(domain, pd.Series) else pd.Series(domain)
+    if not pd.api.types.is_bool_dtype(series.dtype):
+        raise WeightingError("invalid_domain", "a domain mask must be boolean", got=str(series.dtype))
+    return series.fillna(False).to_numpy(dtype=bool, copy=True)  # missing counts as outside, as R's subset()
 
 
 def _require_column(data: pd.DataFrame, column: str) -> None:

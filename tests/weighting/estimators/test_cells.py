@@ -72,3 +72,11 @@ def test_estimate_rows_carry_the_agreed_fields_and_deft():
     ]
     assert row.flag is None
     assert row.deft == pytest.approx(np.sqrt(row.deff))
+
+
+def test_domain_series_with_another_index_is_refused():
+    mask = (survey().data["sex"] == "f").reset_index(drop=True)
+    mask.index = mask.index + 10
+    with pytest.raises(WeightingError) as caught:
+        mean(survey(), "y", domain=mask)
+    assert caught.value.code == "invalid_domain"
