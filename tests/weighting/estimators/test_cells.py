@@ -80,3 +80,9 @@ def test_domain_series_with_another_index_is_refused():
     with pytest.raises(WeightingError) as caught:
         mean(survey(), "y", domain=mask)
     assert caught.value.code == "invalid_domain"
+
+
+def test_numeric_category_codes_with_missing_values_keep_integer_labels():
+    data = survey().data.assign(code=[1.0, 2.0, np.nan, 2.0, 1.0, 1.0])
+    table = proportion(Survey(data, Design(weight="w")), "code", ci="wald")
+    assert [row.level for row in table.rows] == ["1", "2"]
