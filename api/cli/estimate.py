@@ -150,8 +150,15 @@ def _domain_mask(data: pd.DataFrame, domain: Mapping[str, str] | None) -> np.nda
     mask = np.ones(len(data), dtype=bool)
     for column, wanted in domain.items():
         values = data[column]
-        mask &= (values.notna() & (values.map(value_label, na_action="ignore") == wanted)).to_numpy(dtype=bool)
+        mask &= (values.notna() & (values.map(value_label, na_action="ignore") == _as_label(wanted))).to_numpy(dtype=bool)
     return mask
+
+
+def _as_label(text: str) -> str:
+    try:
+        return value_label(float(text))
+    except ValueError:
+        return text
 
 
 def _estimate(survey: Survey, request: Request, by: tuple[str, ...], domain: np.ndarray | None, ci: str | None,
