@@ -68,7 +68,7 @@ def total_variance(survey: Survey, sums: CellSums, scores: np.ndarray) -> np.nda
 
 def replicate_estimates(survey: Survey, sums: CellSums, columns: np.ndarray) -> np.ndarray:
     """Replicate totals (cells x m x R) of ``columns`` (unweighted values, zero outside cells)."""
-    return replicate_totals(survey, columns, sums.cells.rows())
+    return replicate_totals(survey, columns, sums.cells.group, sums.cells.n_groups)
 
 
 def design_df(survey: Survey, cells: Cells) -> np.ndarray:
