@@ -7,20 +7,29 @@ analysis columns by domain, for the full weight and an n x R matrix of replicate
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import solve_triangular
+from numpy.linalg import LinAlgError
+from scipy import sparse
+from scipy.linalg import cholesky, solve_triangular
 
 from weighting.design import ReplicateSpec, Survey
 
 RANK_TOLERANCE = 1e-5  # R's qr(..., tol = 1e-05) in degf.svyrep.design
 
 
-def replicate_totals(survey: Survey, values: np.ndarray, rows_per_group: list[np.ndarray]) -> np.ndarray:
-    """Weighted totals of ``values`` (n x m) per group of rows and replicate: groups x m x R."""
+def replicate_totals(survey: Survey, values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Weighted totals of ``values`` (n x m) per group and replicate: n_groups x m x R.
+
+    One sparse (groups * m) x n matrix times the n x R replicate weights: a single pass over
+    the replicate weights, without copying rows per group.
+    """
     replicates = survey.replicate_weights()
-    out = np.zeros((len(rows_per_group), values.shape[1], replicates.shape[1]))
-    for g, rows in enumerate(rows_per_group):
-        out[g] = values[rows].T @ _rows_of(replicates, rows)
-    return out
+    n, m = values.shape
+    rows = np.flatnonzero(group >= 0)
+    by_group = sparse.csr_matrix(
+        (values[rows].ravel(), ((group[rows][:, None] * m + np.arange(m)).ravel(), np.repeat(rows, m))),
+        shape=(n_groups * m, n),
+    )
+    return np.asarray(by_group @ replicates).reshape(n_groups, m, replicates.shape[1])
 
 
 def replicate_variance(estimate: np.ndarray, replicates: np.ndarray, spec: ReplicateSpec) -> np.ndarray:
@@ -63,6 +72,15 @@ def _qr_rank(matrix: np.ndarray) -> int:
     Worked on the cross-product matrix, so the cost is one R x R Gram matrix whatever n is.
     """
     gram = matrix.T @ matrix
+    diagonal = np.diag(gram)
+    if (diagonal > 0).all():
+        try:
+            factor = cholesky(gram, lower=True)
+        except LinAlgError:
+            pass
+        else:  # no column dropped: the sequential search below would build this same factor
+            if (np.diag(factor) ** 2 > RANK_TOLERANCE**2 * diagonal).all():
+                return gram.shape[0]
     kept: list[int] = []
     factor = np.zeros((0, 0))  # lower Cholesky factor of the Gram matrix of the kept columns
     for j in range(gram.shape[0]):

@@ -71,21 +71,21 @@ def taylor_variance(survey: Survey, scores: GroupedScores, *, rows_dropped: bool
     design subset by domain) rather than keep them with zero weight.
     """
     layout = survey.layout
-    design = survey.design
     rows_dropped = rows_dropped and not survey.calibration
-    stage1 = layout.stages[0]
-    psu_totals = _unit_totals(survey, scores, stage1)
+    # Without fpc R stops at the first stage (ultimate clusters, with replacement).
+    stages = layout.stages if survey.design.fpc else layout.stages[:1]
+    totals = _unit_totals(survey, scores, stages)
+    stage1 = stages[0]
     psu_has_rows = _unit_has_rows(scores, stage1) if rows_dropped else None
-    contributions, present = _stage_contributions(survey, psu_totals, psu_has_rows, stage1, 1)
+    contributions, present = _stage_contributions(survey, totals[0], psu_has_rows, stage1, 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         n_strata = present.sum(axis=0)
         n_ok = (present & ~np.isnan(contributions)).sum(axis=0)
         variance = np.nansum(contributions, axis=0) * n_strata / n_ok
-    if len(layout.stages) == 2 and design.fpc:
-        stage2 = layout.stages[1]
-        ssu_totals = _unit_totals(survey, scores, stage2)
+    if len(stages) == 2:
+        stage2 = stages[1]
         ssu_has_rows = _unit_has_rows(scores, stage2) if rows_dropped else None
-        within, _ = _stage_contributions(survey, ssu_totals, ssu_has_rows, stage2, 2)
+        within, _ = _stage_contributions(survey, totals[1], ssu_has_rows, stage2, 2)
         assert stage1.stratum_popsize is not None
         fraction = (stage1.stratum_units / stage1.stratum_popsize)[stage1.unit_stratum]
         within = within * fraction[:, None]
@@ -103,29 +103,37 @@ def taylor_df(survey: Survey, group: np.ndarray, n_groups: int) -> np.ndarray:
     return has_rows.sum(axis=0).astype(float) - strata_with_rows.sum(axis=0)
 
 
-def _unit_totals(survey: Survey, scores: GroupedScores, stage: StageLayout) -> np.ndarray:
+def _unit_totals(survey: Survey, scores: GroupedScores, stages: tuple[StageLayout, ...]) -> list[np.ndarray]:
+    """Score totals of every sampling unit (units x columns), one array per stage."""
     if survey.calibration:
-        return _calibrated_unit_totals(survey, scores, stage)
+        return _calibrated_unit_totals(survey, scores, stages)
     inside = scores.group >= 0
-    key = stage.unit[inside] * scores.n_groups + scores.group[inside]
-    size = stage.n_units * scores.n_groups
-    per_level = [
-        np.bincount(key, weights=scores.values[inside, level], minlength=size).reshape(stage.n_units, scores.n_groups)
-        for level in range(scores.n_levels)
-    ]
-    return np.stack(per_level, axis=2).reshape(stage.n_units, scores.n_columns)
+    out = []
+    for stage in stages:
+        key = stage.unit[inside] * scores.n_groups + scores.group[inside]
+        size = stage.n_units * scores.n_groups
+        per_level = [
+            np.bincount(key, weights=scores.values[inside, level], minlength=size).reshape(stage.n_units, scores.n_groups)
+            for level in range(scores.n_levels)
+        ]
+        out.append(np.stack(per_level, axis=2).reshape(stage.n_units, scores.n_columns))
+    return out
 
 
-def _calibrated_unit_totals(survey: Survey, scores: GroupedScores, stage: StageLayout) -> np.ndarray:
+def _calibrated_unit_totals(
+    survey: Survey, scores: GroupedScores, stages: tuple[StageLayout, ...]
+) -> list[np.ndarray]:
+    """Residualize dense chunks of score columns through every calibration stage, in order."""
     n = len(scores.group)
-    to_units = sparse.csr_matrix((np.ones(n), (stage.unit, np.arange(n))), shape=(stage.n_units, n))
-    out = np.empty((stage.n_units, scores.n_columns))
+    to_units = [sparse.csr_matrix((np.ones(n), (s.unit, np.arange(n))), shape=(s.n_units, n)) for s in stages]
+    out = [np.empty((stage.n_units, scores.n_columns)) for stage in stages]
     for start in range(0, scores.n_columns, CALIBRATION_CHUNK):
         columns = range(start, min(start + CALIBRATION_CHUNK, scores.n_columns))
         dense = scores.dense(columns)
         for calibration in survey.calibration:
             dense = np.asarray(calibration.residualize(dense), dtype=float).reshape(n, len(columns))
-        out[:, start : columns.stop] = to_units @ dense
+        for aggregate, totals in zip(to_units, out):
+            totals[:, start : columns.stop] = aggregate @ dense
     return out
 
 

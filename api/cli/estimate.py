@@ -27,12 +27,11 @@ from weighting.microdata import Microdata, coerce_numeric, read_microdata
 from weighting.poststratify import poststratify
 from weighting.raking import rake
 from weighting.replicates import make_replicates
-from weighting.quality import QualityProfile, apply_profile, get_profile, profile_from_dict
+from weighting.quality import PROFILES, QualityProfile, apply_profile, get_profile, profile_from_dict
 from weighting.results import ESTIMATE_FIELDS, EstimateRow, EstimateTable
 
 BAD_INPUT = 2
 FAILURE = 1
-STATISTICS = ("mean", "total", "proportion", "ratio", "quantile")
 
 
 @dataclass(frozen=True)
@@ -151,8 +150,15 @@ def _domain_mask(data: pd.DataFrame, domain: Mapping[str, str] | None) -> np.nda
     mask = np.ones(len(data), dtype=bool)
     for column, wanted in domain.items():
         values = data[column]
-        mask &= (values.notna() & (values.map(value_label, na_action="ignore") == wanted)).to_numpy(dtype=bool)
+        mask &= (values.notna() & (values.map(value_label, na_action="ignore") == _as_label(wanted))).to_numpy(dtype=bool)
     return mask
+
+
+def _as_label(text: str) -> str:
+    try:
+        return value_label(float(text))
+    except ValueError:
+        return text
 
 
 def _estimate(survey: Survey, request: Request, by: tuple[str, ...], domain: np.ndarray | None, ci: str | None,
@@ -248,8 +254,9 @@ def _write(rows: list[dict[str, Any]], columns: list[str], output_format: str) -
 @click.option("--replicates", type=click.Choice(["jk1", "jkn", "brr", "bootstrap"]), help="Replicate-weight variance.")
 @click.option("--replicate-count", type=click.IntRange(min=2), metavar="R", help="Number of bootstrap replicates.")
 @click.option("--seed", type=int, help="Seed for random replicates (bootstrap).")
-@click.option("--quality", metavar="PROFILE", help="Quality flags: inegi, ine_chile, nchs, min_base, vawg, or a JSON profile.")
-@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--quality", metavar="PROFILE", help=f"Quality flags: {', '.join(PROFILES)}, or a JSON profile file.")
+@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="Rows as a JSON array or as CSV with a header.")
 def estimate(
     data: Path,
     weight: str,

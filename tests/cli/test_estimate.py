@@ -265,6 +265,21 @@ def test_unsupported_file_type_is_bad_input(tmp_path):
     assert_bad_input(invoke(path, "--weight", "pw", "--mean", "api00"), "unsupported_format")
 
 
+def test_missing_data_file_is_bad_input(tmp_path):
+    assert_bad_input(invoke(tmp_path / "absent.csv", "--weight", "pw", "--mean", "api00"), "file_not_found")
+
+
+def test_domain_value_matches_numbers_however_they_are_written(tmp_path):
+    data = pd.read_csv(CLI_GOLDEN / "apiclus1.csv").assign(zone=lambda frame: (frame["dnum"] % 2 + 1).astype(float))
+    path = tmp_path / "zoned.csv"
+    data.to_csv(path, index=False)
+    base = [path, "--weight", "pw", "--psu", "dnum", "--mean", "api00"]
+    as_integer = rows_of(invoke(*base, "--domain", "zone=1"))
+    as_float = rows_of(invoke(*base, "--domain", "zone=1.0"))
+    assert as_integer == as_float
+    assert as_integer[0]["n"] == int((data["zone"] == 1).sum())
+
+
 def test_unknown_quality_profile_is_bad_input():
     assert_bad_input(invoke(*strat_args("--mean", "api00", "--quality", "who")), "unknown_quality_profile", "'who'")
 

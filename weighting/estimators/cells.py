@@ -66,9 +66,16 @@ def resolve_cells(
         uniques_per_column.append(uniques)
     if not keep.any():
         raise WeightingError("empty_domain", "no row has a value in the domain", column=by[0])
-    present, group_inside = np.unique(combined[keep], return_inverse=True)
     group = np.full(len(data), -1, dtype=np.intp)
-    group[keep] = group_inside.reshape(-1)
+    span = int(np.prod([len(u) + 1 for u in uniques_per_column]))
+    if span <= 4 * len(data):  # few possible cells: renumber the present ones without sorting rows
+        present = np.flatnonzero(np.bincount(combined[keep], minlength=span))
+        renumber = np.full(span, -1, dtype=np.intp)
+        renumber[present] = np.arange(len(present))
+        group[keep] = renumber[combined[keep]]
+    else:
+        present, group_inside = np.unique(combined[keep], return_inverse=True)
+        group[keep] = group_inside.reshape(-1)
     keys = tuple(_decode(int(code), uniques_per_column) for code in present)
     return Cells(by=by, group=group, keys=keys)
 
@@ -88,16 +95,18 @@ def domain_mask(survey: Survey, domain: DomainFilter) -> np.ndarray:
             else:
                 mask &= (values == wanted).fillna(False).to_numpy(dtype=bool)
         return mask
-    mask = pd.Series(domain).to_numpy()
-    if mask.shape != (len(data),):
+    if isinstance(domain, pd.Series) and not domain.index.equals(data.index):
         raise WeightingError(
-            "invalid_domain", "a domain mask needs one value per row", expected=len(data), got=mask.shape
+            "invalid_domain", "a domain mask given as a Series must have the data's index (rows are matched by position)"
         )
-    if mask.dtype != bool:
-        if not pd.api.types.is_bool_dtype(pd.Series(domain).dtype):
-            raise WeightingError("invalid_domain", "a domain mask must be boolean", got=str(mask.dtype))
-        mask = pd.Series(domain).fillna(False).to_numpy(dtype=bool)
-    return mask.copy()
+    if np.ndim(domain) != 1 or len(domain) != len(data):
+        raise WeightingError(
+            "invalid_domain", "a domain mask needs one value per row", expected=len(data), got=np.shape(domain)
+        )
+    series = domain if isinstance(domain, pd.Series) else pd.Series(domain)
+    if not pd.api.types.is_bool_dtype(series.dtype):
+        raise WeightingError("invalid_domain", "a domain mask must be boolean", got=str(series.dtype))
+    return series.fillna(False).to_numpy(dtype=bool, copy=True)  # missing counts as outside, as R's subset()
 
 
 def _require_column(data: pd.DataFrame, column: str) -> None:

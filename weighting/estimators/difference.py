@@ -99,7 +99,7 @@ class _DomainStatistic:
             return cls(sums, float(sums.totals[0, 0]), sums.weights[:, None] * sums.values,
                        None if replicates is None else replicates[0, 0], float(variance[0, 0]), float(df[0]))
         fit = MeanFit(survey, sums)
-        return cls(sums, float(fit.estimate[0, 0]), sums.mean_scores(fit.estimate),
+        return cls(sums, float(fit.estimate[0, 0]), sums.mean_scores(fit.residuals),
                    None if fit.replicates is None else fit.replicates[0, 0], float(fit.variance[0, 0]), float(fit.df[0]))
 
 

@@ -39,13 +39,13 @@ class CellSums:
 
     def at_rows(self, per_cell: np.ndarray) -> np.ndarray:
         """Spread a cells x m array to rows (rows outside every cell get zeros)."""
-        return np.where((self.cells.group >= 0)[:, None], per_cell[np.maximum(self.cells.group, 0)], 0.0)
+        # Group -1 picks the appended zero row: one gather, no mask pass.
+        padded = np.vstack([per_cell, np.zeros((1, per_cell.shape[1]))])
+        return padded[self.cells.group]
 
-    def mean_scores(self, means: np.ndarray) -> np.ndarray:
+    def mean_scores(self, residuals: np.ndarray) -> np.ndarray:
         """Influence values of the cell means, weighted: w (y - mean) / sum w, zero outside cells."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scores = self.weights[:, None] * (self.values - self.at_rows(means)) / self.at_rows(self.weighted_n[:, None])
-        return np.where((self.cells.group >= 0)[:, None], scores, 0.0)
+        return self.weights[:, None] * residuals * self.at_rows(1 / self.weighted_n[:, None])
 
     def weighted_variance(self, residuals: np.ndarray) -> np.ndarray:
         """R's svyvar of one column per cell: n/(n-1) * sum w r^2 / sum w, r already centred."""
@@ -68,7 +68,7 @@ def total_variance(survey: Survey, sums: CellSums, scores: np.ndarray) -> np.nda
 
 def replicate_estimates(survey: Survey, sums: CellSums, columns: np.ndarray) -> np.ndarray:
     """Replicate totals (cells x m x R) of ``columns`` (unweighted values, zero outside cells)."""
-    return replicate_totals(survey, columns, sums.cells.rows())
+    return replicate_totals(survey, columns, sums.cells.group, sums.cells.n_groups)
 
 
 def design_df(survey: Survey, cells: Cells) -> np.ndarray:
@@ -98,7 +98,7 @@ class MeanFit:
         self.sums = sums
         with np.errstate(divide="ignore", invalid="ignore"):
             self.estimate = sums.totals / sums.weighted_n[:, None]
-        residuals = sums.values - sums.at_rows(self.estimate)
+        self.residuals = residuals = sums.values - sums.at_rows(self.estimate)
         self.replicates: np.ndarray | None = None
         if survey.design.replicate is not None:
             ones = (sums.cells.group >= 0).astype(float)[:, None]
@@ -107,7 +107,7 @@ class MeanFit:
                 self.replicates = totals[:, :-1] / totals[:, -1:]
             self.variance = variance_of_replicates(survey, self.estimate, self.replicates)
         else:
-            self.variance = total_variance(survey, sums, sums.mean_scores(self.estimate))
+            self.variance = total_variance(survey, sums, sums.mean_scores(residuals))
         self.se = np.sqrt(self.variance)
         self.df = design_df(survey, sums.cells)
         srs_variance = sums.weighted_variance(residuals) * (1 / sums.n - 1 / sums.weighted_n)[:, None]

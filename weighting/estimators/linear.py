@@ -102,7 +102,7 @@ def proportion(
         low, high = logit_interval(p, fit.logit_se(), df_column, level)
     else:
         low, high = beta_interval(p, fit.variance, df_column, rows_in_design(survey, sums)[:, None], level)
-    names = [str(level_value) for level_value in levels]
+    names = [_level_label(level_value) for level_value in levels]
     return build_table(cells, names, p, fit.se, low, high, fit.deff, fit.df, sums.n, sums.weighted_n)
 
 
@@ -163,3 +163,9 @@ def numeric_column(survey: Survey, column: str) -> np.ndarray:
         )
     return series.to_numpy(dtype=float, na_value=np.nan)[:, None]
 
+
+def _level_label(value: object) -> str:
+    """Category codes read as floats (a numeric column with missing values) keep their integer look."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)

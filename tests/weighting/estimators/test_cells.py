@@ -72,3 +72,17 @@ def test_estimate_rows_carry_the_agreed_fields_and_deft():
     ]
     assert row.flag is None
     assert row.deft == pytest.approx(np.sqrt(row.deff))
+
+
+def test_domain_series_with_another_index_is_refused():
+    mask = (survey().data["sex"] == "f").reset_index(drop=True)
+    mask.index = mask.index + 10
+    with pytest.raises(WeightingError) as caught:
+        mean(survey(), "y", domain=mask)
+    assert caught.value.code == "invalid_domain"
+
+
+def test_numeric_category_codes_with_missing_values_keep_integer_labels():
+    data = survey().data.assign(code=[1.0, 2.0, np.nan, 2.0, 1.0, 1.0])
+    table = proportion(Survey(data, Design(weight="w")), "code", ci="wald")
+    assert [row.level for row in table.rows] == ["1", "2"]
