@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 import api.models  # noqa: F401  (every table registered before the first query)
 from api.audit.router import router as audit_router
 from api.config import Settings, get_settings
+from api.crime.router import router as crime_router
 from api.db import create_db_engine
 from api.errors import install_error_handlers
 from api.health.router import router as health_router
@@ -50,6 +51,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         upload_prefixes=UPLOAD_PREFIXES,
     )
     app.add_middleware(RequestContextMiddleware)
-    for router in (health_router, auth_router, users_router, audit_router, instruments_router):
+    for router in (health_router, auth_router, users_router, audit_router, instruments_router, crime_router):
         app.include_router(router)
     return app
