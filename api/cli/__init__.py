@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 bad input (usage, invalid file or value), 1 failure.
 
 import click
 
+from api.cli.crime import crime
 from api.cli.demo import demo
 from api.cli.instruments import instrument
 from api.cli.server import migrate, serve
@@ -17,5 +18,5 @@ def main() -> None:
     """sinmiedo: crime-victimization and VAWG surveys, from questionnaire to release."""
 
 
-for command in (serve, migrate, demo, user, instrument):
+for command in (serve, migrate, demo, user, instrument, crime):
     main.add_command(command)

@@ -263,14 +263,16 @@ def population_table_row(session: Session, version: str | None) -> CrimePopulati
 
 
 def _population_table(session: Session, row: CrimePopulationTable, year: int | None = None) -> PopulationTable:
-    return _computed(
-        lambda: PopulationTable(
-            row.version,
-            (
-                PopulationRow(cell.territory_code, cell.year, Sex(cell.sex), cell.age_group, cell.population)
-                for cell in repository.population_rows(session, row.id, year)
-            ),
+    """The stored table as crime_data's object (only the rows of `year` when one is given)."""
+    cells = repository.population_rows(session, row.id, year)
+    if year is not None and not cells:
+        raise Unprocessable(
+            f"Population table {row.version!r} has no population for {year}", code="population_missing"
         )
+    return _computed(
+        PopulationTable,
+        row.version,
+        [PopulationRow(cell.territory_code, cell.year, Sex(cell.sex), cell.age_group, cell.population) for cell in cells],
     )
 
 
