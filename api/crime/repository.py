@@ -1,9 +1,9 @@
 """All SQL touching police-recorded crime, its reference data and import batches."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -26,9 +26,10 @@ def add(session: Session, row: SQLModel) -> None:
     session.flush()
 
 
-def add_all(session: Session, rows: Iterable[SQLModel]) -> None:
-    session.add_all(list(rows))
-    session.flush()
+def insert_rows(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Many rows in one executemany: imports hold thousands, and ORM objects would cost more than the SQL."""
+    if rows:
+        session.execute(insert(table), rows)
 
 
 def _page(session: Session, query: SelectOfScalar[Row], order: Any, offset: int, limit: int) -> tuple[list[Row], int]:

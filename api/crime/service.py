@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from api.audit import service as audit
 from api.crime import repository
@@ -318,14 +318,15 @@ def _new_batch(
     )
 
 
-def _store(
-    session: Session, actor: User | None, batch: CrimeImportBatch, rows: Callable[[int], Sequence[Any]]
-) -> ImportResult:
+Rows = tuple[type[SQLModel], list[dict[str, Any]]]
+
+
+def _store(session: Session, actor: User | None, batch: CrimeImportBatch, rows: Callable[[int], Rows]) -> ImportResult:
     """Store the batch and the rows made for its id, atomically; a concurrent twin import is a 409."""
     try:
         with session.begin_nested():
             repository.add(session, batch)
-            repository.add_all(session, rows(batch.id))
+            repository.insert_rows(session, *rows(batch.id))
     except IntegrityError as exc:
         raise Conflict(
             f"{batch.file_name}: another import stored the same figures at the same time; retry",
@@ -370,13 +371,13 @@ def import_territories(session: Session, actor: User | None, file: ImportedFile)
         rows_read=len(in_file), rows_imported=len(new), figures_imported=len(new),
         parameters={"unchanged": len(stored_codes)},
     )
-    return _store(session, actor, batch, lambda batch_id: [
-        CrimeTerritory(
-            code=territory.code, name=territory.name, level=territory.level, parent_code=territory.parent_code,
-            batch_id=batch_id,
-        )
+    return _store(session, actor, batch, lambda batch_id: (CrimeTerritory, [
+        {
+            "code": territory.code, "name": territory.name, "level": str(territory.level),
+            "parent_code": territory.parent_code, "batch_id": batch_id,
+        }
         for territory in new
-    ])
+    ]))
 
 
 def import_population(
@@ -410,14 +411,14 @@ def import_population(
         parameters={"version": version},
     )
 
-    def stored_rows(batch_id: int) -> list[Any]:
+    def stored_rows(batch_id: int) -> Rows:
         header = CrimePopulationTable(version=version, description=description, source=source, batch_id=batch_id)
         repository.add(session, header)
-        return [
-            CrimePopulationRow(
-                table_id=header.id, territory_code=row.territory_code, year=row.year, sex=row.sex,
-                age_group=row.age_group, population=row.population,
-            )
+        return CrimePopulationRow, [
+            {
+                "table_id": header.id, "territory_code": row.territory_code, "year": row.year, "sex": str(row.sex),
+                "age_group": row.age_group, "population": row.population,
+            }
             for row in rows
         ]
 
@@ -445,14 +446,14 @@ def import_mapping(
         parameters={"version": version},
     )
 
-    def stored_rows(batch_id: int) -> list[Any]:
+    def stored_rows(batch_id: int) -> Rows:
         header = CrimeOffenceMapping(version=version, source=source, batch_id=batch_id)
         repository.add(session, header)
-        return [
-            CrimeOffenceCode(
-                mapping_id=header.id, national_code=offence.national_code, iccs_code=offence.iccs_code,
-                description=offence.description[:300],
-            )
+        return CrimeOffenceCode, [
+            {
+                "mapping_id": header.id, "national_code": offence.national_code, "iccs_code": offence.iccs_code,
+                "description": offence.description[:300],
+            }
             for offence in offences
         ]
 
@@ -480,13 +481,13 @@ def _cell_key(count: RecordedCount) -> tuple[str, str, str, str, str]:
     )
 
 
-def _count_row(batch_id: int, count: RecordedCount) -> CrimeCount:
+def _count_row(batch_id: int, count: RecordedCount) -> dict[str, Any]:
     territory, period, national_code, sex, age_group = _cell_key(count)
-    return CrimeCount(
-        batch_id=batch_id, source=count.source, unit=count.unit, territory_code=territory, period=period,
-        year=count.period.year, month=count.period.month, iccs_code=count.iccs_code, national_code=national_code,
-        sex=sex, age_group=age_group, count=count.count,
-    )
+    return {
+        "batch_id": batch_id, "source": str(count.source), "unit": str(count.unit), "territory_code": territory,
+        "period": period, "year": count.period.year, "month": count.period.month, "iccs_code": count.iccs_code,
+        "national_code": national_code, "sex": sex, "age_group": age_group, "count": count.count,
+    }
 
 
 def import_counts(session: Session, actor: User | None, file: ImportedFile, options: CountOptions) -> ImportResult:
@@ -532,7 +533,7 @@ def import_counts(session: Session, actor: User | None, file: ImportedFile, opti
         },
         **_row_tally({count.location for count in kept}, problems, len(kept)),
     )
-    return _store(session, actor, batch, lambda batch_id: [_count_row(batch_id, count) for count in kept])
+    return _store(session, actor, batch, lambda batch_id: (CrimeCount, [_count_row(batch_id, count) for count in kept]))
 
 
 def import_incidents(
@@ -562,16 +563,16 @@ def import_incidents(
         },
         **_row_tally({record.location for record in read.records}, problems, len(read.records)),
     )
-    return _store(session, actor, batch, lambda batch_id: [
-        CrimeVictimRecord(
-            batch_id=batch_id, source=record.source, occurred_on=record.date, year=record.date.year,
-            territory_code=record.territory_code, national_code=record.national_code, iccs_code=record.iccs_code,
-            victim_sex=record.victim_sex, victim_age=record.victim_age,
-            relationship=None if record.relationship is None else str(record.relationship),
-            gender_related_context=sorted(str(context) for context in record.gender_related_context),
-        )
+    return _store(session, actor, batch, lambda batch_id: (CrimeVictimRecord, [
+        {
+            "batch_id": batch_id, "source": str(record.source), "occurred_on": record.date, "year": record.date.year,
+            "territory_code": record.territory_code, "national_code": record.national_code,
+            "iccs_code": record.iccs_code, "victim_sex": str(record.victim_sex), "victim_age": record.victim_age,
+            "relationship": None if record.relationship is None else str(record.relationship),
+            "gender_related_context": sorted(str(context) for context in record.gender_related_context),
+        }
         for record in read.records
-    ])
+    ]))
 
 
 # --- reads -------------------------------------------------------------------------------------------
