@@ -4,6 +4,7 @@ counts and victim records; analysts (and anyone who analyses) read them and comp
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from sqlmodel import Session
 
 from api.crime import repository, service
 from api.crime.models import CrimeImportBatch, CrimeOffenceMapping, CrimePopulationTable
@@ -203,7 +204,7 @@ def get_territory(session: SessionDep, _reader: Reader, code: str) -> TerritoryP
     return TerritoryPublic.model_validate(service.get_territory(session, code), from_attributes=True)
 
 
-def _population_public(session, row: CrimePopulationTable) -> PopulationTablePublic:
+def _population_public(session: Session, row: CrimePopulationTable) -> PopulationTablePublic:
     rows, years, age_groups = repository.population_summary(session, row.id)
     return PopulationTablePublic(
         version=row.version, description=row.description, source=row.source, created_at=row.created_at,

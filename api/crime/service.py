@@ -233,7 +233,7 @@ def _refuse_unless_skipping(file: ImportedFile, problems: Sequence[RowProblem], 
     if problems and not skip_invalid:
         rows = len({problem.location for problem in problems})
         raise Unprocessable(
-            f"{file.name}: {rows} row(s) failed validation; nothing was imported (skip_invalid=true imports the rest)",
+            f"{file.name}: {rows} row(s) failed validation; nothing was imported (skipping invalid rows: skip_invalid=true, or --skip-invalid, imports the rest)",
             code="invalid_rows",
             errors=[row_error(problem) for problem in problems],
         )
