@@ -150,7 +150,8 @@ def _counts(
 
 
 def _counts_csv(figures: dict[tuple[str, str, str, str], int]) -> str:
-    return _csv([["period", "territory", "offence", "sex", "count"]] + [[*key, n] for key, n in sorted(figures.items())])
+    header = ["period", "territory", "offence", "sex", "count"]
+    return _csv([header] + [[*key, count] for key, count in sorted(figures.items())])
 
 
 def demo_files() -> dict[str, str]:

@@ -114,7 +114,8 @@ class CrimeCount(SQLModel, table=True):
     __tablename__ = "crime_count"
     __table_args__ = (
         UniqueConstraint(
-            "source", "unit", "territory_code", "period", "national_code", "sex", "age_group", name="uq_crime_count_cell"
+            "source", "unit", "territory_code", "period", "national_code", "sex", "age_group",
+            name="uq_crime_count_cell",
         ),
         Index("ix_crime_count_source_year", "source", "year"),
     )

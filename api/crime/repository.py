@@ -109,7 +109,8 @@ def population_summary(session: Session, table_id: int) -> tuple[int, list[int],
         .where(CrimePopulationRow.table_id == table_id)
         .group_by(CrimePopulationRow.year, CrimePopulationRow.age_group)
     ).all()
-    return sum(count for _, _, count in rows), sorted({year for year, _, _ in rows}), sorted({age for _, age, _ in rows})
+    years = sorted({year for year, _, _ in rows})
+    return sum(count for _, _, count in rows), years, sorted({age_group for _, age_group, _ in rows})
 
 
 def get_mapping(session: Session, version: str) -> CrimeOffenceMapping | None:

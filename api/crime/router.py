@@ -238,7 +238,10 @@ def list_mappings(session: SessionDep, _reader: Reader, page: PageDep) -> Mappin
 @router.get("/mappings/{version}", response_model=MappingDetail)
 def get_mapping(session: SessionDep, _reader: Reader, version: str) -> MappingDetail:
     row = service.mapping_row(session, version)
-    codes = [OffenceCodePublic.model_validate(code, from_attributes=True) for code in repository.offence_codes(session, row.id)]
+    codes = [
+        OffenceCodePublic.model_validate(code, from_attributes=True)
+        for code in repository.offence_codes(session, row.id)
+    ]
     return MappingDetail(**_mapping_public(row).model_dump(), codes=codes)
 
 

@@ -100,7 +100,9 @@ class ImportedFile:
         base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
         safe = _SAFE_FILENAME.sub("_", base)[:200].strip(". ")
         if not safe.lower().endswith((".csv", ".xlsx")):
-            raise Unprocessable(f"{base or 'the file'}: only .csv and .xlsx files are read", code="unsupported_file_type")
+            raise Unprocessable(
+                f"{base or 'the file'}: only .csv and .xlsx files are read", code="unsupported_file_type"
+            )
         if not data:
             raise Unprocessable(f"{safe}: the file is empty", code="empty_file")
         try:
@@ -233,7 +235,8 @@ def _refuse_unless_skipping(file: ImportedFile, problems: Sequence[RowProblem], 
     if problems and not skip_invalid:
         rows = len({problem.location for problem in problems})
         raise Unprocessable(
-            f"{file.name}: {rows} row(s) failed validation; nothing was imported (skipping invalid rows: skip_invalid=true, or --skip-invalid, imports the rest)",
+            f"{file.name}: {rows} row(s) failed validation; nothing was imported "
+            "(skipping invalid rows: skip_invalid=true, or --skip-invalid, imports the rest)",
             code="invalid_rows",
             errors=[row_error(problem) for problem in problems],
         )
@@ -272,7 +275,10 @@ def _population_table(session: Session, row: CrimePopulationTable, year: int | N
     return _computed(
         PopulationTable,
         row.version,
-        [PopulationRow(cell.territory_code, cell.year, Sex(cell.sex), cell.age_group, cell.population) for cell in cells],
+        [
+            PopulationRow(cell.territory_code, cell.year, Sex(cell.sex), cell.age_group, cell.population)
+            for cell in cells
+        ],
     )
 
 
@@ -699,7 +705,9 @@ def _periods_and_cuts(
     if query.by is Breakdown.month:
         months = sorted({count.period for count in counts if count.period.is_month})
         if not months:
-            raise Unprocessable(f"The {query.source} figures for {query.year} are not monthly", code="no_monthly_counts")
+            raise Unprocessable(
+                f"The {query.source} figures for {query.year} are not monthly", code="no_monthly_counts"
+            )
         return [(month, None, None) for month in months]
     return [(year, None, None)]
 
