@@ -15,7 +15,7 @@ import click
 from sqlmodel import Session
 
 from api.cli.common import BadInput, Failure, open_engine, session_scope
-from api.crime import service
+from api.crime import rates, service
 from api.errors import AppError
 from crime_data import FemicideRule, FileFormat, MonthlyBasis, Source, Unit
 
@@ -165,15 +165,15 @@ def _rate_unit(indicator: str, unit: str | None) -> Unit | None:
 @click.option("--iccs", help="ICCS code (with its descendants); required for --indicator crime.")
 @click.option("--year", type=int, required=True)
 @click.option("--territory", help="Territory code (default: the country).")
-@click.option("--by", type=_choice(service.Breakdown), help="Break the rate down by sex, age group or month.")
+@click.option("--by", type=_choice(rates.Breakdown), help="Break the rate down by sex, age group or month.")
 @click.option("--source", type=_choice(Source), default=str(Source.POLICE), show_default=True)
 @click.option("--population-version", help="Population table version (default: the latest).")
-@click.option("--basis", type=_choice(service.RateBasis), default=str(service.RateBasis.counts), show_default=True,
+@click.option("--basis", type=_choice(rates.RateBasis), default=str(rates.RateBasis.counts), show_default=True,
               help="counts: the stored count series; records: victim records tallied now.")
 @click.option("--unit", type=_choice(Unit), help="Needed when the source's counts are of several units.")
 @click.option("--monthly-basis", type=_choice(MonthlyBasis), help="Required with --by month.")
 @click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-def rates(
+def rates_command(
     indicator: str,
     iccs: str | None,
     year: int,
@@ -192,19 +192,19 @@ def rates(
     if indicator == "femicide" and by:
         raise BadInput("the femicide rate is computed from victim records for a whole year; --by does not apply")
 
-    def work(session: Session) -> service.RateResult:
+    def work(session: Session) -> rates.RateResult:
         if indicator == "femicide":
-            return service.femicide(
+            return rates.femicide_rates(
                 session, year=year, source=Source(source), territory=territory,
                 population_version=population_version, rule=FemicideRule(),
             )
-        query = service.RateQuery(
+        query = rates.RateQuery(
             year=year, source=Source(source), iccs=iccs or "0101", territory=territory,
-            by=None if by is None else service.Breakdown(by), population_version=population_version,
-            basis=service.RateBasis(basis), unit=_rate_unit(indicator, unit),
+            by=None if by is None else rates.Breakdown(by), population_version=population_version,
+            basis=rates.RateBasis(basis), unit=_rate_unit(indicator, unit),
             monthly_basis=None if monthly_basis is None else MonthlyBasis(monthly_basis),
         )
-        return service.rates(session, query, sdg_16_1_1=indicator == "homicide")
+        return rates.crime_rates(session, query, sdg_16_1_1=indicator == "homicide")
 
     result = _in_database(work)
     rows = [rate.as_row() for rate in result.rates]

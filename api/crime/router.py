@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 from sqlmodel import Session
 
-from api.crime import repository, service
+from api.crime import rates, repository, service
 from api.crime.models import CrimeImportBatch, CrimeOffenceMapping, CrimePopulationTable
 from api.crime.schemas import (
     BatchPage,
@@ -245,7 +245,7 @@ def get_mapping(session: SessionDep, _reader: Reader, version: str) -> MappingDe
     return MappingDetail(**_mapping_public(row).model_dump(), codes=codes)
 
 
-def _rate_response(result: service.RateResult) -> RateResponse:
+def _rate_response(result: rates.RateResult) -> RateResponse:
     return RateResponse(
         indicator=result.indicator, basis=result.basis, rows=[RateRow(**rate.as_row()) for rate in result.rates]
     )
@@ -255,7 +255,7 @@ YearQuery = Annotated[int, Query(ge=1900, le=2200)]
 TerritoryQuery = Annotated[str | None, Query(description="Territory code (default: the country)")]
 PopulationQuery = Annotated[str | None, Query(description="Population table version (default: the latest)")]
 BasisQuery = Annotated[
-    service.RateBasis, Query(description="counts: the stored count series; records: victim records tallied")
+    rates.RateBasis, Query(description="counts: the stored count series; records: victim records tallied")
 ]
 MonthlyBasisQuery = Annotated[MonthlyBasis | None, Query(description="Required for by=month")]
 
@@ -268,18 +268,18 @@ def crime_rates(
     year: YearQuery,
     source: Source = Source.POLICE,
     territory: TerritoryQuery = None,
-    by: service.Breakdown | None = None,
+    by: rates.Breakdown | None = None,
     population_version: PopulationQuery = None,
-    basis: BasisQuery = service.RateBasis.counts,
+    basis: BasisQuery = rates.RateBasis.counts,
     unit: Unit | None = None,
     monthly_basis: MonthlyBasisQuery = None,
 ) -> RateResponse:
     """Rates per 100,000 of one source, whole or by sex, age group or month."""
-    query = service.RateQuery(
+    query = rates.RateQuery(
         year=year, source=source, iccs=iccs, territory=territory, by=by, population_version=population_version,
         basis=basis, unit=unit, monthly_basis=monthly_basis,
     )
-    return _rate_response(service.rates(session, query))
+    return _rate_response(rates.crime_rates(session, query))
 
 
 @router.get("/rates/homicide", response_model=RateResponse)
@@ -289,17 +289,17 @@ def homicide_rates(
     year: YearQuery,
     source: Source = Source.POLICE,
     territory: TerritoryQuery = None,
-    by: service.Breakdown | None = None,
+    by: rates.Breakdown | None = None,
     population_version: PopulationQuery = None,
-    basis: BasisQuery = service.RateBasis.counts,
+    basis: BasisQuery = rates.RateBasis.counts,
     monthly_basis: MonthlyBasisQuery = None,
 ) -> RateResponse:
     """SDG 16.1.1: victims of intentional homicide (ICCS 0101) per 100,000 population."""
-    query = service.RateQuery(
+    query = rates.RateQuery(
         year=year, source=source, territory=territory, by=by, population_version=population_version, basis=basis,
         unit=Unit.VICTIMS, monthly_basis=monthly_basis,
     )
-    return _rate_response(service.rates(session, query, sdg_16_1_1=True))
+    return _rate_response(rates.crime_rates(session, query, sdg_16_1_1=True))
 
 
 @router.get("/rates/femicide", response_model=RateResponse)
@@ -315,7 +315,7 @@ def femicide_rates(
 ) -> RateResponse:
     """Femicides per 100,000 women from victim records; the counting rule is published with the figure."""
     rule = FemicideRule(include_intimate_partner=include_intimate_partner, include_family_member=include_family_member)
-    result = service.femicide(
+    result = rates.femicide_rates(
         session, year=year, source=source, territory=territory, population_version=population_version, rule=rule
     )
     return _rate_response(result)

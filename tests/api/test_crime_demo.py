@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from sqlmodel import Session, select
 
-from api.crime import repository, service
+from api.crime import rates, repository
 from api.crime.demo import MUNICIPALITIES, POPULATION_VERSION, demo_files, load_crime_demo
 from api.crime.models import CrimeImportBatch
 from crime_data import Source
@@ -26,11 +26,11 @@ def test_demo_loads_once_and_its_police_counts_agree_with_its_victim_records(eng
             session, offset=0, limit=50, level="municipality", parent_code=None
         )
         assert municipalities == len(MUNICIPALITIES)
-        police = service.RateQuery(year=2025, source=Source.POLICE, iccs="0101", population_version=POPULATION_VERSION)
-        [from_counts] = service.rates(session, police).rates
-        [from_records] = service.rates(session, replace(police, basis=service.RateBasis.records)).rates
-        [forensic] = service.rates(session, replace(police, source=Source.FORENSIC)).rates
-        [femicide] = service.femicide(session, year=2025, source=Source.POLICE).rates
+        police = rates.RateQuery(year=2025, source=Source.POLICE, iccs="0101", population_version=POPULATION_VERSION)
+        [from_counts] = rates.crime_rates(session, police).rates
+        [from_records] = rates.crime_rates(session, replace(police, basis=rates.RateBasis.records)).rates
+        [forensic] = rates.crime_rates(session, replace(police, source=Source.FORENSIC)).rates
+        [femicide] = rates.femicide_rates(session, year=2025, source=Source.POLICE).rates
     assert from_counts.count == from_records.count > 0
     assert forensic.count != from_counts.count
     assert 5 < from_counts.value < 40  # a plausible homicide rate per 100,000
