@@ -16,6 +16,7 @@ from tests.api.crime_files import (
     xlsx,
 )
 
+from api.audit.models import AuditEvent
 from api.crime.models import CrimeCount, CrimeImportBatch, CrimePopulationRow, CrimeTerritory, CrimeVictimRecord
 
 CRIME = "/api/v1/crime"
@@ -185,6 +186,17 @@ def test_wide_xlsx_counts_by_offence_and_sex_are_read(client, country, engine):
         assert sum(row.count for row in session.exec(select(CrimeCount)).all()) == 17
 
 
+def test_workbook_problems_name_the_sheet_and_row(client, country, engine):
+    data = xlsx([["period", "territory", "ROB:female", "ROB:male"], ["2025", "M11", 7, -9]])
+    response = upload(client, country, "counts", data, "robos.xlsx", source="police", unit="recorded_offences",
+                      layout="wide", wide_by="offence,sex")
+    assert response.status_code == 422
+    [problem] = response.json()["errors"]
+    assert problem["loc"] == ["robos.xlsx", 2, "ROB:male"]
+    assert (problem["sheet"], problem["type"]) == ("Sheet", "negative_count")
+    assert stored(engine, CrimeCount) == 0
+
+
 def test_wide_file_with_errors_lists_each_cell_and_stores_nothing(client, country, engine):
     wide = "territory,offence,sex,2025-01,2025-02\nM11,ROB,female,10,-3\nM11,XXX,male,20,4\nM12,ROB,male,1.5,2\n"
     response = upload(client, country, "counts", wide, "robos.csv", source="police", unit="recorded_offences",
@@ -328,6 +340,22 @@ def test_incident_with_a_bad_date_is_refused_with_its_line(client, country, engi
     assert error_at(body, "bad_date")["loc"] == ["victimas.csv", 8, "date"]
     assert error_at(body, "territory_not_in_population")["loc"] == ["victimas.csv", 9, "territory"]
     assert stored(engine, CrimeVictimRecord) == 0
+
+
+def test_incidents_with_skip_invalid_keep_the_valid_records(client, country, engine):
+    bad = INCIDENTS_CSV + "2025-02-30,M11,HOM,female,30,,,A-7\n"
+    response = upload(client, country, "incidents", bad, "victimas.csv", source="police", skip_invalid="true")
+    assert response.status_code == 201, response.text
+    assert (response.json()["rows_imported"], response.json()["rows_skipped"]) == (6, 1)
+    assert response.json()["skipped"][0]["loc"] == ["victimas.csv", 8, "date"]
+    assert stored(engine, CrimeVictimRecord) == 6
+
+
+def test_imports_are_audited_with_who_and_which_file(client, homicides, country, engine):
+    with Session(engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "crime.import.counts")).one()
+    assert (event.actor_id, event.resource_id) == (country.user.id, str(homicides["id"]))
+    assert event.detail["sha256"] == homicides["sha256"]
 
 
 def test_duplicate_incident_records_are_refused(client, country, engine):
