@@ -61,7 +61,7 @@ def page_batches(
 
 
 def territories(session: Session) -> list[CrimeTerritory]:
-    return list(session.exec(select(CrimeTerritory)).all())
+    return list(session.exec(select(CrimeTerritory).order_by(col(CrimeTerritory.code))).all())
 
 
 def get_territory(session: Session, code: str) -> CrimeTerritory | None:

@@ -333,24 +333,32 @@ def _store(session: Session, actor: User | None, batch: CrimeImportBatch, rows: 
     return ImportResult(batch, created=True)
 
 
+def _territory_conflicts(
+    file_name: str, stored: Sequence[CrimeTerritory], in_file: Mapping[str, Territory]
+) -> list[dict[str, Any]]:
+    """Stored territories that the file leaves out or changes, in the `errors` shape."""
+    conflicts = []
+    for row in stored:
+        territory = in_file.get(row.code)
+        if territory is None:
+            message, code = "the stored territory is missing from the file", "territory_missing"
+        elif (territory.name, str(territory.level), territory.parent_code) != (row.name, row.level, row.parent_code):
+            message = f"stored as {row.name!r} ({row.level}, parent {row.parent_code!r}); it cannot change"
+            code = "territory_changed"
+        else:
+            continue
+        conflicts.append({"loc": [file_name, "code", row.code], "msg": message, "type": code})
+    return conflicts
+
+
 def import_territories(session: Session, actor: User | None, file: ImportedFile) -> ImportResult:
     """Add the file's territories; every territory already stored must be in the file unchanged."""
     earlier = _earlier(session, ImportKind.territories, "", file)
     if earlier is not None:
         return earlier
     hierarchy = _read(file, lambda path: read_territories(path, file_format=file.file_format))
-    in_file = {territory.code: territory for territory in hierarchy}
     stored = repository.territories(session)
-    conflicts = []
-    for row in stored:
-        territory = in_file.get(row.code)
-        if territory is None:
-            conflicts.append({"loc": [file.name, "code", row.code], "msg": "stored territory is missing from the file",
-                              "type": "territory_missing"})
-        elif (territory.name, str(territory.level), territory.parent_code) != (row.name, row.level, row.parent_code):
-            conflicts.append({"loc": [file.name, "code", row.code],
-                              "msg": f"stored as {row.name!r} ({row.level}, parent {row.parent_code!r}); "
-                                     "stored territories cannot change", "type": "territory_changed"})
+    conflicts = _territory_conflicts(file.name, stored, {territory.code: territory for territory in hierarchy})
     if conflicts:
         raise Conflict(
             f"{file.name}: the territory list must keep every stored territory as it is "
@@ -362,7 +370,7 @@ def import_territories(session: Session, actor: User | None, file: ImportedFile)
     new = [territory for territory in hierarchy if territory.code not in stored_codes]
     batch = _new_batch(
         actor, ImportKind.territories, "", file,
-        rows_read=len(in_file), rows_imported=len(new), figures_imported=len(new),
+        rows_read=len(list(hierarchy)), rows_imported=len(new), figures_imported=len(new),
         parameters={"unchanged": len(stored_codes)},
     )
     return _store(session, actor, batch, lambda batch_id: (CrimeTerritory, [
