@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 import api.models  # noqa: F401  (every table registered before the first query)
 from api.audit.router import router as audit_router
 from api.config import Settings, get_settings
+from api.crime.router import router as crime_router
 from api.db import create_db_engine
 from api.errors import install_error_handlers
 from api.estimates.router import router as estimates_router
@@ -53,8 +54,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         upload_prefixes=UPLOAD_PREFIXES,
     )
     app.add_middleware(RequestContextMiddleware)
-    for router in (health_router, auth_router, users_router, audit_router, instruments_router, submissions_router,
-                   estimates_router):
+    for router in (
+        health_router,
+        auth_router,
+        users_router,
+        audit_router,
+        instruments_router,
+        submissions_router,
+        estimates_router,
+        crime_router,
+    ):
         app.include_router(router)
     # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.
     app.include_router(openrosa_router, prefix="/openrosa")

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from survey_defs.instruments import bundled_instrument_paths
 
+from api.crime.demo import load_crime_demo
 from api.instruments import repository as instruments_repository
 from api.instruments import service as instruments_service
 from api.users import repository as users_repository
@@ -56,6 +57,7 @@ def load_demo(session: Session, credentials_file: Path) -> DemoReport:
         credentials_file.chmod(0o600)
     report.steps.append(f"users: {len(report.created_users)} created, {len(report.existing_users)} already there")
     report.steps.append(_load_bundled_instruments(session))
+    report.steps.append(load_crime_demo(session))
     return report
 
 

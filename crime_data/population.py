@@ -96,6 +96,13 @@ class PopulationTable:
                     f"age groups {lower_group.label!r} and {upper_group.label!r} overlap in table {self.version!r}",
                 )
 
+    def rows(self) -> list[PopulationRow]:
+        """The table's cells as rows, to store or export the table."""
+        return [
+            PopulationRow(territory, year, sex, age_group, population)
+            for (territory, year, sex, age_group), population in self._cells.items()
+        ]
+
     def age_group_of(self, age: int) -> AgeGroup:
         """The table's age group that holds `age` (completed years)."""
         for group in self.age_groups:

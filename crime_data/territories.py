@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -71,6 +71,10 @@ class TerritoryHierarchy:
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
+
+    def __iter__(self) -> Iterator[Territory]:
+        """Every territory, parents before their children (the order a database needs to store them)."""
+        return iter(sorted(self._by_code.values(), key=lambda territory: territory.level.depth))
 
     def get(self, code: str) -> Territory:
         try:

@@ -5,7 +5,7 @@ Exit codes: 0 success, 2 bad input (usage, invalid file or value), 1 failure.
 
 import click
 
-from api.cli import demo, estimate, instruments, server, users
+from api.cli import crime, demo, estimate, instruments, server, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,5 +14,13 @@ def main() -> None:
     """sinmiedo: crime-victimization and VAWG surveys, from questionnaire to release."""
 
 
-for command in (server.serve, server.migrate, demo.demo, users.user, instruments.instrument, estimate.estimate):
+for command in (
+    server.serve,
+    server.migrate,
+    demo.demo,
+    users.user,
+    instruments.instrument,
+    estimate.estimate,
+    crime.crime,
+):
     main.add_command(command)

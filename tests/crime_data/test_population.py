@@ -79,3 +79,10 @@ def test_negative_population_is_refused():
     with pytest.raises(CrimeDataError) as caught:
         PopulationTable("v1", [PopulationRow("X", 2023, Sex.FEMALE, "0-14", -5)])
     assert caught.value.code == "bad_population"
+
+
+def test_rows_give_back_every_cell_of_the_table(population):
+    rows = population.rows()
+    assert len(rows) == 18
+    assert PopulationTable(population.version, rows).population("05001", 2023) == population.population("05001", 2023)
+    assert PopulationRow("05088", 2023, Sex.FEMALE, "65+", 30) in rows

@@ -54,3 +54,10 @@ def test_duplicate_territory_code_is_refused():
     with pytest.raises(CrimeDataError) as caught:
         TerritoryHierarchy([country, country])
     assert caught.value.code == "duplicate_territory"
+
+
+def test_iterating_gives_every_territory_parents_first(hierarchy):
+    territories = list(hierarchy)
+    assert {territory.code for territory in territories} == {"CO", "05", "11", "05001", "05088", "11001"}
+    depths = [territory.level.depth for territory in territories]
+    assert depths == sorted(depths)
