@@ -11,6 +11,7 @@ Public API:
 - errors: IndicatorError (stable `code`)
 """
 
+from indicators.administrative import AdministrativeFigure, compute_rate
 from indicators.binding import Binding, bundled_binding
 from indicators.catalogue import (
     CATALOGUE,
@@ -20,11 +21,13 @@ from indicators.catalogue import (
     get_indicator,
     list_indicators,
 )
+from indicators.comparison import RecordComparison, compare_with_records
 from indicators.compute import IndicatorEstimate, compute
 from indicators.errors import IndicatorError
 from indicators.victim_reporting import with_victim_reporting
 
 __all__ = [
+    "AdministrativeFigure", "RecordComparison", "compare_with_records", "compute_rate",
     "CATALOGUE", "CATALOGUE_VERSION", "Binding", "CountingRule", "Indicator", "IndicatorError", "IndicatorEstimate",
     "bundled_binding", "compute", "get_indicator", "list_indicators", "with_victim_reporting",
 ]

@@ -130,6 +130,10 @@ RESPONDENT_DISAGGREGATIONS = ("respondent_sex",)
 PERCEPTION_DISAGGREGATIONS = ("respondent_sex", "respondent_age_group")
 INCIDENT_DISAGGREGATIONS = ("respondent_sex", "incident_crime_type", "incident_place", "incident_weapon", "incident_injured")
 DONT_KNOW = frozenset({"dont_know", "refused"})
+# The choice names of the bundled perception instrument's lists.
+FEEL_SAFE = frozenset({"very_safe", "safe", "unsafe", "very_unsafe", "never_alone_after_dark", *DONT_KNOW})
+TRUST = frozenset({"a_lot", "some", "little", "none", *DONT_KNOW})
+SAFE_UNSAFE = frozenset({"safe", "unsafe", *DONT_KNOW})
 VICTIM = frozenset({1})
 
 # Crime types of the victimization instrument: English and Spanish names, ICCS scope.
@@ -151,12 +155,12 @@ def victim_reported_variable(crime: str) -> str:
     return f"victim_reported_{crime}_12m"
 
 
-def _dont_know_rules(measure_of: str, counted: frozenset[str]) -> tuple[CountingRule, ...]:
+def _dont_know_rules(measure_of: str, counted: frozenset[str], answers: frozenset[str]) -> tuple[CountingRule, ...]:
     return (
         CountingRule("all_respondents", "don't know and refused stay in the denominator",
-                     Share(measure_of, counted=counted)),
+                     Share(measure_of, counted=counted, answers=answers)),
         CountingRule("exclude_dont_know", "don't know and refused leave the denominator",
-                     Share(measure_of, counted=counted, excluded=DONT_KNOW)),
+                     Share(measure_of, counted=counted, excluded=DONT_KNOW, answers=answers)),
     )
 
 
@@ -171,12 +175,13 @@ def _sdg_16_1_4() -> Indicator:
         (
             CountingRule("un_default", "(very safe + safe) over all respondents; 'never walks alone after dark', "
                          "don't know and refused count in the denominator (UN metadata)",
-                         Share("feel_safe_dark", counted=safe)),
+                         Share("feel_safe_dark", counted=safe, answers=FEEL_SAFE)),
             CountingRule("exclude_dont_know", "as un_default, with don't know and refused left out of the denominator",
-                         Share("feel_safe_dark", counted=safe, excluded=DONT_KNOW)),
+                         Share("feel_safe_dark", counted=safe, excluded=DONT_KNOW, answers=FEEL_SAFE)),
             CountingRule("use_would_feel_probe", "respondents who never walk alone after dark are counted by how safe "
                          "they would feel (the probe); everyone else as un_default",
-                         Share("feel_safe_dark", counted=safe, substitute=("never_alone_after_dark", "feel_safe_dark_probe"))),
+                         Share("feel_safe_dark", counted=safe, answers=FEEL_SAFE,
+                               substitute=("never_alone_after_dark", "feel_safe_dark_probe"))),
         ),
         PERCEPTION_DISAGGREGATIONS, "16.1.4", "VC_SNS_WALN_DRK",
     )
@@ -386,7 +391,7 @@ def _perception() -> list[Indicator]:
         *(Indicator(
             f"trust_{institution}", f"Trust in {name}", f"Confianza en {name_es}",
             f"respondents with a lot or some trust in {name}", "respondents", "at the time of the interview",
-            "proportion", "survey", _dont_know_rules(f"trust_{institution}", frozenset({"a_lot", "some"})),
+            "proportion", "survey", _dont_know_rules(f"trust_{institution}", frozenset({"a_lot", "some"}), TRUST),
             PERCEPTION_DISAGGREGATIONS,
         ) for institution, name, name_es in trust),
         *(Indicator(
@@ -394,7 +399,7 @@ def _perception() -> list[Indicator]:
             f"Percepción de inseguridad en el {name_es}" if place != "neighbourhood"
             else f"Percepción de inseguridad en la {name_es}",
             f"respondents who consider their {name} unsafe", "respondents", "at the time of the interview",
-            "proportion", "survey", _dont_know_rules(f"insecurity_{place}", frozenset({"unsafe"})),
+            "proportion", "survey", _dont_know_rules(f"insecurity_{place}", frozenset({"unsafe"}), SAFE_UNSAFE),
             PERCEPTION_DISAGGREGATIONS,
         ) for place, name, name_es in places),
     ]

@@ -59,6 +59,15 @@ def share_column(reader: Reader, share: Share) -> np.ndarray:
     if share.substitute is not None:
         answer, other = share.substitute
         answers = answers.where(answers != answer, reader.values(other))
+    unexpected = (answers.notna() & ~answers.isin(list(share.answers))).to_numpy()
+    if unexpected.any():
+        row = int(unexpected.nonzero()[0][0])
+        variable = share.variable if isinstance(share.variable, str) else ", ".join(share.variable.variables)
+        raise IndicatorError(
+            "unexpected_value", f"{variable!r} holds {answers.iloc[row]!r} at row {row}, not one of the standard "
+            "answers (recode it in the binding)", indicator=reader.indicator, variable=variable,
+            expected=sorted(share.answers, key=str), got=answers.iloc[row],
+        )
     counted = answers.isin(list(share.counted)).to_numpy()
     leaves = answers.isna().to_numpy() | answers.isin(list(share.excluded)).to_numpy()
     return np.where(leaves, np.nan, counted.astype(float))

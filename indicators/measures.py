@@ -47,13 +47,15 @@ class Share:
     Answers in ``excluded`` leave the denominator; every other non-missing answer stays in it
     (counted as "no"). ``substitute`` = (answer, other variable): respondents giving that answer
     are counted by their answer to the other variable instead (16.1.4's "would feel" probe).
-    Missing answers (not asked, no data) always leave the denominator.
+    Missing answers (not asked, no data) always leave the denominator. Any other answer than
+    those in ``answers`` is an error: a binding that forgot a recode must not count as "no".
     """
 
     variable: Operand
     counted: frozenset[Value] = frozenset({1})
     excluded: frozenset[Value] = frozenset()
     substitute: tuple[Value, str] | None = None
+    answers: frozenset[Value] = frozenset({0, 1})
     statistic: Literal["proportion"] = field(default="proportion", init=False)
 
     def variables(self) -> tuple[str, ...]:
@@ -63,6 +65,7 @@ class Share:
         return {
             "measure": "share",
             "variable": operand_settings(self.variable),
+            "answers": _plain(self.answers),
             "counted": _plain(self.counted),
             "excluded_from_denominator": _plain(self.excluded),
             "substitute": None if self.substitute is None
