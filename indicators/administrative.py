@@ -47,8 +47,9 @@ class AdministrativeFigure:
 
     def as_row(self) -> dict[str, Any]:
         """crime_data's rate row (count, population, source, population version...) plus the catalogue record."""
-        return {"indicator": self.indicator.id, "catalogue_version": CATALOGUE_VERSION,
-                "counting_rule": self.rule.name, **self.rate.as_row()}
+        row = self.rate.as_row()
+        return {"indicator": self.indicator.id, "catalogue_version": CATALOGUE_VERSION, **row,
+                "counting_rule": self.rule.name, "counting_rule_definition": row["counting_rule"]}
 
 
 def compute_rate(
