@@ -21,8 +21,8 @@ from indicators.binding import Binding, bundled_binding
 from indicators.catalogue import CATALOGUE_VERSION, CountingRule, Indicator, get_indicator
 from indicators.derive import Reader, dark_figure_column, domain_mask, frame_column, share_column, universe_mask
 from indicators.errors import IndicatorError
-from indicators.measures import NotReportedOrNotInvestigated, RatioOf, Share, TotalOf
-from weighting import Survey
+from indicators.measures import NotReportedOrNotInvestigated, RatioOf, Share, SurveyMeasure, TotalOf
+from weighting import Survey, WeightingError
 from weighting.estimators import proportion, ratio, total
 from weighting.quality import QualityProfile, apply_profile, get_profile
 from weighting.results import EstimateRow, EstimateTable
@@ -109,24 +109,42 @@ def compute(
     else:
         assert isinstance(measure, TotalOf)
         columns[_PREFIX + "outcome"] = reader.numeric(measure.variable)
+    try:
+        table = _estimate(survey, columns, measure, tuple(by_names), mask, ci, level)
+    except WeightingError as error:  # e.g. empty_domain: no respondent of the universe answered
+        raise IndicatorError(error.code, error.message, indicator=indicator.id, expected=error.expected,
+                             got=error.got) from error
+    table = _renamed(table, by_names)
+    profile = _profile(quality_profile, indicator)
+    table = table.replace_rows(apply_profile(table.rows, profile, statistic=measure.statistic))
+    return IndicatorEstimate(indicator, counting, table, profile.name, binding.name)
+
+
+def _estimate(
+    survey: Survey, columns: dict[str, Any], measure: SurveyMeasure, cells: tuple[str, ...], mask: np.ndarray,
+    ci: str | None, level: float,
+) -> EstimateTable:
     analysis = Survey(
         data=pd.concat([survey.data, pd.DataFrame(columns, index=survey.data.index)], axis=1),
         design=survey.design, calibration=survey.calibration,
     )
-    cells = tuple(by_names)
     if measure.statistic == "proportion":
-        table = _share(proportion(analysis, _PREFIX + "outcome", by=cells, domain=mask, ci=ci or "logit", level=level))
-    elif measure.statistic == "ratio":
+        return _share(proportion(analysis, _PREFIX + "outcome", by=cells, domain=mask, ci=ci or "logit", level=level))
+    if isinstance(measure, RatioOf):
         table = ratio(analysis, _PREFIX + "numerator", _PREFIX + "denominator", by=cells, domain=mask,
                       ci=ci or "wald", level=level)
-        table = _scaled(table, measure.scale)
-    else:
-        table = total(analysis, _PREFIX + "outcome", by=cells, domain=mask, ci=ci or "wald", level=level)
-    table = _renamed(table, by_names)
-    profile = get_profile(quality_profile or indicator.quality_profile) if not isinstance(
-        quality_profile, QualityProfile) else quality_profile
-    table = table.replace_rows(apply_profile(table.rows, profile, statistic=measure.statistic))
-    return IndicatorEstimate(indicator, counting, table, profile.name, binding.name)
+        return _scaled(table, measure.scale)
+    return total(analysis, _PREFIX + "outcome", by=cells, domain=mask, ci=ci or "wald", level=level)
+
+
+def _profile(chosen: str | QualityProfile | None, indicator: Indicator) -> QualityProfile:
+    if isinstance(chosen, QualityProfile):
+        return chosen
+    try:
+        return get_profile(chosen or indicator.quality_profile)
+    except WeightingError as error:
+        raise IndicatorError(error.code, error.message, indicator=indicator.id, expected=error.expected,
+                             got=error.got) from error
 
 
 @cache

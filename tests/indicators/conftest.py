@@ -30,8 +30,3 @@ def respondents(respondent_frame: pd.DataFrame) -> Survey:
 @pytest.fixture(scope="session")
 def incidents(incident_frame: pd.DataFrame) -> Survey:
     return Survey(incident_frame, DESIGN)
-
-
-@pytest.fixture(scope="session")
-def expected() -> pd.DataFrame:
-    return pd.read_csv(GOLDEN / "expected.csv", keep_default_na=False, na_values=[""]).fillna({"by": "", "by_value": ""})

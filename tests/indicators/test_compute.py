@@ -103,3 +103,19 @@ def test_dark_figure_equals_one_minus_reporting_times_investigation_on_the_publi
     dark = compute("dark_figure", survey).rows[0].estimate
     assert dark == pytest.approx(1 - 0.096 * 0.705, rel=1e-12)
     assert round(100 * dark, 1) == 93.2
+
+
+def test_a_universe_with_no_answer_is_an_indicator_error_naming_the_indicator():
+    from weighting import Design, Survey
+
+    survey = Survey(pd.DataFrame({"w": [1.0, 2.0], "respondent_sex": ["male", "male"], "respondent_age": [30, 40],
+                                  "nonpartner_sexual_12m": [None, None]}), Design(weight="w"))
+    with pytest.raises(IndicatorError) as error:
+        compute("sdg_5_2_2", survey)
+    assert (error.value.code, error.value.indicator) == ("empty_domain", "sdg_5_2_2")
+
+
+def test_an_unknown_quality_profile_is_refused_with_the_known_ones(respondents):
+    with pytest.raises(IndicatorError) as error:
+        compute("trust_judges", respondents, quality_profile="strictest")
+    assert error.value.code == "unknown_quality_profile" and "inegi" in error.value.expected
