@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from indicators.victim_reporting import with_victim_reporting
-from weighting import Design, Survey
+from weighting import Design, ReplicateSpec, Survey
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "indicators"
 DESIGN = Design(weight="weight", strata="region", clusters=("psu",))
@@ -30,3 +30,12 @@ def respondents(respondent_frame: pd.DataFrame) -> Survey:
 @pytest.fixture(scope="session")
 def incidents(incident_frame: pd.DataFrame) -> Survey:
     return Survey(incident_frame, DESIGN)
+
+
+@pytest.fixture(scope="session")
+def replicate_respondents(respondent_frame: pd.DataFrame) -> Survey:
+    """The same respondents with R's JKn replicate weights (tests/golden/indicators/replicates.csv)."""
+    spec = pd.read_csv(GOLDEN / "replicates.csv")
+    replicate = ReplicateSpec(columns=tuple(spec.column), method="jkn", scale=float(spec.scale.iloc[0]),
+                              rscales=tuple(spec.rscale))
+    return Survey(respondent_frame, Design(weight="weight", replicate=replicate))

@@ -8,25 +8,42 @@ from indicators import compute
 from indicators.catalogue import get_indicator, list_indicators
 from tests.indicators.conftest import GOLDEN
 
-CASES = pd.read_csv(GOLDEN / "expected.csv", dtype={"by": str, "by_value": str}, keep_default_na=False)
-GROUPS = sorted({(row.indicator, row.rule, row.by) for row in CASES.itertuples()})
+FIELDS = ("estimate", "se", "ci_low", "ci_high")
 
 
-@pytest.mark.parametrize(("indicator_id", "rule", "by"), GROUPS, ids=["/".join(g).strip("/") for g in GROUPS])
-def test_indicator_matches_r_survey(indicator_id, rule, by, respondents, incidents):
-    counting = get_indicator(indicator_id).rule(rule)
-    survey = incidents if counting.frame == "incident" else respondents
+def read_cases(name: str) -> pd.DataFrame:
+    return pd.read_csv(GOLDEN / name, dtype={"by": str, "by_value": str}, keep_default_na=False)
+
+
+def groups(cases: pd.DataFrame) -> list[tuple[str, str, str]]:
+    return sorted({(row.indicator, row.rule, row.by) for row in cases.itertuples()})
+
+
+def assert_matches_r(survey, cases: pd.DataFrame, indicator_id: str, rule: str, by: str) -> None:
     # A profile that flags but never redacts: the VAWG profile would blank small cells.
-    result = compute(indicator_id, survey, rule=rule, by=(by,) if by else (), quality_profile="inegi")
-    reference = CASES[(CASES.indicator == indicator_id) & (CASES.rule == rule) & (CASES.by == by)]
-    got = result.to_frame()
+    got = compute(indicator_id, survey, rule=rule, by=(by,) if by else (), quality_profile="inegi").to_frame()
+    reference = cases[(cases.indicator == indicator_id) & (cases.rule == rule) & (cases.by == by)]
     assert len(got) == len(reference)
     if by:
-        got[by] = got[by].astype(str)
-        got = got.set_index(by).loc[reference.by_value.tolist()]
-    for field in ("estimate", "se", "ci_low", "ci_high"):
+        got = got.assign(**{by: got[by].astype(str)}).set_index(by).loc[reference.by_value.tolist()]
+    for field in FIELDS:
         np.testing.assert_allclose(got[field].to_numpy(float), reference[field].astype(float).to_numpy(), rtol=1e-6,
                                    err_msg=field)
+
+
+CASES = read_cases("expected.csv")
+REPLICATE_CASES = read_cases("expected_replicates.csv")
+
+
+@pytest.mark.parametrize(("indicator_id", "rule", "by"), groups(CASES), ids=["/".join(g).strip("/") for g in groups(CASES)])
+def test_indicator_matches_r_survey(indicator_id, rule, by, respondents, incidents):
+    survey = incidents if get_indicator(indicator_id).rule(rule).frame == "incident" else respondents
+    assert_matches_r(survey, CASES, indicator_id, rule, by)
+
+
+@pytest.mark.parametrize(("indicator_id", "rule", "by"), groups(REPLICATE_CASES))
+def test_indicator_on_a_jackknife_replicate_design_matches_r_survey(indicator_id, rule, by, replicate_respondents):
+    assert_matches_r(replicate_respondents, REPLICATE_CASES, indicator_id, rule, by)
 
 
 def test_every_survey_indicator_and_rule_has_an_r_reference():

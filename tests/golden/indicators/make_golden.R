@@ -97,6 +97,14 @@ exact <- function(df) {
   df[] <- lapply(df, function(x) if (is.double(x)) ifelse(is.na(x), NA, sprintf("%.17g", x)) else x)
   df
 }
+# Jackknife (JKn) replicate weights of the same design, exported as full weights with their rscales,
+# so that the indicators are also checked on a replicate design (svrepdesign(repweights=)).
+jkn <- as.svrepdesign(svydesign(ids = ~psu, strata = ~region, weights = ~weight, data = resp), type = "JKn")
+jkn_weights <- weights(jkn, "analysis")
+colnames(jkn_weights) <- paste0("jkn_", seq_len(ncol(jkn_weights)))
+resp <- cbind(resp, jkn_weights)
+write.csv(exact(data.frame(column = colnames(jkn_weights), rscale = jkn$rscales, scale = jkn$scale)),
+          "replicates.csv", row.names = FALSE)
 write.csv(exact(resp), "respondents.csv", row.names = FALSE, na = "")
 write.csv(exact(inc), "incidents.csv", row.names = FALSE, na = "")
 
@@ -112,6 +120,8 @@ for (crime in crimes) {
 # ---- designs ------------------------------------------------------------------------------
 des_resp <- svydesign(ids = ~psu, strata = ~region, weights = ~weight, data = resp)
 des_inc <- svydesign(ids = ~psu, strata = ~region, weights = ~weight, data = inc)
+des_rep <- svrepdesign(data = resp, repweights = "jkn_[0-9]+", weights = ~weight, type = "JKn",
+                       scale = jkn$scale, rscales = jkn$rscales, combined.weights = TRUE)
 
 cells_of <- function(design, by) {
   if (is.null(by)) return(list(list(value = "", mask = rep(TRUE, nrow(design$variables)))))
@@ -240,4 +250,13 @@ for (place in c("neighbourhood", "municipality", "country")) {
               by = by))
   }
 }
+# the same indicators on the replicate design
+replicate_cases <- rbind(
+  share("sdg_16_1_4", "un_default", des_rep, counted(R$feel_safe_dark, safe), by = "respondent_sex"),
+  share("sdg_5_2_1_physical_sexual", "women_15_plus", des_rep, R$ipv_physical_sexual_12m, partnered),
+  ratio_of("victimization_incidence_any", "incidents_per_100000", des_rep, R$n_incidents_12m, rep(1, n), 1e5),
+  ratio_of("crime_concentration_any", "incidents_per_victim", des_rep, R$n_incidents_12m, victim_any),
+  total_of("survey_incidents_robbery", "incidents", des_rep, R$incidents_robbery_12m)
+)
+write.csv(exact(replicate_cases), "expected_replicates.csv", row.names = FALSE, na = "")
 write.csv(exact(do.call(rbind, out)), "expected.csv", row.names = FALSE, na = "")
