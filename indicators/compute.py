@@ -23,13 +23,14 @@ from indicators.derive import Reader, dark_figure_column, domain_mask, frame_col
 from indicators.errors import IndicatorError
 from indicators.measures import NotReportedOrNotInvestigated, RatioOf, Share, SurveyMeasure, TotalOf
 from weighting import Survey, WeightingError
+from weighting.adjustment import value_label
 from weighting.estimators import proportion, ratio, total
 from weighting.quality import QualityProfile, apply_profile, get_profile
 from weighting.results import EstimateRow, EstimateTable
 
 _PREFIX = "_indicator_"
-_POSITIVE = str(1.0)  # the level name weighting.proportion gives the value 1 of a float column
-_NEGATIVE = str(0.0)
+_POSITIVE = value_label(1.0)  # the level name weighting.proportion gives the value 1 of a 0/1 column
+_NEGATIVE = value_label(0.0)
 
 
 @dataclass(frozen=True)
