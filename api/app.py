@@ -13,6 +13,7 @@ from api.db import create_db_engine
 from api.errors import install_error_handlers
 from api.estimates.router import router as estimates_router
 from api.health.router import router as health_router
+from api.indicators.router import router as indicators_router
 from api.instruments.router import router as instruments_router
 from api.logs import configure_logging
 from api.submissions.router import router as submissions_router
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         submissions_router,
         estimates_router,
         crime_router,
+        indicators_router,
     ):
         app.include_router(router)
     # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.

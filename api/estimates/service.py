@@ -101,7 +101,9 @@ def _design(spec: dict[str, Any]) -> Design:
     )
 
 
-def _survey(analysis: Analysis, dataset: Dataset) -> Survey:
+def analysis_survey(session: Session, analysis: Analysis) -> Survey:
+    """The analysis' design with its weighting steps applied, built once per process."""
+    dataset = get_dataset(session, analysis.dataset_id)
     return _survey_cached(analysis.id, dataset.sha256, _Spec(analysis.design, analysis.steps, dataset))
 
 
@@ -135,7 +137,8 @@ def create_analysis(session: Session, actor: User, data: AnalysisCreate) -> Anal
     return analysis
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A JSON-ready scalar: numpy to Python, NaN and infinities to null."""
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -151,7 +154,7 @@ def run_estimate(session: Session, actor: User, analysis_id: int, data: Estimate
     hit = repository.cached(session, analysis.id, request_hash)
     if hit is not None:
         return hit.rows, True
-    survey = _survey(analysis, get_dataset(session, analysis.dataset_id))
+    survey = analysis_survey(session, analysis)
     try:
         rows = estimate(survey, EstimateRequest(
             statistic=data.statistic, variable=data.variable, denominator=data.denominator,
@@ -160,8 +163,8 @@ def run_estimate(session: Session, actor: User, analysis_id: int, data: Estimate
         ))
     except WeightingError as error:
         raise weighting_problem(error) from error
-    plain = [{key: _plain(value) for key, value in row.as_dict().items()} for row in rows]
-    result = EstimateResult(analysis_id=analysis.id, request_hash=request_hash, request=request, rows=plain)
+    plain_rows = [{key: plain(value) for key, value in row.as_dict().items()} for row in rows]
+    result = EstimateResult(analysis_id=analysis.id, request_hash=request_hash, request=request, rows=plain_rows)
     try:
         with session.begin_nested():
             repository.add(session, result)
@@ -169,5 +172,5 @@ def run_estimate(session: Session, actor: User, analysis_id: int, data: Estimate
         pass  # the same request computed concurrently: identical rows are already stored
     audit.record(session, actor, "estimate.run", "analysis", analysis.id, {"statistic": data.statistic,
                                                                            "variable": data.variable})
-    return plain, False
+    return plain_rows, False
 

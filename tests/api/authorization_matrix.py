@@ -64,4 +64,7 @@ DECISIONS: dict[str, str] = {
     "GET /api/v1/crime/rates": "analyse",
     "GET /api/v1/crime/rates/homicide": "analyse",
     "GET /api/v1/crime/rates/femicide": "analyse",
+    "GET /api/v1/indicators": "public",
+    "GET /api/v1/indicators/{indicator_id}": "public",
+    "POST /api/v1/analyses/{analysis_id}/indicators/{indicator_id}": "analyse",
 }
