@@ -10,6 +10,7 @@ from api.audit.router import router as audit_router
 from api.config import Settings, get_settings
 from api.db import create_db_engine
 from api.errors import install_error_handlers
+from api.fieldwork.router import router as fieldwork_router
 from api.health.router import router as health_router
 from api.instruments.router import router as instruments_router
 from api.logs import configure_logging
@@ -20,7 +21,9 @@ from api.users.router import auth_router, users_router
 
 API_PREFIX = "/api/v1"
 # Endpoints that take files get the upload limit instead of the JSON limit.
-UPLOAD_PREFIXES = (f"{API_PREFIX}/instruments", f"{API_PREFIX}/crime", f"{API_PREFIX}/microdata", "/openrosa")
+UPLOAD_PREFIXES = (
+    f"{API_PREFIX}/instruments", f"{API_PREFIX}/fieldwork", f"{API_PREFIX}/crime", f"{API_PREFIX}/microdata", "/openrosa"
+)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -52,7 +55,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         upload_prefixes=UPLOAD_PREFIXES,
     )
     app.add_middleware(RequestContextMiddleware)
-    for router in (health_router, auth_router, users_router, audit_router, instruments_router, submissions_router):
+    for router in (health_router, auth_router, users_router, audit_router, instruments_router, submissions_router,
+                   fieldwork_router):
         app.include_router(router)
     # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.
     app.include_router(openrosa_router, prefix="/openrosa")
