@@ -4,6 +4,7 @@ the VAWG module in half of the PSUs)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ class DemoSurvey:
     psus: tuple[SampledPSU, ...]
     households: tuple[SampledHousehold, ...]
     rosters: dict[str, tuple[Member, ...]]  # household code -> members, for completed households
+    enumerators: dict[str, str]  # PSU code -> the username of the enumerator who works it
     interviews: tuple[Interview, ...]
 
 
@@ -46,6 +48,7 @@ def generate_demo_survey(seed: int = DEFAULT_SEED, *, psu_share: float = 1.0) ->
     )
     frames = build_frame(frame_rng, strata)
     psus = draw_psus(frames, sample_rng)
+    enumerators = assign_enumerators(psus)
     households: list[SampledHousehold] = []
     rosters: dict[str, tuple[Member, ...]] = {}
     interviews: list[Interview] = []
@@ -56,20 +59,38 @@ def generate_demo_survey(seed: int = DEFAULT_SEED, *, psu_share: float = 1.0) ->
         completed = [household for household in psu_households if household.disposition == COMPLETED]
         for order, household in enumerate(completed):
             rosters[household.code] = draw_roster(stratum.area, household_rng)
-            interviews.extend(_household_interviews(seed, psu, household, order, rosters[household.code], answer_rng))
-    return DemoSurvey(seed, frames, tuple(psus), tuple(households), rosters, tuple(interviews))
+            interviews.extend(_household_interviews(
+                seed, psu, household, order, rosters[household.code], enumerators[psu.code], answer_rng
+            ))
+    return DemoSurvey(seed, frames, tuple(psus), tuple(households), rosters, enumerators, tuple(interviews))
+
+
+def assign_enumerators(psus: list[SampledPSU]) -> dict[str, str]:
+    """Each PSU to one enumerator of its region's team, in turn: PSUs carrying the VAWG module to the
+    certified women, the others to the rest of the team."""
+    turns: dict[tuple[str, bool], int] = {}
+    assigned = {}
+    for psu in psus:
+        team = TEAMS[STRATA_BY_CODE[psu.stratum].region]
+        candidates = team.vawg_enumerators if psu.vawg else tuple(
+            worker for worker in team.enumerators if worker not in team.vawg_enumerators
+        )
+        turn = turns.get((team.code, psu.vawg), 0)
+        turns[(team.code, psu.vawg)] = turn + 1
+        assigned[psu.code] = candidates[turn % len(candidates)].username
+    return assigned
 
 
 def _household_interviews(
     seed: int, psu: SampledPSU, household: SampledHousehold, order: int, members: tuple[Member, ...],
-    rng: np.random.Generator,
+    enumerator: str, rng: np.random.Generator,
 ) -> list[Interview]:
-    """Victimization then perception in one visit; the VAWG interview in a second visit later that day."""
-    stratum = STRATA_BY_CODE[psu.stratum]
-    team = TEAMS[stratum.region]
+    """Victimization, perception and, where carried, the VAWG module in one visit; an enumerator
+    visits four households a day."""
     instruments = ["victimization", "perception", *(["vawg"] if psu.vawg else [])]
     interviews = []
-    clock = order * 38 + float(rng.uniform(0, 20))
+    day = psu.visit_date + timedelta(days=order // 4)
+    clock = 60 + (order % 4) * 120 + float(rng.uniform(0, 20))
     for instrument in instruments:
         eligible, answer_model, (shortest, longest) = INSTRUMENTS[instrument]
         keys = draw_keys(len(members), rng)
@@ -78,13 +99,8 @@ def _household_interviews(
         if selection is not None:
             chosen = members[selection[0]]
             answers |= answer_model(Respondent(STRATA_BY_CODE[psu.stratum], chosen.sex, chosen.age), rng)
-        if instrument == "vawg":
-            enumerator = team.vawg_enumerators[order % len(team.vawg_enumerators)]
-            clock = 300 + order * 50 + float(rng.uniform(0, 15))
-        else:
-            enumerator = team.enumerators[order % len(team.enumerators)]
         minutes = float(rng.uniform(shortest, longest)) + 4 * len(answers.get("incidents", ()))
-        started_at, ended_at = at(psu.visit_date, clock), at(psu.visit_date, clock + minutes)
+        started_at, ended_at = at(day, clock), at(day, clock + minutes)
         clock += minutes + 2
         interviews.append(
             Interview(
@@ -92,7 +108,7 @@ def _household_interviews(
                 instrument=instrument,
                 household=household.code,
                 psu=psu.code,
-                enumerator=enumerator.username,
+                enumerator=enumerator,
                 started_at=started_at,
                 ended_at=ended_at,
                 latitude=round(psu.latitude + float(rng.normal(0, 0.002)), 6),
