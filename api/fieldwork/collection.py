@@ -94,10 +94,11 @@ def _claim_household(session: Session, household_id: int, instance_id: str) -> N
     claim = repository.vawg_claim(session, household_id)
     if claim is not None and claim.instance_id != instance_id:
         earlier = repository.submission_by_instance(session, claim.instance_id)
-        if earlier is not None and earlier.deleted_at is None:
+        # No stored interview yet means an earlier one in the same batch holds the claim.
+        if earlier is None or earlier.deleted_at is None:
             raise Conflict("This household has already given its VAWG interview",
                            code="vawg_household_already_interviewed")
-        claim.instance_id = instance_id  # the earlier interview was deleted (or never stored)
+        claim.instance_id = instance_id  # the earlier interview was deleted
         repository.add(session, claim)
         return
     if claim is None:

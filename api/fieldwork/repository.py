@@ -207,6 +207,7 @@ def household_frame(session: Session, survey_id: int) -> list[tuple[str, str, fl
     rows = session.exec(
         select(Stratum.code, PSU.code, PSU.selection_probability, Household.code, Household.selection_probability,
                current.c.code)
+        .select_from(Household)
         .join(PSU, col(PSU.id) == col(Household.psu_id))
         .join(Stratum, col(Stratum.id) == col(PSU.stratum_id))
         .outerjoin(current, current.c.household_id == col(Household.id))
@@ -227,6 +228,7 @@ def progress_households(session: Session, survey_id: int) -> list[tuple[str, str
     )
     rows = session.exec(
         select(PSU.code, active.c.username, current.c.code)
+        .select_from(Household)
         .join(PSU, col(PSU.id) == col(Household.psu_id))
         .outerjoin(active, active.c.household_id == col(Household.id))
         .outerjoin(current, current.c.household_id == col(Household.id))
