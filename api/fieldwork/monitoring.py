@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from scipy.stats import binomtest
 from sqlmodel import Session
 
 from api.audit import service as audit
@@ -110,6 +109,8 @@ def _disclosures(items: list[dict[str, Any]]) -> dict[int, tuple[int, int]]:
 
 def _disclosure_flags(session: Session, items: list[dict[str, Any]], visible: set[int] | None,
                       settings: FlagSettings) -> list[QualityFlag]:
+    from scipy.stats import binomtest  # importing scipy.stats takes seconds: only flag reads pay for it
+
     counts = _disclosures(items)
     names = {item["submission"].enumerator_id: item["enumerator"] for item in items}
     teams = repository.teams_of(session, set(counts))

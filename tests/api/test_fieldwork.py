@@ -1,11 +1,13 @@
 """Fieldwork over HTTP: the sample import, teams, assignments, dispositions and response rates."""
 
 import pytest
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from api.audit.models import AuditEvent
 from api.fieldwork import service
 from api.fieldwork.models import Household, HouseholdContact
+from api.instruments.models import Instrument, InstrumentVersion
 from tests.api.submission_data import publish_bundled
 
 URL = "/api/v1/fieldwork"
@@ -27,6 +29,33 @@ EA03,001,0.5,,
 EA03,002,0.5,,
 """
 SAMPLE = {"strata": STRATA, "psus": PSUS, "households": HOUSEHOLDS}
+
+
+_published: dict[tuple[str, tuple[str, ...]], tuple[dict[str, str], list[dict], list[dict]]] = {}
+
+
+def published(engine: Engine, *names: str) -> dict[str, str]:
+    """Bundled instruments published once per database, their rows copied back for later tests
+    (publishing converts the XLSForms again, which would dominate these tests' time)."""
+    key = (str(engine.url), names)
+    if key not in _published:
+        versions = publish_bundled(engine, *names)
+        with Session(engine) as session:
+            _published[key] = (versions, [r.model_dump() for r in session.exec(select(Instrument))],
+                               [r.model_dump() for r in session.exec(select(InstrumentVersion))])
+        return versions
+    versions, instrument_rows, version_rows = _published[key]
+    with Session(engine) as session:
+        session.add_all([Instrument(**row) for row in instrument_rows])
+        session.flush()
+        session.add_all([InstrumentVersion(**row) for row in version_rows])
+        session.commit()
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:  # rows inserted with their ids leave the sequences behind
+            for table in ("instrument", "instrument_version"):
+                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                        f"(SELECT max(id) FROM {table}))"))
+    return versions
 
 
 def upload(client, headers, survey: str = "wave1", **files: str | bytes):
@@ -53,7 +82,7 @@ def admin(make_account):
 @pytest.fixture
 def wave(client, engine, admin):
     """A wave using the perception instrument, with the sample above imported."""
-    publish_bundled(engine, "perception")
+    published(engine, "perception")
     create_survey(client, admin.headers, ["sinmiedo_perception"])
     assert upload(client, admin.headers).status_code == 201
     return "wave1"
@@ -151,7 +180,7 @@ BAD_ROWS = [
                          ids=[f"{e[0][1]}-{i}" for i, (_, _, e) in enumerate(BAD_ROWS)])
 def test_bad_sample_row_is_reported_with_line_and_reason_and_nothing_imported(client, engine, admin, part, content,
                                                                               expected):
-    publish_bundled(engine, "perception")
+    published(engine, "perception")
     create_survey(client, admin.headers, ["sinmiedo_perception"])
     files = {part: content}
     if part == "psus" and "EA02" not in content:
@@ -167,7 +196,7 @@ def test_bad_sample_row_is_reported_with_line_and_reason_and_nothing_imported(cl
 
 
 def test_every_bad_row_of_every_file_is_reported_at_once(client, engine, admin):
-    publish_bundled(engine, "perception")
+    published(engine, "perception")
     create_survey(client, admin.headers, ["sinmiedo_perception"])
 
     response = upload(client, admin.headers, psus=PSUS.replace("RUR,EA03,0.05", "RUR,EA03,2"),
@@ -295,7 +324,7 @@ def test_response_rates_follow_aapor_with_e_from_known_eligibility(client, engin
     RR1 = 3/(4+4+2) = 0.3; RR2 = 4/10 = 0.4; e = 8/(8+2) = 0.8; RR3 = 3/(4+4+0.8*2) = 3/9.6;
     RR4 = 4/9.6; COOP1 = 3/(4+2+1) = 3/7; COOP2 = 4/7; REF1 = 2/10; CON1 = 7/10.
     """
-    publish_bundled(engine, "perception")
+    published(engine, "perception")
     create_survey(client, admin.headers, ["sinmiedo_perception"])
     rows = "".join(f"EA03,{n:03d},0.5,,\n" for n in range(1, 14))
     assert upload(client, admin.headers, households="psu,household,selection_probability,address,phone\n"

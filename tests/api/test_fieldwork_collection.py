@@ -9,8 +9,8 @@ import defusedxml.ElementTree as SafeET
 import pytest
 
 from tests.api.collect import basic, instance_xml, multipart
-from tests.api.submission_data import FORMS, interview, publish_bundled
-from tests.api.test_fieldwork import URL, assign, create_survey, upload
+from tests.api.submission_data import FORMS, interview
+from tests.api.test_fieldwork import URL, assign, create_survey, published, upload
 from tests.api.test_openrosa import compiled
 from tests.conftest import TEST_PASSWORD
 
@@ -29,7 +29,7 @@ STRATA = "stratum\nURB\n"
 
 @pytest.fixture
 def versions(engine):
-    return publish_bundled(engine, "perception", "victimization", "vawg")
+    return published(engine, "perception", "victimization", "vawg")
 
 
 @pytest.fixture
