@@ -112,7 +112,7 @@ def _wave(session: Session, actor: User, survey: DemoSurvey, *, vawg: bool,
     for psu in survey.psus:
         if vawg and not psu.vawg:
             continue
-        for row in fieldwork.assign(session, actor, code, AssignmentCreate(enumerator=survey.enumerators[psu.code],
+        for row in fieldwork.assign(session, actor, code, AssignmentCreate(enumerator=survey.plan[psu.code].enumerator,
                                                                           psu=psu.code)):
             assignment_ids[row.household] = row.id
     by_household = {interview.household: interview for interview in interviews}

@@ -7,6 +7,7 @@ respondent, and ``selected_member`` is the same rule written out so the answer m
 on who was drawn (a test holds the two together).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +63,9 @@ def is_woman_15_plus(member: Member) -> bool:
     return member.sex == "female" and member.age >= 15
 
 
-def selected_member(members: tuple[Member, ...], keys: list[float], eligible) -> tuple[int, int] | None:
+def selected_member(
+    members: tuple[Member, ...], keys: list[float], eligible: Callable[[Member], bool]
+) -> tuple[int, int] | None:
     """(0-based position of the eligible member with the largest key, k), or None without anyone eligible."""
     positions = [position for position, member in enumerate(members) if eligible(member)]
     if not positions:

@@ -3,7 +3,6 @@ households per PSU by systematic selection from its listing, the half of the PSU
 VAWG module, and what happened at each household's door (its disposition)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 
@@ -11,8 +10,6 @@ from api.demo_survey.frame import StratumFrame
 from api.demo_survey.selection import pps_systematic, systematic
 
 HOUSEHOLDS_PER_PSU = 12
-FIELDWORK_START = date(2026, 8, 3)
-FIELDWORK_DAYS = 72  # PSUs are visited over twelve weeks, Monday to Saturday
 
 COMPLETED, REFUSED, NON_CONTACT, VACANT = "completed", "refused", "non_contact", "vacant"
 # Share of selected dwellings found vacant, and among occupied ones, of refusals and non-contacts:
@@ -35,7 +32,6 @@ class SampledPSU:
     vawg_probability: float  # conditional on the PSU: the share of its stratum's PSUs that carry it
     latitude: float
     longitude: float
-    visit_date: date
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,6 @@ def draw_psus(frames: dict[str, StratumFrame], rng: np.random.Generator) -> list
                     vawg_probability=vawg_count / stratum.sampled_psus,
                     latitude=round(stratum.centre[0] + float(offset[0]), 5),
                     longitude=round(stratum.centre[1] + float(offset[1]), 5),
-                    visit_date=_fieldwork_day(int(rng.integers(FIELDWORK_DAYS))),
                 )
             )
     return psus
@@ -95,8 +90,3 @@ def draw_households(psu: SampledPSU, area: str, rng: np.random.Generator) -> lis
         for position, disposition in zip(positions, dispositions, strict=True)
     ]
 
-
-def _fieldwork_day(offset: int) -> date:
-    """The offset-th working day (Monday to Saturday) of fieldwork."""
-    weeks, day = divmod(offset, 6)
-    return FIELDWORK_START + timedelta(weeks=weeks, days=day)

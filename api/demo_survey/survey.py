@@ -2,9 +2,10 @@
 rosters and the interviews of every completed household (victimization and perception everywhere,
 the VAWG module in half of the PSUs)."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -20,13 +21,22 @@ from api.demo_survey.vawg import vawg_answers
 from api.demo_survey.victimization import victimization_answers
 
 DEFAULT_SEED = 2026
+FIELDWORK_START = date(2026, 8, 3)
+HOUSEHOLDS_PER_DAY = 4
+DAYS_PER_PSU = 3  # twelve households, four a day
 AnswerModel = Callable[[Respondent, np.random.Generator], dict[str, Any]]
-# instrument -> (who is eligible, the answer model, minutes the interview takes before its reports)
-INSTRUMENTS: dict[str, tuple[Callable[[Member], bool], AnswerModel, tuple[float, float]]] = {
-    "victimization": (is_adult, victimization_answers, (12, 22)),
-    "perception": (is_adult, perception_answers, (7, 13)),
-    "vawg": (is_woman_15_plus, vawg_answers, (25, 45)),
+# instrument -> (who is eligible, the answer model)
+INSTRUMENTS: dict[str, tuple[Callable[[Member], bool], AnswerModel]] = {
+    "victimization": (is_adult, victimization_answers),
+    "perception": (is_adult, perception_answers),
+    "vawg": (is_woman_15_plus, vawg_answers),
 }
+# Minutes a full interview takes (victimization: before its incident reports, four minutes each).
+DURATION = {"victimization": (12, 22), "perception": (7, 13), "vawg": (25, 45)}
+VAWG_SHORT_OUTCOMES = {"not_interviewed": (2, 5), "rescheduled_no_privacy": (3, 6), "refused": (3, 7),
+                       "interrupted": (10, 18)}
+# One enumerator rushes a third of their interviews: the supervisor's "too short" flag has something to find.
+RUSHING_ENUMERATOR, RUSHED_SHARE, RUSHED_PACE = "enum-nor-4", 0.3, 0.35
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class DemoSurvey:
     psus: tuple[SampledPSU, ...]
     households: tuple[SampledHousehold, ...]
     rosters: dict[str, tuple[Member, ...]]  # household code -> members, for completed households
-    enumerators: dict[str, str]  # PSU code -> the username of the enumerator who works it
+    plan: dict[str, "PsuVisit"]  # PSU code -> who works it and when
     interviews: tuple[Interview, ...]
 
 
@@ -48,7 +58,7 @@ def generate_demo_survey(seed: int = DEFAULT_SEED, *, psu_share: float = 1.0) ->
     )
     frames = build_frame(frame_rng, strata)
     psus = draw_psus(frames, sample_rng)
-    enumerators = assign_enumerators(psus)
+    plan = plan_fieldwork(psus)
     households: list[SampledHousehold] = []
     rosters: dict[str, tuple[Member, ...]] = {}
     interviews: list[Interview] = []
@@ -60,46 +70,71 @@ def generate_demo_survey(seed: int = DEFAULT_SEED, *, psu_share: float = 1.0) ->
         for order, household in enumerate(completed):
             rosters[household.code] = draw_roster(stratum.area, household_rng)
             interviews.extend(_household_interviews(
-                seed, psu, household, order, rosters[household.code], enumerators[psu.code], answer_rng
+                seed, psu, household, order, rosters[household.code], plan[psu.code], answer_rng
             ))
-    return DemoSurvey(seed, frames, tuple(psus), tuple(households), rosters, enumerators, tuple(interviews))
+    return DemoSurvey(seed, frames, tuple(psus), tuple(households), rosters, plan, tuple(interviews))
 
 
-def assign_enumerators(psus: list[SampledPSU]) -> dict[str, str]:
-    """Each PSU to one enumerator of its region's team, in turn: PSUs carrying the VAWG module to the
-    certified women, the others to the rest of the team."""
-    turns: dict[tuple[str, bool], int] = {}
-    assigned = {}
+@dataclass(frozen=True)
+class PsuVisit:
+    enumerator: str  # username
+    first_day: int  # working day of fieldwork (Monday to Saturday from FIELDWORK_START) the PSU starts
+
+
+def plan_fieldwork(psus: list[SampledPSU]) -> dict[str, PsuVisit]:
+    """Each PSU to one enumerator of its region's team, in turn (PSUs carrying the VAWG module to the
+    certified women, the others to the rest of the team); an enumerator works one PSU after another,
+    three working days each."""
+    taken: dict[str, int] = defaultdict(int)
+    turns: dict[tuple[str, bool], int] = defaultdict(int)
+    plan = {}
     for psu in psus:
         team = TEAMS[STRATA_BY_CODE[psu.stratum].region]
         candidates = team.vawg_enumerators if psu.vawg else tuple(
             worker for worker in team.enumerators if worker not in team.vawg_enumerators
         )
-        turn = turns.get((team.code, psu.vawg), 0)
-        turns[(team.code, psu.vawg)] = turn + 1
-        assigned[psu.code] = candidates[turn % len(candidates)].username
-    return assigned
+        enumerator = candidates[turns[(team.code, psu.vawg)] % len(candidates)].username
+        turns[(team.code, psu.vawg)] += 1
+        plan[psu.code] = PsuVisit(enumerator, DAYS_PER_PSU * taken[enumerator])
+        taken[enumerator] += 1
+    return plan
+
+
+def _minutes(instrument: str, answers: dict[str, Any], enumerator: str, rng: np.random.Generator) -> float:
+    """How long the interview took, from its completed answers (a VAWG visit that ends early is short)."""
+    shortest, longest = VAWG_SHORT_OUTCOMES.get(answers.get("interview_outcome", ""), DURATION[instrument])
+    minutes = float(rng.uniform(shortest, longest)) + 4 * len(answers.get("incidents", ()))
+    if enumerator == RUSHING_ENUMERATOR and rng.random() < RUSHED_SHARE:
+        minutes *= RUSHED_PACE
+    return minutes
+
+
+def fieldwork_day(offset: int) -> date:
+    """The offset-th working day (Monday to Saturday) of fieldwork."""
+    weeks, day = divmod(offset, 6)
+    return FIELDWORK_START + timedelta(weeks=weeks, days=day)
 
 
 def _household_interviews(
     seed: int, psu: SampledPSU, household: SampledHousehold, order: int, members: tuple[Member, ...],
-    enumerator: str, rng: np.random.Generator,
+    visit: PsuVisit, rng: np.random.Generator,
 ) -> list[Interview]:
     """Victimization, perception and, where carried, the VAWG module in one visit; an enumerator
     visits four households a day."""
     instruments = ["victimization", "perception", *(["vawg"] if psu.vawg else [])]
     interviews = []
-    day = psu.visit_date + timedelta(days=order // 4)
-    clock = 60 + (order % 4) * 120 + float(rng.uniform(0, 20))
+    day = fieldwork_day(visit.first_day + order // HOUSEHOLDS_PER_DAY)
+    clock = 60 + (order % HOUSEHOLDS_PER_DAY) * 120 + float(rng.uniform(0, 20))
     for instrument in instruments:
-        eligible, answer_model, (shortest, longest) = INSTRUMENTS[instrument]
+        eligible, answer_model = INSTRUMENTS[instrument]
         keys = draw_keys(len(members), rng)
         answers = roster_answers(members, keys)
         selection = selected_member(members, keys, eligible)
         if selection is not None:
             chosen = members[selection[0]]
             answers |= answer_model(Respondent(STRATA_BY_CODE[psu.stratum], chosen.sex, chosen.age), rng)
-        minutes = float(rng.uniform(shortest, longest)) + 4 * len(answers.get("incidents", ()))
+        answers = completed_answers(instrument, answers)
+        minutes = _minutes(instrument, answers, visit.enumerator, rng)
         started_at, ended_at = at(day, clock), at(day, clock + minutes)
         clock += minutes + 2
         interviews.append(
@@ -108,13 +143,13 @@ def _household_interviews(
                 instrument=instrument,
                 household=household.code,
                 psu=psu.code,
-                enumerator=enumerator,
+                enumerator=visit.enumerator,
                 started_at=started_at,
                 ended_at=ended_at,
                 latitude=round(psu.latitude + float(rng.normal(0, 0.002)), 6),
                 longitude=round(psu.longitude + float(rng.normal(0, 0.002)), 6),
                 gps_accuracy=round(float(rng.uniform(3, 15)), 1),
-                answers=completed_answers(instrument, with_metadata(answers, started_at, ended_at)),
+                answers=with_metadata(answers, started_at, ended_at),
             )
         )
     return interviews

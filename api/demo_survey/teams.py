@@ -1,9 +1,12 @@
 """Field teams: one per region, a supervisor and five enumerators, two of them women certified for
-the VAWG module (only they may carry it, as the WHO recommendations and issue 4 require)."""
+the VAWG module (only they may carry it, as the WHO recommendations and issue 4 require).
+
+The metropolitan team is led by the demo supervisor and includes the demo enumerator, so that
+whoever logs in with the demo accounts sees a team's assignments, interviews and quality flags."""
 
 from dataclasses import dataclass
 
-REGIONS = ("metropolitana", "norte", "sur")
+DEMO_ACCOUNTS = {"sup-met": "demo-supervisor", "enum-met-1": "demo-enumerator"}  # see api.demo.DEMO_USERS
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,15 @@ _ROSTER = (
 
 def _team(region: str, short: str, names: tuple[str, ...], supervisor: str) -> Team:
     enumerators = tuple(
-        FieldWorker(f"enum-{short}-{number}", name, "female" if number <= 3 else "male", number <= 2, region)
+        FieldWorker(_username(f"enum-{short}-{number}"), name, "female" if number <= 3 else "male", number <= 2, region)
         for number, name in enumerate(names, 1)
     )
-    return Team(f"team-{short}", region, FieldWorker(f"sup-{short}", supervisor, "female", True, region), enumerators)
+    return Team(f"team-{short}", region, FieldWorker(_username(f"sup-{short}"), supervisor, "female", True, region),
+                enumerators)
+
+
+def _username(name: str) -> str:
+    return DEMO_ACCOUNTS.get(name, name)
 
 
 TEAMS: dict[str, Team] = {region: _team(region, short, names, supervisor) for region, short, names, supervisor in _ROSTER}
