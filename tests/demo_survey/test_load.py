@@ -1,5 +1,6 @@
 """Loading the demo survey through the fieldwork and submission services, on every backend."""
 
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -8,7 +9,8 @@ from sqlmodel import Session, SQLModel, select
 
 from api.demo_survey.interviews import bundled_instrument
 from api.demo_survey.load import SURVEY_CODE, VAWG_CODES, VAWG_SURVEY_CODE, load_demo_survey
-from api.demo_survey.survey import DemoSurvey, generate_demo_survey
+from api.demo_survey.survey import RUSHING_ENUMERATOR, DemoSurvey, generate_demo_survey
+from api.fieldwork import monitoring
 from api.fieldwork import service as fieldwork
 from api.fieldwork.models import Assignment, Disposition, Household, Survey
 from api.submissions import service as submissions
@@ -107,6 +109,27 @@ def test_vawg_interviews_come_only_from_certified_women(loaded):
         ).all()
 
     assert carriers and all(user.vawg_certified and user.sex == "female" for user in carriers)
+
+
+def test_household_response_rate_is_what_the_dispositions_give(loaded, generated):
+    occupied = [h for h in generated.households if h.disposition != "vacant"]
+    expected = sum(h.disposition == "completed" for h in occupied) / len(occupied)
+    with Session(loaded) as session:
+        rates = fieldwork.response_rates(session, SURVEY_CODE, "household")
+
+    assert rates.pending == 0
+    assert rates.rr1 == pytest.approx(expected, rel=1e-12)
+    assert 0.65 <= rates.rr1 <= 0.9
+
+
+def test_too_short_flags_point_at_the_enumerator_who_rushes_and_gps_stays_in_its_psu(loaded):
+    with Session(loaded) as session:
+        admin = session.exec(select(User).where(User.username == "admin-1")).one()
+        flags = monitoring.quality_flags(session, admin, SURVEY_CODE, monitoring.FlagSettings())
+    too_short = Counter(flag.enumerator for flag in flags if flag.flag == "too_short")
+
+    assert too_short.most_common(1)[0][0] == RUSHING_ENUMERATOR
+    assert not [flag for flag in flags if flag.flag == "gps_far_from_psu"]
 
 
 def test_loading_again_adds_nothing(loaded):
