@@ -30,7 +30,8 @@ SURVEY_CODE = "demo-2026"
 VAWG_SURVEY_CODE = "demo-2026-vawg"
 # The first visit's outcome as an AAPOR final disposition code.
 HOUSEHOLD_CODES = {COMPLETED: "1.1", REFUSED: "2.111", NON_CONTACT: "2.24", VACANT: "4.61"}
-# The VAWG visit's outcome (the instrument's interview_outcome) as an AAPOR code.
+# The VAWG visit's outcome (the instrument's interview_outcome) as an AAPOR code; a woman never found
+# alone again counts as away or unavailable.
 VAWG_CODES = {"completed": "1.1", "interrupted": "1.2", "refused": "2.112",
               "rescheduled_no_privacy": "2.25", "not_interviewed": "4.70"}
 
@@ -45,8 +46,8 @@ def load_demo_survey(session: Session, actor: User, *, seed: int = DEFAULT_SEED,
     by_instrument: dict[str, list[Interview]] = defaultdict(list)
     for interview in survey.interviews:
         by_instrument[interview.instrument].append(interview)
-    assignments = _wave(session, actor, survey, vawg=False, interviews=by_instrument["victimization"])
-    vawg_assignments = _wave(session, actor, survey, vawg=True, interviews=by_instrument["vawg"])
+    assignments = _wave(session, actor, workers, survey, vawg=False, interviews=by_instrument["victimization"])
+    vawg_assignments = _wave(session, actor, workers, survey, vawg=True, interviews=by_instrument["vawg"])
     items: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for interview in survey.interviews:
         wave = vawg_assignments if interview.instrument == "vawg" else assignments
@@ -91,10 +92,10 @@ def _teams(session: Session, actor: User) -> None:
             fieldwork.add_member(session, actor, team_id, enumerator.username)
 
 
-def _wave(session: Session, actor: User, survey: DemoSurvey, *, vawg: bool,
+def _wave(session: Session, actor: User, workers: dict[str, User], survey: DemoSurvey, *, vawg: bool,
           interviews: list[Interview]) -> dict[str, int]:
-    """Create one wave, import its sample, assign its PSUs and record each household's outcome;
-    returns the assignment id of each household."""
+    """Create one wave, import its sample, assign its PSUs and have their enumerators record each
+    household's outcome; returns the assignment id of each household."""
     code = VAWG_SURVEY_CODE if vawg else SURVEY_CODE
     visits = [interview.started_at.date() for interview in interviews]
     fieldwork.create_survey(session, actor, SurveyCreate(
@@ -119,13 +120,14 @@ def _wave(session: Session, actor: User, survey: DemoSurvey, *, vawg: bool,
     for household in survey.households:
         if household.code not in assignment_ids:
             continue
+        enumerator = workers[survey.plan[household.psu].enumerator]
         interview = by_household.get(household.code)
         if interview is None:
             disposition = DispositionCreate(code=HOUSEHOLD_CODES[household.disposition])
         else:
             outcome = VAWG_CODES[interview.answers["interview_outcome"]] if vawg else HOUSEHOLD_CODES[COMPLETED]
             disposition = DispositionCreate(code=outcome, instance_id=interview.instance_id)
-        fieldwork.record_disposition(session, actor, assignment_ids[household.code], disposition)
+        fieldwork.record_disposition(session, enumerator, assignment_ids[household.code], disposition)
     return assignment_ids
 
 
