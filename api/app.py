@@ -12,6 +12,7 @@ from api.crime.router import router as crime_router
 from api.db import create_db_engine
 from api.errors import install_error_handlers
 from api.estimates.router import router as estimates_router
+from api.fieldwork.router import router as fieldwork_router
 from api.health.router import router as health_router
 from api.indicators.router import router as indicators_router
 from api.instruments.router import router as instruments_router
@@ -23,7 +24,9 @@ from api.users.router import auth_router, users_router
 
 API_PREFIX = "/api/v1"
 # Endpoints that take files get the upload limit instead of the JSON limit.
-UPLOAD_PREFIXES = (f"{API_PREFIX}/instruments", f"{API_PREFIX}/crime", f"{API_PREFIX}/microdata", "/openrosa")
+UPLOAD_PREFIXES = (
+    f"{API_PREFIX}/instruments", f"{API_PREFIX}/fieldwork", f"{API_PREFIX}/crime", f"{API_PREFIX}/microdata", "/openrosa"
+)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         estimates_router,
         crime_router,
         indicators_router,
+        fieldwork_router,
     ):
         app.include_router(router)
     # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.

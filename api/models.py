@@ -6,6 +6,7 @@ One line per domain: importing a domain's models module registers its tables.
 import api.audit.models
 import api.crime.models
 import api.estimates.models
+import api.fieldwork.models
 import api.instruments.models
 import api.submissions.models
 import api.users.models  # noqa: F401

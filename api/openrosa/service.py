@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from api.db_types import utcnow
 from api.errors import Conflict, NotFound, Unprocessable
+from api.fieldwork import collection as fieldwork
 from api.instruments import repository as instruments_repository
 from api.instruments import service as instruments
 from api.instruments.models import InstrumentVersion
@@ -43,6 +44,7 @@ class Receipt:
 def listed_versions(session: Session, user: User) -> list[tuple[str, str, InstrumentVersion]]:
     """(form_id, title, version) for the newest published version of each instrument the user may collect."""
     listed = []
+    scope = fieldwork.form_scope(session, user)
     rows, _ = instruments_repository.page(session, offset=0, limit=10_000, published_only=True)
     for instrument in rows:
         published = [v for v in instruments_repository.versions(session, instrument.id, published_only=True)
@@ -50,7 +52,7 @@ def listed_versions(session: Session, user: User) -> list[tuple[str, str, Instru
         if not published:
             continue
         newest = max(published, key=lambda v: instruments.version_key(v.version))
-        if newest.sensitive and not user.vawg_certified:
+        if (newest.sensitive and not user.vawg_certified) or not scope.permits(user, instrument.form_id, newest.sensitive):
             continue
         listed.append((instrument.form_id, newest.title, newest))
     return listed
@@ -91,6 +93,8 @@ def receive(session: Session, user: User, xml: bytes, media: list[MediaPart]) ->
         return _revise(session, user, version, answers, xml, content_hash, instance_id, meta["deprecatedID"], media)
 
     clean, personal = submissions.validated_answers(version, answers)
+    # The bundled XForms carry no assignment: the wave's instrument and VAWG rules still apply.
+    fieldwork.admit_interview(session, user, version, assignment_id=None, instance_id=instance_id)
     prepared = submissions.Prepared(
         instance_id=instance_id, version=version, answers=clean, personal=personal, content_hash=content_hash,
         payload=xml.decode("utf-8", errors="replace"), payload_format="xml", source="openrosa",

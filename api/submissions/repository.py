@@ -70,7 +70,7 @@ def page(
     *,
     offset: int,
     limit: int,
-    enumerator_id: int | None,
+    enumerator_ids: set[int] | None,
     form_id: str | None,
     review_status: str | None,
     include_deleted: bool,
@@ -86,8 +86,8 @@ def page(
         .join(Instrument, col(Instrument.id) == col(InstrumentVersion.instrument_id))
         .join(User, col(User.id) == col(Submission.enumerator_id))
     )
-    if enumerator_id is not None:
-        query = query.where(Submission.enumerator_id == enumerator_id)
+    if enumerator_ids is not None:
+        query = query.where(col(Submission.enumerator_id).in_(enumerator_ids))
     if form_id is not None:
         query = query.where(Instrument.form_id == form_id)
     if review_status is not None:

@@ -20,6 +20,7 @@ import survey_defs
 from api.audit import service as audit
 from api.db_types import utcnow
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
+from api.fieldwork import collection as fieldwork
 from api.instruments import repository as instruments_repository
 from api.instruments import service as instruments
 from api.instruments.models import InstrumentVersion
@@ -184,6 +185,8 @@ def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload:
     version = lookup.get(data.instrument.form_id, data.instrument.version)
     check_may_collect(actor, version)
     answers, personal = validated_answers(version, data.answers)
+    instance_id = normalise_instance_id(data.instance_id)
+    fieldwork.admit_interview(lookup.session, actor, version, assignment_id=data.assignment_id, instance_id=instance_id)
     content = {
         "form_id": data.instrument.form_id,
         "version": data.instrument.version,
@@ -193,7 +196,7 @@ def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload:
     }
     paradata = data.paradata
     return Prepared(
-        instance_id=normalise_instance_id(data.instance_id),
+        instance_id=instance_id,
         version=version,
         answers=answers,
         personal=personal,
@@ -308,9 +311,10 @@ def submit_batch(session: Session, actor: User, items: list[dict[str, Any]]) -> 
             errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
             results[index] = BatchItemResult(index=index, instance_id=instance_hint, status="invalid", errors=errors)
             continue
-        except (Unprocessable, NotFound, Forbidden) as exc:
+        except (Unprocessable, NotFound, Forbidden, Conflict) as exc:
             errors = exc.errors or [{"loc": [], "msg": exc.detail, "type": exc.code}]
-            results[index] = BatchItemResult(index=index, instance_id=instance_hint, status="invalid", errors=errors)
+            status = "conflict" if isinstance(exc, Conflict) else "invalid"
+            results[index] = BatchItemResult(index=index, instance_id=instance_hint, status=status, errors=errors)
             continue
         ready.append((index, prepared))
 
@@ -378,8 +382,9 @@ def _store_many(session: Session, actor: User, prepared_list: list[Prepared]) ->
 def _visible(session: Session, actor: User, instance_id: str, *, include_deleted: bool = False) -> Submission:
     submission = repository.by_instance(session, normalise_instance_id(instance_id))
     hidden = submission is None or (submission.deleted_at is not None and not include_deleted)
-    if not hidden and actor.role == Role.enumerator and submission.enumerator_id != actor.id:
-        hidden = True  # an enumerator reads only their own interviews; others do not exist for them
+    visible = None if hidden else fieldwork.visible_enumerators(session, actor)
+    if visible is not None and submission.enumerator_id not in visible:
+        hidden = True  # an enumerator reads only their own interviews, a supervisor their teams'
     if hidden:
         raise NotFound(f"No interview {instance_id}", code="submission_not_found")
     return submission
@@ -433,7 +438,7 @@ def list_page(session: Session, actor: User, *, offset: int, limit: int, form_id
               review_status: str | None) -> tuple[list[SubmissionPublic], int]:
     rows, total = repository.page(
         session, offset=offset, limit=limit,
-        enumerator_id=actor.id if actor.role == Role.enumerator else None,
+        enumerator_ids=fieldwork.visible_enumerators(session, actor),
         form_id=form_id, review_status=review_status, include_deleted=False,
     )
     items = [

@@ -1,0 +1,148 @@
+"""What fieldwork decides about collection: which interviews an enumerator may send, which forms
+they are offered, and whose interviews a supervisor may read.
+
+The submission and OpenRosa services call these rules; they hold no rule of their own about
+assignments. An enumerator with no current assignment works outside any organised wave (a pilot,
+a training): only the instrument-level rules apply to them.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from api.errors import Conflict, Forbidden, Unprocessable
+from api.fieldwork import repository
+from api.fieldwork.models import Assignment, Survey, VawgInterview
+from api.instruments import service as instruments
+from api.instruments.models import InstrumentVersion
+from api.users.models import Role, User
+
+
+def visible_enumerators(session: Session, actor: User) -> set[int] | None:
+    """Enumerators whose interviews the actor may read; None means everyone's.
+
+    A supervisor reads their teams' interviews. Until the first team exists (no fieldwork has
+    been organised yet) supervisors read every interview, as before teams were introduced.
+    """
+    if actor.role == Role.admin:
+        return None
+    if actor.role == Role.enumerator:
+        return {actor.id}
+    if actor.role == Role.supervisor:
+        return repository.team_enumerator_ids(session, actor.id) if repository.any_team(session) else None
+    return set()
+
+
+def _assigned_surveys(session: Session, user: User) -> list[Survey]:
+    """The user's waves, read once per session: a batch of 500 interviews asks 500 times."""
+    key = ("fieldwork.assigned_surveys", user.id)
+    if key not in session.info:
+        session.info[key] = repository.surveys_assigned_to(session, user.id)
+    return session.info[key]
+
+
+def _female_required(user: User, surveys: list[Survey]) -> bool:
+    return user.sex != "female" and any(s.vawg_requires_female_enumerator for s in surveys)
+
+
+@dataclass(frozen=True)
+class FormScope:
+    """The forms an enumerator is offered: those of their waves, when they have assignments."""
+
+    surveys: list[Survey]
+
+    def permits(self, user: User, form_id: str, sensitive: bool) -> bool:
+        if not self.surveys:
+            return True
+        using = [s for s in self.surveys if form_id in s.form_ids]
+        return bool(using) and not (sensitive and _female_required(user, using))
+
+
+def form_scope(session: Session, user: User) -> FormScope:
+    return FormScope(_assigned_surveys(session, user))
+
+
+def _refuse_female_rule(user: User, surveys: list[Survey]) -> None:
+    if _female_required(user, surveys):
+        raise Forbidden(
+            "This wave requires a female enumerator for the VAWG instrument", code="vawg_female_enumerator_required"
+        )
+
+
+def _check_assignment(session: Session, actor: User, assignment_id: int, form_id: str) -> tuple[Assignment, Survey]:
+    assignment = repository.assignment(session, assignment_id)
+    if assignment is None:
+        raise Unprocessable(
+            f"No assignment {assignment_id}", code="assignment_not_found",
+            errors=[{"loc": ["assignment_id"], "msg": "no such assignment", "type": "assignment_not_found"}],
+        )
+    if assignment.enumerator_id != actor.id or assignment.ended_at is not None:
+        raise Forbidden(f"Assignment {assignment_id} is not one of yours", code="assignment_not_yours")
+    survey = session.get(Survey, assignment.survey_id)
+    if form_id not in survey.form_ids:
+        raise Unprocessable(
+            f"Instrument '{form_id}' is not used in survey '{survey.code}'", code="instrument_not_in_survey",
+            errors=[{"loc": ["instrument", "form_id"], "msg": f"not an instrument of survey '{survey.code}'",
+                     "type": "instrument_not_in_survey"}],
+        )
+    return assignment, survey
+
+
+def _claim_household(session: Session, household_id: int, instance_id: str) -> None:
+    """Record the household's VAWG interview; a second, different interview is refused."""
+    claim = repository.vawg_claim(session, household_id)
+    if claim is not None and claim.instance_id != instance_id:
+        earlier = repository.submission_by_instance(session, claim.instance_id)
+        # No stored interview yet means an earlier one in the same batch holds the claim.
+        if earlier is None or earlier.deleted_at is None:
+            raise Conflict("This household has already given its VAWG interview",
+                           code="vawg_household_already_interviewed")
+        claim.instance_id = instance_id  # the earlier interview was deleted
+        repository.add(session, claim)
+        return
+    if claim is None:
+        try:
+            with session.begin_nested():
+                repository.add(session, VawgInterview(household_id=household_id, instance_id=instance_id))
+        except IntegrityError as exc:  # a concurrent interview of the same household won
+            raise Conflict("This household has already given its VAWG interview",
+                           code="vawg_household_already_interviewed") from exc
+
+
+def admit_interview(session: Session, actor: User, version: InstrumentVersion, *, assignment_id: int | None,
+                    instance_id: str) -> None:
+    """Refuse an interview the actor's assignments do not allow (called once answers are valid).
+
+    An interview naming an assignment must be the actor's current assignment and use an instrument
+    of its wave; without one, an enumerator who has assignments may still only use their waves'
+    instruments. A resend of an interview already stored for the actor passes, so that retries stay
+    harmless after a reassignment: the submission service then returns the stored record.
+    """
+    try:
+        _admit(session, actor, version, assignment_id, instance_id)
+    except (Forbidden, Unprocessable):
+        stored = repository.submission_by_instance(session, instance_id)
+        if stored is None or stored.enumerator_id != actor.id:
+            raise
+
+
+def _admit(session: Session, actor: User, version: InstrumentVersion, assignment_id: int | None,
+           instance_id: str) -> None:
+    if assignment_id is None:
+        surveys = _assigned_surveys(session, actor)
+        if not surveys:
+            return
+        form_id = instruments.compiled(version).settings.form_id
+        using = [s for s in surveys if form_id in s.form_ids]
+        if not using:
+            raise Forbidden(f"Instrument '{form_id}' is not used in any survey you are assigned to",
+                            code="instrument_not_assigned")
+        if version.sensitive:
+            _refuse_female_rule(actor, using)
+        return
+    assignment, survey = _check_assignment(session, actor, assignment_id, instruments.compiled(version).settings.form_id)
+    if version.sensitive:
+        _refuse_female_rule(actor, [survey])
+        if repository.submission_by_instance(session, instance_id) is None:
+            _claim_household(session, assignment.household_id, instance_id)

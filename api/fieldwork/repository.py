@@ -1,0 +1,284 @@
+"""All SQL touching survey waves, their sample, teams, assignments and dispositions."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
+
+from api.fieldwork.models import (
+    PSU,
+    Assignment,
+    Disposition,
+    Household,
+    HouseholdContact,
+    Stratum,
+    Survey,
+    Team,
+    TeamMember,
+    VawgInterview,
+)
+from api.instruments.models import InstrumentVersion
+from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
+from api.users.models import User
+
+
+def add(session: Session, *rows: SQLModel) -> None:
+    session.add_all(rows)
+    session.flush()
+
+
+# --- surveys and the sample ------------------------------------------------------------------------
+
+def survey_by_code(session: Session, code: str) -> Survey | None:
+    return session.exec(select(Survey).where(Survey.code == code)).first()
+
+
+def surveys(session: Session) -> list[Survey]:
+    return list(session.exec(select(Survey).order_by(col(Survey.code))).all())
+
+
+def sample_size(session: Session, survey_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Household).where(Household.survey_id == survey_id)).one()
+
+
+def psu_by_code(session: Session, survey_id: int, code: str) -> PSU | None:
+    return session.exec(select(PSU).where(PSU.survey_id == survey_id, PSU.code == code)).first()
+
+
+def households_of(session: Session, psu_id: int, codes: Sequence[str] | None = None) -> list[Household]:
+    query = select(Household).where(Household.psu_id == psu_id)
+    if codes is not None:
+        query = query.where(col(Household.code).in_(codes))
+    return list(session.exec(query.order_by(col(Household.code))).all())
+
+
+# --- teams -----------------------------------------------------------------------------------------
+
+def team(session: Session, team_id: int) -> Team | None:
+    return session.get(Team, team_id)
+
+
+def teams(session: Session, supervisor_id: int | None) -> list[tuple[Team, str]]:
+    query = select(Team, User.username).join(User, col(User.id) == col(Team.supervisor_id))
+    if supervisor_id is not None:
+        query = query.where(Team.supervisor_id == supervisor_id)
+    return [(t, name) for t, name in session.exec(query.order_by(col(Team.name))).all()]
+
+
+def team_by_name(session: Session, name: str) -> Team | None:
+    return session.exec(select(Team).where(Team.name == name)).first()
+
+
+def member_names(session: Session, team_id: int) -> list[str]:
+    return list(session.exec(
+        select(User.username).join(TeamMember, col(TeamMember.enumerator_id) == col(User.id))
+        .where(TeamMember.team_id == team_id).order_by(col(User.username))
+    ).all())
+
+
+def membership(session: Session, enumerator_id: int) -> TeamMember | None:
+    return session.get(TeamMember, enumerator_id)
+
+
+def remove(session: Session, row: SQLModel) -> None:
+    session.delete(row)
+    session.flush()
+
+
+def any_team(session: Session) -> bool:
+    return session.exec(select(Team.id).limit(1)).first() is not None
+
+
+def team_enumerator_ids(session: Session, supervisor_id: int) -> set[int]:
+    return set(session.exec(
+        select(TeamMember.enumerator_id).join(Team, col(Team.id) == col(TeamMember.team_id))
+        .where(Team.supervisor_id == supervisor_id)
+    ).all())
+
+
+def username_of(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.username if user else f"#{user_id}"
+
+
+def teams_of(session: Session, enumerator_ids: set[int]) -> dict[int, int]:
+    """Team id per enumerator, for those in a team."""
+    rows = session.exec(
+        select(TeamMember.enumerator_id, TeamMember.team_id).where(col(TeamMember.enumerator_id).in_(enumerator_ids))
+    ).all()
+    return {enumerator: team for enumerator, team in rows}
+
+
+def user_by_name(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+# --- assignments -----------------------------------------------------------------------------------
+
+def active_assignments(session: Session, household_ids: Iterable[int]) -> list[Assignment]:
+    ids = list(household_ids)
+    return list(session.exec(
+        select(Assignment).where(col(Assignment.household_id).in_(ids), col(Assignment.ended_at).is_(None))
+    ).all())
+
+
+def assignment(session: Session, assignment_id: int) -> Assignment | None:
+    return session.get(Assignment, assignment_id)
+
+
+def surveys_assigned_to(session: Session, enumerator_id: int) -> list[Survey]:
+    """The waves in which the enumerator holds at least one current assignment."""
+    assigned = select(Assignment.survey_id).where(
+        Assignment.enumerator_id == enumerator_id, col(Assignment.ended_at).is_(None)
+    )
+    return list(session.exec(select(Survey).where(col(Survey.id).in_(assigned))).all())
+
+
+def _latest_dispositions(person_level: bool):
+    condition = col(Disposition.person).is_not(None) if person_level else col(Disposition.person).is_(None)
+    return (
+        select(func.max(Disposition.id).label("id"))
+        .where(condition)
+        .group_by(Disposition.household_id, Disposition.person)
+        .subquery()
+    )
+
+
+def _current_household_codes():
+    """(household_id, code) of each household's latest household-level disposition."""
+    latest = _latest_dispositions(person_level=False)
+    return (
+        select(Disposition.household_id, Disposition.code)
+        .join(latest, col(Disposition.id) == latest.c.id)
+        .subquery()
+    )
+
+
+def assignment_rows(session: Session, survey_id: int, *, enumerator_ids: set[int] | None,
+                    with_contacts: bool) -> list[dict[str, Any]]:
+    current = _current_household_codes()
+    query = (
+        select(Assignment, PSU.code, Household.code, User.username, current.c.code,
+               HouseholdContact.address, HouseholdContact.phone)
+        .join(PSU, col(PSU.id) == col(Assignment.psu_id))
+        .join(Household, col(Household.id) == col(Assignment.household_id))
+        .join(User, col(User.id) == col(Assignment.enumerator_id))
+        .outerjoin(current, current.c.household_id == col(Assignment.household_id))
+        .outerjoin(HouseholdContact, col(HouseholdContact.household_id) == col(Assignment.household_id))
+        .where(Assignment.survey_id == survey_id, col(Assignment.ended_at).is_(None))
+    )
+    if enumerator_ids is not None:
+        query = query.where(col(Assignment.enumerator_id).in_(enumerator_ids))
+    rows = []
+    for row, psu, household, username, code, address, phone in session.exec(
+        query.order_by(col(PSU.code), col(Household.code))
+    ).all():
+        item = {"id": row.id, "psu": psu, "household": household, "enumerator": username,
+                "assigned_at": row.assigned_at, "disposition": code}
+        if with_contacts:
+            item.update(address=address, phone=phone)
+        rows.append(item)
+    return rows
+
+
+# --- dispositions ----------------------------------------------------------------------------------
+
+def disposition_history(session: Session, household_id: int) -> list[tuple[Disposition, str]]:
+    rows = session.exec(
+        select(Disposition, User.username).join(User, col(User.id) == col(Disposition.recorded_by))
+        .where(Disposition.household_id == household_id).order_by(col(Disposition.id))
+    ).all()
+    return [(d, name) for d, name in rows]
+
+
+def latest_codes(session: Session, survey_id: int, *, person_level: bool) -> list[str]:
+    latest = _latest_dispositions(person_level)
+    return list(session.exec(
+        select(Disposition.code).join(latest, col(Disposition.id) == latest.c.id)
+        .join(Household, col(Household.id) == col(Disposition.household_id))
+        .where(Household.survey_id == survey_id)
+    ).all())
+
+
+def household_frame(session: Session, survey_id: int) -> list[tuple[str, str, float, str, float, str | None]]:
+    """(stratum, psu, psu probability, household, household probability, latest household code)."""
+    current = _current_household_codes()
+    rows = session.exec(
+        select(Stratum.code, PSU.code, PSU.selection_probability, Household.code, Household.selection_probability,
+               current.c.code)
+        .select_from(Household)
+        .join(PSU, col(PSU.id) == col(Household.psu_id))
+        .join(Stratum, col(Stratum.id) == col(PSU.stratum_id))
+        .outerjoin(current, current.c.household_id == col(Household.id))
+        .where(Household.survey_id == survey_id)
+        .order_by(col(Stratum.code), col(PSU.code), col(Household.code))
+    ).all()
+    return [tuple(r) for r in rows]
+
+
+def progress_households(session: Session, survey_id: int) -> list[tuple[str, str | None, str | None]]:
+    """(PSU code, current enumerator username or None, latest household code or None) per household."""
+    current = _current_household_codes()
+    active = (
+        select(Assignment.household_id, User.username)
+        .join(User, col(User.id) == col(Assignment.enumerator_id))
+        .where(col(Assignment.ended_at).is_(None), Assignment.survey_id == survey_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(PSU.code, active.c.username, current.c.code)
+        .select_from(Household)
+        .join(PSU, col(PSU.id) == col(Household.psu_id))
+        .outerjoin(active, active.c.household_id == col(Household.id))
+        .outerjoin(current, current.c.household_id == col(Household.id))
+        .where(Household.survey_id == survey_id)
+    ).all()
+    return [tuple(r) for r in rows]
+
+
+# --- interviews of a survey ------------------------------------------------------------------------
+
+def survey_interviews(session: Session, survey_id: int, *, enumerator_ids: set[int] | None,
+                      with_answers: bool) -> list[dict[str, Any]]:
+    """Non-deleted interviews naming an assignment of the survey, with what progress and flags need.
+
+    GPS and answers are for server-side checks only: callers never return them."""
+    columns: list[Any] = [Submission, InstrumentVersion, PSU.code, PSU.latitude, PSU.longitude, User.username]
+    if with_answers:
+        columns += [SubmissionRevision.answers, SubmissionPersonal.latitude, SubmissionPersonal.longitude]
+    query = (
+        select(*columns)
+        .join(Assignment, col(Assignment.id) == col(Submission.assignment_id))
+        .join(PSU, col(PSU.id) == col(Assignment.psu_id))
+        .join(InstrumentVersion, col(InstrumentVersion.id) == col(Submission.instrument_version_id))
+        .join(User, col(User.id) == col(Submission.enumerator_id))
+        .where(Assignment.survey_id == survey_id, col(Submission.deleted_at).is_(None))
+    )
+    if with_answers:
+        query = query.join(
+            SubmissionRevision,
+            (col(SubmissionRevision.submission_id) == col(Submission.id))
+            & (col(SubmissionRevision.revision) == col(Submission.current_revision)),
+        ).outerjoin(SubmissionPersonal, col(SubmissionPersonal.revision_id) == col(SubmissionRevision.id))
+    if enumerator_ids is not None:
+        query = query.where(col(Submission.enumerator_id).in_(enumerator_ids))
+    result = []
+    for row in session.exec(query.order_by(col(Submission.id))).all():
+        submission, version, psu, psu_lat, psu_lon, username = row[:6]
+        item = {"submission": submission, "version": version, "psu": psu, "psu_centroid": (psu_lat, psu_lon),
+                "enumerator": username}
+        if with_answers:
+            item.update(answers=row[6], gps=(row[7], row[8]))
+        result.append(item)
+    return result
+
+
+# --- VAWG interviews per household -----------------------------------------------------------------
+
+def vawg_claim(session: Session, household_id: int) -> VawgInterview | None:
+    return session.get(VawgInterview, household_id)
+
+
+def submission_by_instance(session: Session, instance_id: str) -> Submission | None:
+    return session.exec(select(Submission).where(Submission.instance_id == instance_id)).first()

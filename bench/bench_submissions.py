@@ -1,0 +1,290 @@
+"""Interviews accepted over real HTTP: single JSON submissions from concurrent clients, and batch sync.
+
+Starts `uvicorn api.app:create_app` in a subprocess on 127.0.0.1 over a fresh, migrated SQLite
+database (and a throwaway PostgreSQL database when SINMIEDO_TEST_POSTGRES_URL is set), publishes
+the bundled victimization instrument, creates enumerators with tokens, then measures:
+
+(a) single submissions: `--clients` concurrent clients (asyncio + httpx, loopback only) posting
+    `--requests` distinct victimization interviews to POST /api/v1/submissions: accepted/s and
+    p50/p99 latency;
+(b) batch sync: `--batches` batches of 500 interviews to POST /api/v1/submissions/batch, sent
+    by two clients at a time: validated interviews/s.
+
+Issue targets: >= 1,000 accepted/s single with p99 < 100 ms, >= 20,000 validated/s batch.
+ODK Central's published figure is about 41 submissions/s on a small server.
+`--profile` runs the server under cProfile for the single-submission load and prints where the time goes.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import copy
+import json
+import os
+import pstats
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from api import migrate
+from api.db import create_db_engine
+from api.db_types import utcnow
+from api.instruments import service as instruments
+from api.security import new_token, token_digest
+from api.users import service as users_service
+from api.users.models import AccessToken, Role
+from api.users.schemas import UserCreate
+from survey_defs.instruments import bundled_instrument_path
+
+ODK_CENTRAL_PER_SECOND = 41.0
+TARGET_SINGLE_PER_SECOND = 1_000.0
+TARGET_P99_MS = 100.0
+TARGET_BATCH_PER_SECOND = 20_000.0
+BATCH_SIZE = 500
+SECRET = "bench-secret-key-that-is-long-enough-0123456789"
+POSTGRES_ENV = "SINMIEDO_TEST_POSTGRES_URL"
+ROOT = Path(__file__).resolve().parent.parent
+
+# A household with three incidents: the shape used in the instrument's own tests.
+ANSWERS = {
+    "start": "2026-11-21T11:00:00-05:00",
+    "today": "2026-11-21",
+    "household_consent": "yes",
+    "n_members": 3,
+    "members": [
+        {"member_name": "Rosa", "member_sex": "female", "member_age": 41, "member_selection_key": 0.35},
+        {"member_name": "Luis", "member_sex": "male", "member_age": 44, "member_selection_key": 0.97},
+        {"member_name": "Ana", "member_sex": "female", "member_age": 9, "member_selection_key": 0.99},
+    ],
+    "respondent_status": "agrees",
+    "owns_vehicle": "no",
+    "burglary_12m": "no",
+    "robbery_12m": "yes",
+    "robbery_times": 2,
+    "assault_12m": "no",
+    "threats_12m": "yes",
+    "threats_times": 1,
+    "sexual_offence_12m": "no",
+    "fraud_12m": "dont_know",
+    "extortion_12m": "refused",
+    "incidents": [
+        {"incident_crime_type": "robbery", "incident_month": "7", "incident_place": "street",
+         "incident_reported": "yes", "incident_weapon": "knife", "incident_injured": "no",
+         "incident_reported_to": ["police"], "incident_investigation": "yes", "incident_cost": 150.5},
+        {"incident_crime_type": "robbery", "incident_month": "7", "incident_place": "street",
+         "incident_reported": "no", "incident_weapon": "none", "incident_injured": "no",
+         "incident_not_reported_reasons": ["waste_of_time", "distrust_authority"], "incident_cost": 40},
+        {"incident_crime_type": "threats", "incident_month": "7", "incident_place": "street",
+         "incident_reported": "no", "incident_weapon": "dont_know",
+         "incident_not_reported_reasons": ["fear_of_reprisal"]},
+    ],
+}
+
+
+def interview(version: str) -> dict:
+    return {
+        "instance_id": str(uuid.uuid4()),
+        "instrument": {"form_id": "sinmiedo_victimization", "version": version},
+        "answers": copy.deepcopy(ANSWERS),
+        "paradata": {"started_at": "2026-11-21T11:00:00-05:00", "ended_at": "2026-11-21T11:31:00-05:00",
+                     "device_id": "bench", "gps": {"latitude": -12.0464, "longitude": -77.0428, "accuracy": 5.0}},
+    }
+
+
+# --- databases ---------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def sqlite_database(workdir: Path) -> Iterator[str]:
+    yield f"sqlite:///{workdir / 'bench.db'}"
+
+
+def _conninfo(url: str) -> str:
+    parsed = make_url(url)
+    parts = {"host": parsed.host or "127.0.0.1", "port": parsed.port or 5432, "user": parsed.username or "postgres",
+             "dbname": parsed.database or "postgres"}
+    if parsed.password:
+        parts["password"] = parsed.password
+    return " ".join(f"{k}={v}" for k, v in parts.items())
+
+
+@contextlib.contextmanager
+def postgres_database(server: str) -> Iterator[str]:
+    name = f"sinmiedo_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_conninfo(server), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_conninfo(server), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def prepare(url: str, enumerators: int) -> tuple[str, list[str]]:
+    """Migrate, publish the victimization instrument, create enumerators; returns (version, tokens)."""
+    migrate.upgrade(url)
+    engine = create_db_engine(url)
+    tokens = []
+    with Session(engine) as session:
+        path = bundled_instrument_path("victimization")
+        _, row = instruments.upload(session, None, path.read_bytes(), path.name)
+        instruments.publish(session, None, "sinmiedo_victimization", row.version)
+        for index in range(enumerators):
+            user = users_service.create_user(
+                session, UserCreate(username=f"enumerator-{index}", role=Role.enumerator,
+                                    password="bench password 123"), actor=None)
+            token = new_token()
+            session.add(AccessToken(user_id=user.id, token_hash=token_digest(token, SECRET),
+                                    expires_at=utcnow() + timedelta(hours=2)))
+            tokens.append(token)
+        session.commit()
+        version = row.version
+    engine.dispose()
+    return version, tokens
+
+
+# --- the server --------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(url: str, workers: int, profile_to: Path | None) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "SINMIEDO_DATABASE_URL": url, "SINMIEDO_SECRET_KEY": SECRET,
+           "SINMIEDO_ENVIRONMENT": "development", "SINMIEDO_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+    uvicorn_args = ["uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+                    "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    command = [sys.executable, "-m", *uvicorn_args]
+    if profile_to is not None:
+        command = [sys.executable, "-m", "cProfile", "-o", str(profile_to), "-m", *uvicorn_args]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited: {process.stderr.read().decode()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.send_signal(2)  # SIGINT: uvicorn shuts down cleanly and cProfile writes its file
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- the loads ---------------------------------------------------------------------------------------
+
+async def single_load(base: str, tokens: list[str], bodies: list[bytes]) -> tuple[float, list[float], int]:
+    """Each client posts its share of interviews one after the other; returns (seconds, latencies, accepted)."""
+    latencies: list[float] = []
+    accepted = 0
+    shares = [bodies[i::len(tokens)] for i in range(len(tokens))]
+
+    async def client_task(token: str, share: list[bytes]) -> None:
+        nonlocal accepted
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
+            for body in share:
+                started = time.perf_counter()
+                response = await client.post("/api/v1/submissions", content=body)
+                latencies.append(time.perf_counter() - started)
+                accepted += response.status_code == 201
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client_task(t, s) for t, s in zip(tokens, shares, strict=True)))
+    return time.perf_counter() - started, latencies, accepted
+
+
+async def batch_load(base: str, tokens: list[str], batches: list[bytes]) -> tuple[float, int]:
+    created = 0
+    queue = list(batches)
+
+    async def client_task(token: str) -> None:
+        nonlocal created
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=300) as client:
+            while queue:
+                body = queue.pop()
+                response = await client.post("/api/v1/submissions/batch", content=body)
+                response.raise_for_status()
+                created += response.json()["created"]
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client_task(token) for token in tokens[:2]))
+    return time.perf_counter() - started, created
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def run_backend(label: str, url: str, args: argparse.Namespace, workdir: Path) -> None:
+    version, tokens = prepare(url, args.clients)
+    singles = [json.dumps(interview(version)).encode() for _ in range(args.requests)]
+    batches = [json.dumps({"submissions": [interview(version) for _ in range(BATCH_SIZE)]}).encode()
+               for _ in range(args.batches)]
+    profile_to = workdir / f"{label}.prof" if args.profile else None
+    with server(url, args.workers, profile_to) as base:
+        seconds, latencies, accepted = asyncio.run(single_load(base, tokens, singles))
+        per_second = accepted / seconds
+        p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
+        print(f"{label}: single  {accepted}/{len(singles)} accepted in {seconds:.2f} s = {per_second:,.0f}/s "
+              f"(target {TARGET_SINGLE_PER_SECOND:,.0f}); p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+              f"(target < {TARGET_P99_MS:.0f}); {per_second / ODK_CENTRAL_PER_SECOND:.1f}x ODK Central's "
+              f"{ODK_CENTRAL_PER_SECOND:.0f}/s", flush=True)
+        if not args.profile:
+            seconds, created = asyncio.run(batch_load(base, tokens, batches))
+            print(f"{label}: batch   {created} validated and stored in {seconds:.2f} s = {created / seconds:,.0f}/s "
+                  f"(target {TARGET_BATCH_PER_SECOND:,.0f}); {len(batches)} batches of {BATCH_SIZE}", flush=True)
+    if profile_to is not None and profile_to.exists():
+        print(f"{label}: where the server's time goes (cumulative, top 25):")
+        pstats.Stats(str(profile_to)).sort_stats("cumulative").print_stats(25)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=3_000, help="single submissions in (a)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients in (a)")
+    parser.add_argument("--batches", type=int, default=10, help="batches of 500 in (b)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn worker processes")
+    parser.add_argument("--profile", action="store_true", help="profile one worker under the single-submission load")
+    args = parser.parse_args()
+    if args.profile:
+        args.workers = 1
+    print(f"{os.cpu_count()} CPU(s); {args.workers} uvicorn worker(s); {args.clients} clients; "
+          f"{args.requests} single interviews; {args.batches} x {BATCH_SIZE} batch interviews", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        with sqlite_database(workdir) as url:
+            run_backend("sqlite", url, args, workdir)
+        server_url = os.environ.get(POSTGRES_ENV)
+        if server_url:
+            with postgres_database(server_url) as url:
+                run_backend("postgres", url, args, workdir)
+        else:
+            print(f"postgres: skipped ({POSTGRES_ENV} is not set)")

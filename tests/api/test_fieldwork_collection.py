@@ -1,0 +1,321 @@
+"""Collection under fieldwork: assignment scoping of submissions and form lists, supervisors'
+reading scope, the VAWG rules, progress and quality flags."""
+
+import copy
+import math
+import uuid
+
+import defusedxml.ElementTree as SafeET
+import pytest
+
+from tests.api.collect import basic, instance_xml, multipart
+from tests.api.submission_data import FORMS, interview
+from tests.api.test_fieldwork import URL, assign, create_survey, published, upload
+from tests.api.test_openrosa import compiled
+from tests.conftest import TEST_PASSWORD
+
+SUBMISSIONS = "/api/v1/submissions"
+HOUSEHOLDS = "psu,household,selection_probability\n" + "".join(
+    f"{psu},{n:03d},0.25\n" for psu in ("EA01", "EA02", "EA03") for n in range(1, 7)
+)
+# EA01's centroid is where submission_data's interviews are taken; EA02's lies about 6 km away.
+PSUS = """stratum,psu,selection_probability,latitude,longitude
+URB,EA01,0.2,-12.0464,-77.0428
+URB,EA02,0.2,-12.1000,-77.0300
+URB,EA03,0.2,,
+"""
+STRATA = "stratum\nURB\n"
+
+
+@pytest.fixture
+def versions(engine):
+    return published(engine, "perception", "victimization", "vawg")
+
+
+@pytest.fixture
+def field(client, versions, make_account):
+    """A wave using victimization and VAWG; a team of three certified women, a certified man and an
+    uncertified woman; EA01, EA02, EA03 assigned to the three certified women."""
+    admin, supervisor = make_account("admin"), make_account("supervisor")
+    people = {
+        "ana": make_account("enumerator", username="ana", vawg_certified=True, sex="female"),
+        "bea": make_account("enumerator", username="bea", vawg_certified=True, sex="female"),
+        "cruz": make_account("enumerator", username="cruz", vawg_certified=True, sex="female"),
+        "dan": make_account("enumerator", username="dan", vawg_certified=True, sex="male"),
+        "eva": make_account("enumerator", username="eva", sex="female"),
+    }
+    create_survey(client, admin.headers, ["sinmiedo_victimization", "sinmiedo_womens_health"])
+    assert upload(client, admin.headers, strata=STRATA, psus=PSUS, households=HOUSEHOLDS).status_code == 201
+    team_id = client.post(f"{URL}/teams", json={"name": "Lima"}, headers=supervisor.headers).json()["id"]
+    for account in people.values():
+        client.post(f"{URL}/teams/{team_id}/members", json={"username": account.user.username},
+                    headers=supervisor.headers)
+    for name, psu in (("ana", "EA01"), ("bea", "EA02"), ("cruz", "EA03")):
+        assert assign(client, supervisor.headers, people[name], psu).status_code == 201
+    return {"admin": admin, "supervisor": supervisor, "versions": versions, **people}
+
+
+def assignment_ids(client, account) -> list[int]:
+    return [a["id"] for a in client.get(f"{URL}/my-assignments", headers=account.headers).json()]
+
+
+def submit(client, field, account, name: str, assignment_id: int | None, *, answers: dict | None = None,
+           instance_id: str | None = None, minutes: int = 29, gps: tuple[float, float] | None = None):
+    body = interview(name, field["versions"][name], instance_id=instance_id)
+    if answers is not None:
+        body["answers"] = answers
+    body["assignment_id"] = assignment_id
+    body["paradata"]["ended_at"] = f"2026-11-21T{10 + (2 + minutes) // 60:02d}:{(2 + minutes) % 60:02d}:00-05:00"
+    if gps is not None:
+        body["paradata"]["gps"] = {"latitude": gps[0], "longitude": gps[1], "accuracy": 5.0}
+    return client.post(SUBMISSIONS, json=body, headers=account.headers)
+
+
+def vawg_answers(*, disclosing: bool) -> dict:
+    answers = copy.deepcopy(FORMS["vawg"][1])
+    if not disclosing:
+        answers.update(ipv_physical_slapped_ever="no", np_attempted_intercourse_since15="no")
+        del answers["ipv_physical_slapped_12m"], answers["np_attempted_intercourse_12m"]
+    return answers
+
+
+# --- submissions follow assignments -----------------------------------------------------------------
+
+def test_interview_for_ones_own_assignment_is_accepted(client, field):
+    response = submit(client, field, field["ana"], "victimization", assignment_ids(client, field["ana"])[0])
+
+    assert response.status_code == 201, response.text
+
+
+def test_interview_for_someone_elses_assignment_is_refused(client, field):
+    response = submit(client, field, field["bea"], "victimization", assignment_ids(client, field["ana"])[0])
+
+    assert response.status_code == 403 and response.json()["code"] == "assignment_not_yours"
+
+
+def test_interview_naming_no_existing_assignment_is_422(client, field):
+    response = submit(client, field, field["ana"], "victimization", 99_999)
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["assignment_id"]
+
+
+def test_instrument_outside_the_wave_is_refused(client, field):
+    named = submit(client, field, field["ana"], "perception", assignment_ids(client, field["ana"])[0])
+    unnamed = submit(client, field, field["ana"], "perception", None)
+
+    assert named.status_code == 422 and named.json()["code"] == "instrument_not_in_survey"
+    assert unnamed.status_code == 403 and unnamed.json()["code"] == "instrument_not_assigned"
+
+
+def test_resend_after_reassignment_returns_the_stored_interview(client, field):
+    first = assignment_ids(client, field["ana"])[0]
+    instance_id = str(uuid.uuid4())
+    assert submit(client, field, field["ana"], "victimization", first, instance_id=instance_id).status_code == 201
+    assign(client, field["admin"].headers, field["bea"], "EA01", ["001"])
+
+    resent = submit(client, field, field["ana"], "victimization", first, instance_id=instance_id)
+
+    assert resent.status_code == 200
+
+
+def _form_ids(client, account) -> list[str]:
+    response = client.get("/openrosa/formList", headers=basic(account.user.username, TEST_PASSWORD))
+    root = SafeET.fromstring(response.content)
+    return sorted(node.text for node in root.iter("{http://openrosa.org/xforms/xformsList}formID"))
+
+
+def test_form_list_offers_only_the_waves_instruments_and_vawg_to_certified_women(client, field, make_account):
+    assign(client, field["supervisor"].headers, field["dan"], "EA03", ["006"])
+    assign(client, field["supervisor"].headers, field["eva"], "EA03", ["005"])
+    unassigned = make_account("enumerator", vawg_certified=True, sex="female")
+
+    assert _form_ids(client, field["ana"]) == ["sinmiedo_victimization", "sinmiedo_womens_health"]
+    assert _form_ids(client, field["dan"]) == ["sinmiedo_victimization"]
+    assert _form_ids(client, field["eva"]) == ["sinmiedo_victimization"]
+    assert _form_ids(client, unassigned) == ["sinmiedo_perception", "sinmiedo_victimization",
+                                             "sinmiedo_womens_health"]
+
+
+def test_openrosa_interview_of_an_instrument_outside_the_wave_is_refused(client, engine, field):
+    xml = instance_xml(compiled(engine, "sinmiedo_perception"), FORMS["perception"][1], str(uuid.uuid4()))
+
+    response = client.post("/openrosa/submission", headers=basic("ana", TEST_PASSWORD), **multipart(xml))
+
+    assert response.status_code == 403
+    assert b"instrument_not_assigned" in response.content
+
+
+# --- VAWG -------------------------------------------------------------------------------------------
+
+def test_vawg_needs_a_female_enumerator_when_the_wave_requires_it(client, field):
+    assign(client, field["supervisor"].headers, field["dan"], "EA03", ["006"])
+    target = assignment_ids(client, field["dan"])[0]
+
+    response = submit(client, field, field["dan"], "vawg", target)
+
+    assert response.status_code == 403 and response.json()["code"] == "vawg_female_enumerator_required"
+
+
+def test_vawg_needs_a_certified_enumerator(client, field):
+    assign(client, field["supervisor"].headers, field["eva"], "EA03", ["005"])
+
+    response = submit(client, field, field["eva"], "vawg", assignment_ids(client, field["eva"])[0])
+
+    assert response.status_code == 403 and response.json()["code"] == "vawg_certification_required"
+
+
+def test_second_vawg_interview_for_a_household_is_refused_but_a_resend_is_not(client, field):
+    first, second = assignment_ids(client, field["ana"])[:2]
+    instance_id = str(uuid.uuid4())
+
+    created = submit(client, field, field["ana"], "vawg", first, instance_id=instance_id)
+    resent = submit(client, field, field["ana"], "vawg", first, instance_id=instance_id)
+    again = submit(client, field, field["ana"], "vawg", first)
+    other_household = submit(client, field, field["ana"], "vawg", second)
+
+    assert (created.status_code, resent.status_code, other_household.status_code) == (201, 200, 201)
+    assert again.status_code == 409 and again.json()["code"] == "vawg_household_already_interviewed"
+
+
+def test_batch_refuses_a_second_vawg_interview_of_the_same_household(client, field):
+    target = assignment_ids(client, field["ana"])[2]
+    items = []
+    for _ in range(2):
+        body = interview("vawg", field["versions"]["vawg"])
+        body["assignment_id"] = target
+        items.append(body)
+
+    result = client.post(f"{SUBMISSIONS}/batch", json={"submissions": items}, headers=field["ana"].headers).json()
+
+    assert [r["status"] for r in result["results"]] == ["created", "conflict"]
+    assert result["results"][1]["errors"][0]["type"] == "vawg_household_already_interviewed"
+
+
+def test_deleting_a_vawg_interview_frees_its_household(client, field):
+    target = assignment_ids(client, field["ana"])[0]
+    instance_id = submit(client, field, field["ana"], "vawg", target).json()["instance_id"]
+    client.delete(f"{SUBMISSIONS}/{instance_id}", headers=field["supervisor"].headers)
+
+    assert submit(client, field, field["ana"], "vawg", target).status_code == 201
+
+
+# --- supervisors read their teams' interviews -------------------------------------------------------
+
+def test_supervisor_reads_only_their_teams_interviews(client, field, make_account):
+    instance_id = submit(client, field, field["ana"], "victimization",
+                         assignment_ids(client, field["ana"])[0]).json()["instance_id"]
+    other = make_account("supervisor")
+    client.post(f"{URL}/teams", json={"name": "Callao"}, headers=other.headers)
+
+    assert client.get(f"{SUBMISSIONS}/{instance_id}", headers=field["supervisor"].headers).status_code == 200
+    assert client.get(f"{SUBMISSIONS}/{instance_id}", headers=other.headers).status_code == 404
+    assert client.get(SUBMISSIONS, headers=other.headers).json()["total"] == 0
+    assert client.get(SUBMISSIONS, headers=field["admin"].headers).json()["total"] == 1
+
+
+# --- progress and quality flags ---------------------------------------------------------------------
+
+def test_progress_per_psu_and_enumerator(client, field):
+    ana = assignment_ids(client, field["ana"])
+    for assignment_id, code in zip(ana, ["1.1", "1.1", "2.11", "4.60"], strict=False):
+        client.post(f"{URL}/assignments/{assignment_id}/dispositions", json={"code": code},
+                    headers=field["ana"].headers)
+    for assignment_id, minutes in zip(ana, (20, 30, 40), strict=False):
+        submit(client, field, field["ana"], "victimization", assignment_id, minutes=minutes)
+    assign(client, field["admin"].headers, field["dan"], "EA03", ["006"])
+
+    progress = client.get(f"{URL}/surveys/wave1/progress", headers=field["admin"].headers).json()
+
+    ea01 = next(row for row in progress["by_psu"] if row["psu"] == "EA01")
+    # RR1 over worked households: I=2, R=1, NE=1 -> 2 / 3.
+    assert ea01 == {"psu": "EA01", "households": 6, "assigned": 6, "completed": 2,
+                    "response_rate": pytest.approx(2 / 3, rel=1e-12), "interviews": 3,
+                    "median_duration_seconds": 1800.0}
+    assert {row["enumerator"]: row["assigned"] for row in progress["by_enumerator"]} == {
+        "ana": 6, "bea": 6, "cruz": 5, "dan": 1}
+    cruz = next(row for row in progress["by_enumerator"] if row["enumerator"] == "cruz")
+    assert (cruz["completed"], cruz["response_rate"], cruz["median_duration_seconds"]) == (0, None, None)
+
+
+def _flags(client, account, **params):
+    response = client.get(f"{URL}/surveys/wave1/quality-flags", params=params, headers=account.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_interview_far_too_short_is_flagged(client, field):
+    ana = assignment_ids(client, field["ana"])
+    short = None
+    for assignment_id, minutes in zip(ana, (29, 29, 29, 2), strict=False):
+        short = submit(client, field, field["ana"], "victimization", assignment_id, minutes=minutes).json()
+
+    flags = [f for f in _flags(client, field["supervisor"]) if f["flag"] == "too_short"]
+
+    # median of (1740, 1740, 1740, 120) s is 1740; half of it is 870.
+    assert [(f["instance_id"], f["value"], f["reference"]) for f in flags] == [(short["instance_id"], 120.0, 870.0)]
+
+
+def test_failed_privacy_check_is_flagged(client, field):
+    start = {key: value for key, value in FORMS["vawg"][1].items()
+             if key in ("start", "today", "household_consent", "n_members", "members")}
+    answers = {**start, "privacy_check": "not_private", "reschedule_date": "2026-11-24"}
+    response = submit(client, field, field["ana"], "vawg", assignment_ids(client, field["ana"])[0], answers=answers)
+    assert response.status_code == 201, response.text
+
+    flags = [f for f in _flags(client, field["supervisor"]) if f["flag"] == "privacy_check_failed"]
+
+    assert [(f["enumerator"], f["instance_id"]) for f in flags] == [("ana", response.json()["instance_id"])]
+
+
+def _great_circle_m(a, b) -> float:
+    # The spherical law of cosines: an independent check of the haversine distance.
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    return 6_371_008.8 * math.acos(math.sin(lat1) * math.sin(lat2)
+                                   + math.cos(lat1) * math.cos(lat2) * math.cos(lon2 - lon1))
+
+
+def test_gps_far_from_the_assigned_psu_is_flagged_without_revealing_it(client, field):
+    near = submit(client, field, field["bea"], "victimization", assignment_ids(client, field["bea"])[0],
+                  gps=(-12.1010, -77.0310)).json()
+    far = submit(client, field, field["bea"], "victimization", assignment_ids(client, field["bea"])[1]).json()
+
+    flags = [f for f in _flags(client, field["supervisor"], gps_radius_m=500) if f["flag"] == "gps_far_from_psu"]
+
+    expected = _great_circle_m((-12.0464, -77.0428), (-12.1000, -77.0300))
+    assert [f["instance_id"] for f in flags] == [far["instance_id"]]
+    assert flags[0]["value"] == pytest.approx(round(expected), abs=1)
+    assert near["instance_id"] not in {f["instance_id"] for f in flags}
+    assert "-12.0464" not in str(flags) and "77.04" not in str(flags)
+
+
+def test_disclosure_rates_far_below_and_above_the_team_are_flagged(client, field):
+    """ana 0/5, bea 5/5, cruz 2/5 VAWG interviews disclose.
+
+    ana against bea+cruz (7/10): P(X=0 | n=5, p=.7) = .3^5 = 0.00243 -> low;
+    bea against ana+cruz (2/10): P(X=5 | p=.2) = .2^5 = 0.00032 -> high;
+    cruz against ana+bea (5/10): p = 1 -> no flag.
+    """
+    for name, disclosing in (("ana", 0), ("bea", 5), ("cruz", 2)):
+        for index, assignment_id in enumerate(assignment_ids(client, field[name])[:5]):
+            response = submit(client, field, field[name], "vawg", assignment_id,
+                              answers=vawg_answers(disclosing=index < disclosing))
+            assert response.status_code == 201, response.text
+
+    flags = [f for f in _flags(client, field["supervisor"]) if f["flag"].startswith("disclosure")]
+
+    assert [(f["flag"], f["enumerator"], f["value"]) for f in flags] == [
+        ("disclosure_rate_low", "ana", 0.0), ("disclosure_rate_high", "bea", 1.0)]
+    assert [f["reference"] for f in flags] == pytest.approx([0.7, 0.2], rel=1e-12)
+    assert "p = 0.00243" in flags[0]["detail"] and "p = 0.00032" in flags[1]["detail"]
+
+
+def test_supervisor_sees_flags_of_their_team_only(client, field, make_account):
+    ana = assignment_ids(client, field["ana"])
+    for assignment_id, minutes in zip(ana, (29, 29, 2), strict=False):
+        submit(client, field, field["ana"], "victimization", assignment_id, minutes=minutes)
+    other = make_account("supervisor")
+    client.post(f"{URL}/teams", json={"name": "Callao"}, headers=other.headers)
+
+    assert len(_flags(client, field["supervisor"])) == 1
+    assert _flags(client, other) == []
