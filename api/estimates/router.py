@@ -8,7 +8,15 @@ from fastapi import APIRouter, File, Form, UploadFile
 from api.db import SessionDep
 from api.errors import BadRequest
 from api.estimates import repository, service
-from api.estimates.schemas import AnalysisCreate, AnalysisPublic, DatasetPublic, EstimateIn, EstimateOut
+from api.estimates.schemas import (
+    AnalysisCreate,
+    AnalysisPublic,
+    DatasetPublic,
+    EstimateIn,
+    EstimateOut,
+    WaveAnalysisCreate,
+    WaveAnalysisPublic,
+)
 from api.pagination import PageDep
 from api.security import Permission, require
 from api.users.models import User
@@ -44,6 +52,15 @@ def list_microdata(session: SessionDep, _analyst: Analyst, page: PageDep) -> lis
 def create_analysis(session: SessionDep, analyst: Analyst, data: AnalysisCreate) -> AnalysisPublic:
     """A design and weighting steps over a dataset, checked by running them, stored to be re-run."""
     return AnalysisPublic.model_validate(service.create_analysis(session, analyst, data), from_attributes=True)
+
+
+@router.post("/analyses/from-wave", response_model=WaveAnalysisPublic, status_code=201)
+def create_wave_analysis(session: SessionDep, analyst: Analyst, data: WaveAnalysisCreate) -> WaveAnalysisPublic:
+    """An analysis over a survey wave's collected interviews: the frame (approved interviews, the sample's
+    strata, PSUs and probabilities, nonresponse-adjusted weights) is snapshotted as a dataset."""
+    dataset, analysis, notes = service.create_wave_analysis(session, analyst, data)
+    return WaveAnalysisPublic(dataset=DatasetPublic.model_validate(dataset, from_attributes=True),
+                              analysis=AnalysisPublic.model_validate(analysis, from_attributes=True), notes=notes)
 
 
 @router.get("/analyses", response_model=list[AnalysisPublic])

@@ -87,3 +87,27 @@ class EstimateOut(BaseModel):
         description="One row per estimate: the `by` columns, level, estimate, se, ci_low, ci_high, cv, deff, df, n, "
         "weighted_n, flag"
     )
+
+
+class WaveAnalysisCreate(BaseModel):
+    """An analysis over a survey wave's collected interviews: weights and design from the sample."""
+
+    survey_code: str = Field(min_length=1, max_length=64)
+    form_id: str = Field(min_length=1, max_length=100)
+    level: Literal["respondent", "incident"] = "respondent"
+    repeat: str | None = Field(default=None, description="The repeat whose instances are the rows (level=incident)")
+    name: str = Field(min_length=1, max_length=200)
+    lonely_psu: Literal["fail", "remove", "certainty", "adjust", "average"] = "fail"
+    steps: list[StepSpec] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _repeat_for_incidents(self) -> "WaveAnalysisCreate":
+        if self.level == "incident" and not self.repeat:
+            raise ValueError("an incident-level frame needs the repeat that holds the incidents (e.g. 'incidents')")
+        return self
+
+
+class WaveAnalysisPublic(BaseModel):
+    dataset: DatasetPublic
+    analysis: AnalysisPublic
+    notes: dict[str, Any]

@@ -2,6 +2,7 @@
 steps run by weighting.pipeline, results cached per analysis and request."""
 
 import hashlib
+import io
 import json
 import math
 import tempfile
@@ -18,7 +19,8 @@ from api.audit import service as audit
 from api.errors import NotFound, Unprocessable
 from api.estimates import repository
 from api.estimates.models import Analysis, Dataset, EstimateResult
-from api.estimates.schemas import AnalysisCreate, EstimateIn
+from api.estimates.frames import wave_frame
+from api.estimates.schemas import AnalysisCreate, DesignSpec, EstimateIn, WaveAnalysisCreate
 from api.users.models import User
 from weighting import Design, Survey, WeightingError
 from weighting.microdata import read_microdata
@@ -174,3 +176,17 @@ def run_estimate(session: Session, actor: User, analysis_id: int, data: Estimate
                                                                            "variable": data.variable})
     return plain_rows, False
 
+
+
+def create_wave_analysis(session: Session, actor: User, data: WaveAnalysisCreate) -> tuple[Dataset, Analysis, dict[str, Any]]:
+    """Snapshot a wave's frame as a dataset (so the analysis re-runs on the same rows) and analyse it."""
+    frame = wave_frame(session, actor, data.survey_code, data.form_id, data.level, data.repeat)
+    buffer = io.BytesIO()
+    frame.data.to_parquet(buffer, index=False)
+    filename = f"{data.survey_code}-{data.form_id}-{data.level}.parquet"
+    dataset = upload_dataset(session, actor, data.name, filename, buffer.getvalue())
+    design = {**frame.design, "lonely_psu": data.lonely_psu}
+    analysis = create_analysis(session, actor, AnalysisCreate(
+        dataset_id=dataset.id, name=data.name, design=DesignSpec(**design), steps=data.steps,
+    ))
+    return dataset, analysis, frame.notes

@@ -83,4 +83,5 @@ DECISIONS: dict[str, str] = {
     "GET /api/v1/fieldwork/surveys/{code}/response-rates": "read_fieldwork",
     "GET /api/v1/fieldwork/surveys/{code}/progress": "read_fieldwork",
     "GET /api/v1/fieldwork/surveys/{code}/quality-flags": "manage_fieldwork",
+    "POST /api/v1/analyses/from-wave": "analyse",
 }

@@ -1,0 +1,148 @@
+"""Analyses over a survey wave: the frame comes from approved interviews and the sample's probabilities."""
+
+import math
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.app import create_app
+from api.config import Settings
+from api.db_types import utcnow
+from api.security import new_token, token_digest
+from api.users.models import AccessToken
+
+from api.demo_survey.design import interview_frame
+from api.demo_survey.load import SURVEY_CODE, VAWG_SURVEY_CODE, load_demo_survey
+from api.demo_survey.survey import generate_demo_survey
+from api.estimates import service as estimates
+from api.users import service as users_service
+from api.users.models import Role
+from api.users.schemas import UserCreate
+from tests.api.submission_data import publish_bundled
+from tests.conftest import TEST_PASSWORD, TEST_SECRET, Account
+from tests.databases import empty_all_tables
+
+SEED, SHARE = 11, 0.1
+URL = "/api/v1/analyses/from-wave"
+
+
+@pytest.fixture(scope="module")
+def loaded(session_engine):
+    """One demo load per backend for the module (it takes seconds); the tests only add analyses."""
+    empty_all_tables(session_engine)
+    publish_bundled(session_engine, "perception", "victimization", "vawg")
+    with Session(session_engine) as session:
+        admin = users_service.create_user(session, UserCreate(username="admin-x", role=Role.admin,
+                                                              password=TEST_PASSWORD), actor=None)
+        load_demo_survey(session, admin, seed=SEED, psu_share=SHARE)
+        session.commit()
+    yield session_engine
+    empty_all_tables(session_engine)
+
+
+@pytest.fixture(scope="module")
+def demo(loaded):
+    return generate_demo_survey(SEED, psu_share=SHARE)
+
+
+@pytest.fixture(scope="module")
+def client(loaded, database_url):
+    settings = Settings(environment="test", database_url=database_url, secret_key=TEST_SECRET)
+    with TestClient(create_app(settings, engine=loaded), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def make_account(loaded):
+    counter = iter(range(1, 1000))
+
+    def factory(role: str, **flags) -> Account:
+        with Session(loaded, expire_on_commit=False) as session:
+            user = users_service.create_user(session, UserCreate(username=f"wave-{role}-{next(counter)}", role=role,
+                                                                 password=TEST_PASSWORD, **flags), actor=None)
+            token = new_token()
+            session.add(AccessToken(user_id=user.id, token_hash=token_digest(token, TEST_SECRET),
+                                    expires_at=utcnow() + timedelta(hours=1)))
+            session.commit()
+            return Account(user=user, token=token)
+
+    return factory
+
+
+@pytest.fixture
+def engine(loaded):
+    return loaded
+
+
+def frame_of(engine, dataset_id: int) -> pd.DataFrame:
+    with Session(engine) as session:
+        return estimates.frame_of(estimates.get_dataset(session, dataset_id))
+
+
+def test_respondent_frame_weights_come_from_the_sample(client, make_account, engine, demo):
+    analyst = make_account("analyst")
+    response = client.post(URL, json={"survey_code": SURVEY_CODE, "form_id": "sinmiedo_victimization",
+                                      "name": "victimization 2026"}, headers=analyst.headers)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["analysis"]["design"]["strata"] == "stratum" and body["analysis"]["design"]["psu"] == "psu"
+    frame = frame_of(engine, body["dataset"]["id"])
+    expected = interview_frame(demo, "victimization").set_index("household")
+    assert len(frame) == len(expected) == body["notes"]["interviews"]
+    joined = frame.merge(expected[["household_weight"]].rename(columns={"household_weight": "household_weight_independent"}),
+                         left_on="household", right_index=True)
+    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(joined["base_weight"],
+                                                                   joined["household_weight_independent"]))
+    assert (frame["household_weight"] >= frame["base_weight"] - 1e-9).all()  # nonresponse only raises weights
+    ratio = frame["household_weight"] / frame["weight"]
+    assert all(math.isclose(r, p, rel_tol=1e-12) for r, p in zip(ratio, frame["selection_probability"]))
+    assert "member_name" not in frame.columns and "selected_name" not in frame.columns
+
+
+def test_estimates_run_on_the_wave_analysis(client, make_account, demo):
+    analyst = make_account("analyst")
+    created = client.post(URL, json={"survey_code": SURVEY_CODE, "form_id": "sinmiedo_perception",
+                                     "name": "perception", "lonely_psu": "adjust"}, headers=analyst.headers).json()
+    rows = client.post(f"/api/v1/analyses/{created['analysis']['id']}/estimates",
+                       json={"statistic": "proportion", "variable": "feel_safe_dark", "by": ["respondent_sex"]},
+                       headers=analyst.headers)
+    assert rows.status_code == 200, rows.text
+    shares = {}
+    for row in rows.json()["rows"]:
+        shares.setdefault(row["respondent_sex"], 0.0)
+        shares[row["respondent_sex"]] += row["estimate"]
+    assert all(math.isclose(total, 1.0, rel_tol=1e-9) for total in shares.values())
+
+
+def test_sensitive_answers_stay_out_of_frames_for_analysts_without_access(client, make_account, engine, demo):
+    plain, granted = make_account("analyst"), make_account("analyst", sensitive_access=True)
+    body = {"survey_code": VAWG_SURVEY_CODE, "form_id": "sinmiedo_womens_health", "name": "vawg"}
+    without = client.post(URL, json=body, headers=plain.headers).json()
+    with_access = client.post(URL, json=body, headers=granted.headers).json()
+    assert "ipv_physical_slapped_ever" in without["notes"]["withheld_sensitive_columns"]
+    assert "ipv_physical_slapped_ever" not in frame_of(engine, without["dataset"]["id"]).columns
+    assert "ipv_physical_slapped_ever" in frame_of(engine, with_access["dataset"]["id"]).columns
+
+
+def test_incident_frame_has_one_row_per_incident(client, make_account, engine, demo):
+    analyst = make_account("analyst")
+    response = client.post(URL, json={"survey_code": SURVEY_CODE, "form_id": "sinmiedo_victimization",
+                                      "name": "incidents", "level": "incident", "repeat": "incidents"},
+                           headers=analyst.headers)
+    assert response.status_code == 201, response.text
+    frame = frame_of(engine, response.json()["dataset"]["id"])
+    expected = sum(len(i.answers.get("incidents", [])) for i in demo.interviews if i.instrument == "victimization")
+    assert len(frame) == expected
+    assert {"interview", "instance", "incident_crime_type", "weight", "stratum", "psu"} <= set(frame.columns)
+
+
+def test_unknown_wave_is_404_and_incident_level_needs_a_repeat(client, make_account, demo):
+    analyst = make_account("analyst")
+    missing = client.post(URL, json={"survey_code": "nope", "form_id": "x", "name": "n"}, headers=analyst.headers)
+    assert missing.status_code == 404
+    no_repeat = client.post(URL, json={"survey_code": SURVEY_CODE, "form_id": "sinmiedo_victimization", "name": "n",
+                                       "level": "incident"}, headers=analyst.headers)
+    assert no_repeat.status_code == 422
