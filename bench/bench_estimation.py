@@ -33,6 +33,7 @@ SEX_SHARES = (0.485, 0.515)
 # enough that all three tools stop at the same weights to well under 1e-6.
 RAKING_EPSILON = 1e-10
 KEY = ["workload", "statistic", "domain", "level"]
+AGREEMENT = 1e-6  # the project's tolerance against R
 
 
 def generate(rows: int) -> pd.DataFrame:
@@ -221,7 +222,8 @@ def main() -> None:
     for peer in tools:
         if peer != "ours":
             difference = largest_difference(rows["ours"], rows[peer])
+            verdict = "agree" if max(difference.values()) <= AGREEMENT else f"DISAGREE beyond {AGREEMENT:g}"
             print(
                 f"ours vs {peer}: {len(rows['ours'])} rows, max relative difference "
-                f"estimate {difference['estimate']:.2e}, se {difference['se']:.2e}"
+                f"estimate {difference['estimate']:.2e}, se {difference['se']:.2e} ({verdict})"
             )
