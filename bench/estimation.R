@@ -1,7 +1,8 @@
 # R survey side of bench/bench_estimation.py: the same two workloads on the same CSV file.
 # Usage: Rscript bench/estimation.R DATA.csv MARGINS.json OUT_DIR EPSILON
 # Writes OUT_DIR/r_estimates.csv (workload, statistic, domain, level, estimate, se) and
-# OUT_DIR/r_seconds.csv (step, seconds). Reading the file is timed apart from the workloads.
+# OUT_DIR/r_seconds.csv (step, seconds): wall-clock seconds per step, and CPU seconds (user +
+# system) as "<step>_cpu". Reading the file is timed apart from the workloads.
 suppressPackageStartupMessages({
   library(survey)
   library(data.table)
@@ -47,17 +48,25 @@ margin_frame <- function(name) {
   frame
 }
 
-started <- proc.time()[["elapsed"]]
-design <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = data)
-taylor <- estimates(design, "taylor")
-seconds$taylor <- proc.time()[["elapsed"]] - started
+timed <- function(step, expression) {
+  started <- proc.time()
+  result <- force(expression)
+  used <- proc.time() - started
+  seconds[[step]] <<- used[["elapsed"]]
+  seconds[[paste0(step, "_cpu")]] <<- used[["user.self"]] + used[["sys.self"]]
+  result
+}
 
-started <- proc.time()[["elapsed"]]
-design <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = data)
-raked <- rake(design, lapply(names(margins), function(name) as.formula(paste0("~", name))),
-              lapply(names(margins), margin_frame), control = list(maxit = 100, epsilon = epsilon))
-after_raking <- estimates(raked, "raked")
-seconds$raked <- proc.time()[["elapsed"]] - started
+taylor <- timed("taylor", {
+  design <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = data)
+  estimates(design, "taylor")
+})
+after_raking <- timed("raked", {
+  design <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = data)
+  raked <- rake(design, lapply(names(margins), function(name) as.formula(paste0("~", name))),
+                lapply(names(margins), margin_frame), control = list(maxit = 100, epsilon = epsilon))
+  estimates(raked, "raked")
+})
 
 fwrite(rbind(taylor, after_raking), file.path(out_dir, "r_estimates.csv"))
 fwrite(data.frame(step = names(seconds), seconds = unlist(seconds)), file.path(out_dir, "r_seconds.csv"))

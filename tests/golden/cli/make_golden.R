@@ -71,6 +71,18 @@ add("jk1_mean", c("apiclus1.csv", "--weight", "pw", "--psu", "dnum", "--fpc", "f
                   "--replicates", "jk1"),
     "svymean(~api00, as.svrepdesign(dclus1, type = 'JK1'))", rows_of(svymean(~api00, jk1)))
 
+post_jk1 <- postStratify(jk1, ~stype, pop_types)
+add("jk1_poststratify_total", c("apiclus1.csv", "--weight", "pw", "--psu", "dnum", "--fpc", "fpc", "--total", "enroll",
+                                "--replicates", "jk1", "--poststratify", "totals.csv"),
+    "svytotal(~enroll, postStratify(as.svrepdesign(dclus1, type = 'JK1'), ~stype, pop_types))",
+    rows_of(svytotal(~enroll, post_jk1)))
+
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat)
+jkn <- as.svrepdesign(dstrat, type = "JKn")
+add("jkn_mean", c("apistrat.csv", "--weight", "pw", "--strata", "stype", "--fpc", "fpc", "--mean", "api00",
+                  "--replicates", "jkn"),
+    "svymean(~api00, as.svrepdesign(dstrat, type = 'JKn'))", rows_of(svymean(~api00, jkn)))
+
 options(survey.lonely.psu = "adjust")
 dlonely <- svydesign(id = ~1, strata = ~stratum, weights = ~pw, fpc = ~fpc, data = strat)
 add("lonely_adjust_mean", c("apistrat.csv", "--weight", "pw", "--strata", "stratum", "--fpc", "fpc",
