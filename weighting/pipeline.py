@@ -21,7 +21,7 @@ from weighting.errors import WeightingError
 from weighting.estimators import mean, proportion, quantile, ratio, total
 from weighting.microdata import coerce_numeric, require_columns
 from weighting.poststratify import poststratify
-from weighting.quality import apply_profile, get_profile
+from weighting.quality import QualityProfile, apply_profile, get_profile
 from weighting.raking import rake
 from weighting.replicates import make_replicates
 from weighting.results import EstimateRow
@@ -48,7 +48,7 @@ class EstimateRequest:
     domain: Mapping[str, str] | None = None  # column -> value, matched as text (1, 1.0 and "1" alike)
     ci: Literal["logit", "beta", "wald"] | None = None
     level: float = 0.95
-    quality: str | None = None  # a named quality profile
+    quality: str | QualityProfile | None = None  # a named or user-defined quality profile
 
     @property
     def numeric_columns(self) -> tuple[str, ...]:
@@ -117,8 +117,16 @@ def domain_mask(data: pd.DataFrame, domain: Mapping[str, str] | None) -> np.ndar
     mask = np.ones(len(data), dtype=bool)
     for column, wanted in domain.items():
         values = data[column]
-        mask &= (values.notna() & (values.map(value_label, na_action="ignore") == str(wanted))).to_numpy(dtype=bool)
+        mask &= (values.notna() & (values.map(value_label, na_action="ignore") == _label(wanted))).to_numpy(dtype=bool)
     return mask
+
+
+def _label(wanted: object) -> str:
+    """The value as cells are matched: "1", "1.0" and 1 all name the level 1."""
+    try:
+        return value_label(float(str(wanted)))
+    except ValueError:
+        return str(wanted)
 
 
 def estimate(survey: Survey, request: EstimateRequest) -> tuple[EstimateRow, ...]:
@@ -145,5 +153,6 @@ def estimate(survey: Survey, request: EstimateRequest) -> tuple[EstimateRow, ...
             table = ratio(survey, request.variable, request.denominator, **common)
     rows: tuple[EstimateRow, ...] = tuple(table.rows)
     if request.quality:
-        rows = tuple(apply_profile(rows, get_profile(request.quality), statistic=request.statistic))
+        profile = get_profile(request.quality) if isinstance(request.quality, str) else request.quality
+        rows = tuple(apply_profile(rows, profile, statistic=request.statistic))
     return rows

@@ -11,24 +11,20 @@ import csv
 import json
 import math
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-import numpy as np
 import pandas as pd
 
-from weighting import Design, Survey, WeightingError
-from weighting.adjustment import value_label
-from weighting.estimators import mean, proportion, quantile, ratio, total
+from weighting import Design, WeightingError
 from weighting.microdata import Microdata, coerce_numeric, read_microdata
-from weighting.poststratify import poststratify
-from weighting.raking import rake
-from weighting.replicates import make_replicates
-from weighting.quality import PROFILES, QualityProfile, apply_profile, get_profile, profile_from_dict
-from weighting.results import ESTIMATE_FIELDS, EstimateRow, EstimateTable
+from weighting.pipeline import EstimateRequest, Step, build_survey
+from weighting.pipeline import estimate as estimate_rows
+from weighting.quality import PROFILES, QualityProfile, get_profile, profile_from_dict
+from weighting.results import ESTIMATE_FIELDS, EstimateRow
 
 BAD_INPUT = 2
 FAILURE = 1
@@ -141,39 +137,6 @@ def _profile(spec: str) -> QualityProfile:
 
 def _margin_columns(margins: Mapping[str, object]) -> list[str]:
     return [column for name in margins for column in name.split("*")]
-
-
-def _domain_mask(data: pd.DataFrame, domain: Mapping[str, str] | None) -> np.ndarray | None:
-    """Rows whose values read as the given text: 1, 1.0 and "1" all match --domain COL=1."""
-    if domain is None:
-        return None
-    mask = np.ones(len(data), dtype=bool)
-    for column, wanted in domain.items():
-        values = data[column]
-        mask &= (values.notna() & (values.map(value_label, na_action="ignore") == _as_label(wanted))).to_numpy(dtype=bool)
-    return mask
-
-
-def _as_label(text: str) -> str:
-    try:
-        return value_label(float(text))
-    except ValueError:
-        return text
-
-
-def _estimate(survey: Survey, request: Request, by: tuple[str, ...], domain: np.ndarray | None, ci: str | None,
-              level: float) -> EstimateTable:
-    common: dict[str, Any] = {"by": by, "domain": domain, "level": level}
-    if request.statistic == "quantile":
-        return quantile(survey, request.variable, request.quantiles, **common)
-    common["ci"] = ci or ("logit" if request.statistic == "proportion" else "wald")
-    estimators: dict[str, Callable[[], EstimateTable]] = {
-        "mean": lambda: mean(survey, request.variable, **common),
-        "total": lambda: total(survey, request.variable, **common),
-        "proportion": lambda: proportion(survey, request.variable, **common),
-        "ratio": lambda: ratio(survey, request.variable, request.denominator, **common),
-    }
-    return estimators[request.statistic]()
 
 
 def _labelled(microdata: Microdata, row: dict[str, Any], request: Request, by: tuple[str, ...]) -> dict[str, Any]:
@@ -315,20 +278,19 @@ def estimate(
             *(column for column in (totals.columns if totals is not None else ()) if column != "total"),
         ]
         microdata = read_microdata(data, columns=needed)
-        frame = coerce_numeric(microdata.data, [weight, *fpc_columns, *request.numeric_columns])
         design = Design(weight=weight, strata=strata, clusters=clusters, fpc=fpc_columns, lonely_psu=lonely_psu)
-        survey = Survey(frame, design)
-        if replicates:
-            # Replicates come first so that post-stratifying or raking adjusts every replicate too.
-            survey = make_replicates(survey, replicates, replicates=replicate_count, seed=seed)
+        # Replicates come first so that post-stratifying or raking adjusts every replicate too.
+        steps = [Step("replicates", {"method": replicates, "replicates": replicate_count, "seed": seed})] if replicates else []
         if totals is not None:
-            survey = poststratify(survey, totals)
+            steps.append(Step("poststratify", {"totals": totals.to_dict("records")}))
         if margins is not None:
-            survey = rake(survey, margins)
-        table = _estimate(survey, request, by_columns, _domain_mask(frame, domain), ci, confidence)
-        rows: Sequence[EstimateRow] = table.rows
-        if profile is not None:
-            rows = apply_profile(rows, profile, statistic=request.statistic)
+            steps.append(Step("rake", {"margins": margins}))
+        survey = build_survey(microdata.data, design, steps)
+        rows: Sequence[EstimateRow] = estimate_rows(survey, EstimateRequest(
+            statistic=request.statistic, variable=request.variable, denominator=request.denominator,
+            quantiles=request.quantiles or (0.5,), by=by_columns, domain=domain, ci=ci, level=confidence,
+            quality=profile,
+        ))
     except WeightingError as error:
         _fail(BAD_INPUT, str(error))
     except Exception as error:  # noqa: BLE001 - the CLI's last line: report, never a traceback

@@ -305,7 +305,7 @@ def test_unexpected_failure_exits_1(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(estimate_module, "mean", broken)
+    monkeypatch.setattr(estimate_module, "estimate_rows", broken)
     result = invoke(*strat_args("--mean", "api00"))
     assert result.exit_code == 1
     assert "disk on fire" in result.stderr
