@@ -18,6 +18,7 @@ from api.submissions.router import router as submissions_router
 from api.openrosa.router import router as openrosa_router
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.users.router import auth_router, users_router
+from api.web.router import router as web_router
 
 API_PREFIX = "/api/v1"
 # Endpoints that take files get the upload limit instead of the JSON limit.
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.add_middleware(RequestContextMiddleware)
     for router in (health_router, auth_router, users_router, audit_router, instruments_router, submissions_router,
-                   estimates_router):
+                   estimates_router, web_router):
         app.include_router(router)
     # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.
     app.include_router(openrosa_router, prefix="/openrosa")

@@ -48,4 +48,7 @@ DECISIONS: dict[str, str] = {
     "GET /api/v1/analyses": "analyse",
     "GET /api/v1/analyses/{analysis_id}": "analyse",
     "POST /api/v1/analyses/{analysis_id}/estimates": "analyse",
+    "GET /dashboard": "public",
+    "GET /dashboard/releases/{number}": "public",
+    "GET /dashboard/releases/{number}/tables/{table_id}": "public",
 }
