@@ -17,6 +17,8 @@ from api.logs import configure_logging
 from api.submissions.router import router as submissions_router
 from api.openrosa.router import router as openrosa_router
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from api.releases.router import public_router as public_releases_router
+from api.releases.router import router as releases_router
 from api.users.router import auth_router, users_router
 from api.web.router import router as web_router
 
@@ -55,7 +57,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.add_middleware(RequestContextMiddleware)
     for router in (health_router, auth_router, users_router, audit_router, instruments_router, submissions_router,
-                   estimates_router, web_router):
+                   estimates_router, releases_router, public_releases_router, web_router):
         app.include_router(router)
     # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.
     app.include_router(openrosa_router, prefix="/openrosa")

@@ -3,6 +3,7 @@
 from api.audit.models import AuditEvent
 from api.estimates.models import Analysis, Dataset, EstimateResult
 from api.instruments.models import Instrument, InstrumentVersion
+from api.releases.models import Release, ReleaseTable
 from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
 from api.users.models import AccessToken, LoginThrottle, User
 
@@ -15,6 +16,8 @@ __all__ = [
     "Instrument",
     "InstrumentVersion",
     "LoginThrottle",
+    "Release",
+    "ReleaseTable",
     "Submission",
     "SubmissionAttachment",
     "SubmissionPersonal",

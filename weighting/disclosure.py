@@ -72,12 +72,11 @@ def exposed_cells(suppressed: Collection[int], relations: Sequence[Relation], n_
     return [cell for cell, is_exposed in zip(hidden, exposed, strict=True) if is_exposed]
 
 
-def protect(
-    primary: Collection[int], relations: Sequence[Relation], costs: Sequence[float]
-) -> frozenset[int]:
+def protect(primary: Collection[int], relations: Sequence[Relation], costs: Sequence[Any]) -> frozenset[int]:
     """The primary cells plus the complementary ones that make none of them recoverable.
 
-    ``costs[i]`` is cell i's contribution (smaller is cheaper to withhold). Raises
+    ``costs[i]`` is cell i's contribution, any comparable value (smaller is cheaper to withhold;
+    a tuple ranks, e.g., interior cells before totals, then by value). Raises
     ``unprotectable_cell`` when a cell stays exposed with every related cell withheld.
     """
     n_cells = len(costs)
@@ -89,7 +88,7 @@ def protect(
     return frozenset(suppressed)
 
 
-def _secondary(exposed: list[int], suppressed: set[int], relations: Sequence[Relation], costs: Sequence[float]) -> int:
+def _secondary(exposed: list[int], suppressed: set[int], relations: Sequence[Relation], costs: Sequence[Any]) -> int:
     """The next complementary cell: from the relations that expose a cell on their own, else from
     any relation of an exposed cell, else from any relation; fewest cells left exposed, then
     smallest cost, then table order."""
