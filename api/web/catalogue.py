@@ -119,7 +119,7 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "reason_low_df": {"es": "pocos grados de libertad", "en": "too few degrees of freedom"},
     "reason_se": {"es": "error estándar alto", "en": "high standard error"},
     "legend_quality": {"es": "Calidad de la estimación", "en": "Estimate quality"},
-    "legend_flagged": {"es": "† usar con cautela (ver tabla)", "en": "† use with caution (see table)"},
+    "legend_flagged": {"es": "† usar con cautela", "en": "† use with caution"},
     "legend_reliable": {"es": "sin observaciones", "en": "no quality flag"},
     "legend_suppressed": {
         "es": "Las celdas suprimidas no se dibujan; la tabla indica el motivo.",

@@ -25,8 +25,35 @@
   const chartConfig = {
     font: "system-ui, sans-serif",
     axis: { labelFontSize: 12, titleFontSize: 13, labelColor: "#222", titleColor: "#222" },
-    legend: { labelFontSize: 12, titleFontSize: 12, labelColor: "#222", titleColor: "#222" },
+    legend: { labelFontSize: 12, titleFontSize: 12, labelColor: "#222", titleColor: "#222", symbolOpacity: 1, labelLimit: 240 },
   };
+
+  // A 95% interval as a vertical rule with end ticks; unlike the errorbar composite mark these
+  // layers honour xOffset, so grouped bars get their own interval.
+  function intervalLayers(filters, offset, title) {
+    const valid = [...filters, { filter: "isValid(datum.ci_low) && isValid(datum.ci_high)" }];
+    const encoding = offset ? { xOffset: offset } : {};
+    const tick = (field) => ({
+      transform: valid,
+      mark: { type: "tick", orient: "horizontal", size: 12, thickness: 1.5, color: "#222" },
+      encoding: { ...encoding, y: { field, type: "quantitative" } },
+    });
+    return [
+      {
+        transform: valid,
+        mark: { type: "rule", strokeWidth: 1.5, color: "#222" },
+        encoding: { ...encoding, y: { field: "ci_low", type: "quantitative", title }, y2: { field: "ci_high" } },
+      },
+      tick("ci_low"),
+      tick("ci_high"),
+    ];
+  }
+
+  // Categories in the order of the table, with totals last.
+  function categoryOrder(values, field) {
+    const seen = [...new Set(values.map((value) => value[field]))];
+    return [...seen.filter((v) => v !== t("total")), ...seen.filter((v) => v === t("total"))];
+  }
 
   function t(key, params) {
     let text = strings[key] ?? key;
@@ -69,7 +96,7 @@
       if (name === "text") node.textContent = value;
       else node.setAttribute(name, value === true ? "" : value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child != null) node.append(child);
     }
     return node;
@@ -226,9 +253,10 @@
   }
 
   function barSpec({ description, values, dimension, group, unit }) {
-    const x = { field: "category", type: "nominal", sort: null, title: capitalised(dimension ? dimensionName(dimension) : t("level")),
-      axis: { labelAngle: 0, labelLimit: 160 } };
-    const xOffset = group ? { field: "groupLabel", sort: null } : undefined;
+    const x = { field: "category", type: "nominal", title: capitalised(dimension ? dimensionName(dimension) : t("level")),
+      scale: { domain: categoryOrder(values, "category") }, axis: { labelAngle: 0, labelLimit: 160 } };
+    const groups = group ? categoryOrder(values, "groupLabel") : null;
+    const xOffset = group ? { field: "groupLabel", scale: { domain: groups } } : undefined;
     const drawn = { filter: "!datum.suppressed" };
     const tooltip = [
       { field: "category", title: x.title },
@@ -249,38 +277,29 @@
       layer: [
         {
           transform: [drawn],
-          mark: { type: "bar", strokeWidth: 1.5 },
+          mark: { type: "bar" },
           encoding: {
             y: { field: "estimate", type: "quantitative", title: capitalised(unitText(unit)), axis: { format: axisFormat(unit) } },
             color: group
-              ? { field: "groupLabel", type: "nominal", sort: null, title: capitalised(dimensionName(group)), scale: { range: palette } }
+              ? { field: "groupLabel", type: "nominal", title: capitalised(dimensionName(group)), scale: { domain: groups, range: palette } }
               : { value: palette[0] },
-            stroke: group
-              ? { field: "groupLabel", type: "nominal", sort: null, scale: { range: palette }, legend: null }
-              : { value: palette[0] },
+            // Flagged bars are lighter with a dashed outline, named in the legend and marked with the symbol.
             opacity: {
               field: "qualityLegend", type: "nominal", title: t("legend_quality"),
               scale: { domain: [t("legend_reliable"), t("legend_flagged")], range: [1, 0.4] },
             },
-            strokeDash: {
-              field: "qualityLegend", type: "nominal", legend: null,
-              scale: { domain: [t("legend_reliable"), t("legend_flagged")], range: [[1, 0], [4, 3]] },
-            },
+            stroke: { value: "#1a1a1a" },
+            strokeDash: { value: [4, 3] },
+            strokeWidth: { condition: { test: "datum.flagged", value: 1.5 }, value: 0 },
             tooltip,
           },
         },
-        {
-          transform: [drawn, { filter: "isValid(datum.ci_low) && isValid(datum.ci_high)" }],
-          mark: { type: "errorbar", ticks: true, color: "#222", thickness: 1.5 },
-          encoding: {
-            y: { field: "ci_low", type: "quantitative", title: capitalised(unitText(unit)) },
-            y2: { field: "ci_high" },
-          },
-        },
+        ...intervalLayers([drawn], xOffset, capitalised(unitText(unit))),
         {
           transform: [drawn, { filter: "datum.flagged" }],
           mark: { type: "text", dy: -8, fontSize: 16, fontWeight: "bold", color: "#222", baseline: "bottom" },
           encoding: {
+            ...(xOffset ? { xOffset } : {}),
             y: { field: "top", type: "quantitative" },
             text: { value: FLAG_SYMBOL },
           },
@@ -289,6 +308,7 @@
           transform: [{ filter: "datum.suppressed" }],
           mark: { type: "text", dy: -4, fontSize: 12, fontStyle: "italic", color: "#222", baseline: "bottom" },
           encoding: {
+            ...(xOffset ? { xOffset } : {}),
             y: { datum: 0, type: "quantitative" },
             text: { field: "suppressedLabel" },
           },
@@ -449,7 +469,10 @@
   }
 
   function comparisonSpec(description, values) {
-    const x = { field: "place", type: "nominal", sort: null, title: capitalised(dimensionName("territory")), axis: { labelAngle: 0 } };
+    const x = { field: "place", type: "nominal", title: capitalised(dimensionName("territory")),
+      scale: { domain: categoryOrder(values, "place") }, axis: { labelAngle: 0 } };
+    const series = [t("survey_estimate"), t("recorded_rate")];
+    const xOffset = { field: "series", scale: { domain: series } };
     const y = { type: "quantitative", title: t("unit_rate_per_100000"), axis: { format: ",.0f" } };
     return {
       description,
@@ -464,17 +487,13 @@
           transform: [{ filter: "isValid(datum.value)" }],
           mark: { type: "bar" },
           encoding: {
-            xOffset: { field: "series", sort: null },
+            xOffset,
             y: { ...y, field: "value" },
-            color: { field: "series", type: "nominal", sort: null, title: t("series"), scale: { range: palette } },
+            color: { field: "series", type: "nominal", title: t("series"), scale: { domain: series, range: palette } },
             tooltip: [{ field: "place", title: x.title }, { field: "series", title: t("series") }, { field: "value", title: t("estimate"), format: ",.1f" }],
           },
         },
-        {
-          transform: [{ filter: "isValid(datum.ci_low) && isValid(datum.ci_high)" }],
-          mark: { type: "errorbar", ticks: true, color: "#222", thickness: 1.5 },
-          encoding: { xOffset: { field: "series", sort: null }, y: { ...y, field: "ci_low" }, y2: { field: "ci_high" } },
-        },
+        ...intervalLayers([], xOffset, y.title),
         {
           transform: [{ filter: "datum.darkFigure != null" }],
           mark: { type: "text", dy: -10, fontSize: 12, fontWeight: "bold", color: "#222", baseline: "bottom" },
