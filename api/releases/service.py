@@ -129,8 +129,8 @@ def clean_rows(rows: list[dict[str, Any]], disaggregation: list[str]) -> list[di
             problems.append(_problem(index, key, "not a column of this table", "unknown_field"))
         for column in disaggregation:
             value = row.get(column)
-            if not isinstance(value, str | int) or isinstance(value, bool) or value == "":
-                problems.append(_problem(index, column, "a disaggregation value (text or integer) is required", "missing_value"))
+            if not (isinstance(value, str) and value) and not (_is_number(value) and math.isfinite(value)):
+                problems.append(_problem(index, column, "a disaggregation value (text or number) is required", "missing_value"))
         for field in ("estimate", "n"):
             if field not in row:
                 problems.append(_problem(index, field, "required", "missing_field"))
@@ -153,6 +153,9 @@ def clean_rows(rows: list[dict[str, Any]], disaggregation: list[str]) -> list[di
         raise Unprocessable(f"The table has {len(problems)} problem(s)", code="invalid_table_rows", errors=problems)
     for row in cleaned:
         row["n"] = None if row["n"] is None else int(row["n"])
+        for column in disaggregation:
+            if isinstance(row[column], float) and row[column].is_integer():
+                row[column] = int(row[column])  # a numeric code 1.0 is the category 1, as in weighting
     return cleaned
 
 
