@@ -5,7 +5,10 @@ import math
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
+from api.releases.demo import DemoTable, publish_demo_release
+from api.releases.schemas import Bilingual
 from api.releases.service import content_sha256
 from tests.api.release_data import (
     METADATA,
@@ -245,3 +248,22 @@ def test_draft_can_be_edited_and_tables_removed(client, analyst):
     assert client.delete(f"/api/v1/releases/{release_id}/tables/t1", headers=analyst.headers).status_code == 204
     assert client.get(f"/api/v1/releases/{release_id}", headers=analyst.headers).json()["tables"] == []
     assert client.delete(f"/api/v1/releases/{release_id}", headers=analyst.headers).status_code == 204
+
+
+def test_demo_release_is_published_from_an_analysis_once(client, analyst, engine):
+    dataset_id = upload(client, analyst).json()["id"]
+    analysis_id = analysis(client, analyst, dataset_id).json()["id"]
+    metadata = {**METADATA, "indicators": [{"indicator_id": "school_wide", "definition": "Met school-wide target"}]}
+    table = DemoTable(indicator_id="school_wide", title=Bilingual(en="School-wide target", es="Meta escolar"),
+                      variable="sch.wide", by=("stype",), sdmx_level="Yes")
+    title = Bilingual(en="Demo release", es="Publicación de demostración")
+    with Session(engine, expire_on_commit=False) as session:
+        first = publish_demo_release(session, analyst.user, analysis_id, [table], title=title, wave="demo",
+                                     reference_period="2026", metadata=metadata)
+        again = publish_demo_release(session, analyst.user, analysis_id, [table], title=title, wave="demo",
+                                     reference_period="2026", metadata=metadata)
+        session.commit()
+    assert first["number"] == 1 and again == first
+    public = client.get("/api/v1/public/releases/1").json()
+    assert public["tables"][0]["disaggregation"] == ["stype"]
+    assert {row["stype"] for row in public["tables"][0]["rows"]} == {"E", "H", "M"}
