@@ -35,7 +35,7 @@
     const encoding = offset ? { xOffset: offset } : {};
     const tick = (field) => ({
       transform: valid,
-      mark: { type: "tick", orient: "horizontal", size: 12, thickness: 1.5, color: "#222" },
+      mark: { type: "tick", orient: "horizontal", size: 12, thickness: 1.5, color: "#222", opacity: 1 },
       encoding: { ...encoding, y: { field, type: "quantitative" } },
     });
     return [
@@ -144,8 +144,10 @@
 
   function figure({ heading, description, spec, columns, rows, csv, notes }) {
     const id = `figure-${++figureCount}`;
+    // vega-embed gives the container the graphics-document role and each mark its own label;
+    // the heading names the chart and the paragraph below describes it.
     const chart = element("div", {
-      id: `${id}-chart`, class: "chart", role: "img", "aria-label": heading, "aria-describedby": `${id}-description`,
+      id: `${id}-chart`, class: "chart", "aria-label": heading, "aria-describedby": `${id}-description`,
     });
     const table = element("div", { id: `${id}-table`, class: "table-view", hidden: true }, dataTable(heading, columns, rows));
     const toggle = element("button", {
