@@ -11,6 +11,8 @@ from api.releases import exports, repository, service
 from api.releases.models import Release, ReleaseTable
 from api.releases.ratelimit import RateLimited
 from api.releases.schemas import (
+    PublishedRelease,
+    PublishedTable,
     ReleaseCreate,
     ReleaseDraft,
     ReleaseSummary,
@@ -89,13 +91,13 @@ def delete_table(session: SessionDep, publisher: Publisher, release_id: int, tab
     service.delete_table(session, publisher, release_id, table_id)
 
 
-@router.get("/{release_id}/preview")
+@router.get("/{release_id}/preview", response_model=PublishedRelease)
 def preview_release(session: SessionDep, _publisher: Publisher, release_id: int) -> dict[str, Any]:
     """The release as it would be published: flags, suppression and metadata, without a number."""
     return service.preview(session, release_id)
 
 
-@router.post("/{release_id}/publish")
+@router.post("/{release_id}/publish", response_model=PublishedRelease)
 def publish_release(session: SessionDep, publisher: Publisher, release_id: int) -> dict[str, Any]:
     """Publish: the next number, a content hash, and no further changes."""
     return service.publish(session, publisher, release_id)
@@ -110,7 +112,7 @@ def public_releases(session: SessionDep, _limit: RateLimited, page: PageDep) -> 
             for r in repository.published_page(session, offset=page.offset, limit=page.limit)]
 
 
-@public_router.get("/{number}")
+@public_router.get("/{number}", response_model=PublishedRelease)
 def public_release(session: SessionDep, _limit: RateLimited, number: int) -> dict[str, Any]:
     """A published release with its metadata, tables and comparisons."""
     return service.published_document(session, number)
@@ -136,7 +138,7 @@ def public_table_csv(session: SessionDep, _limit: RateLimited, number: int, tabl
     return _download(exports.table_csv(table), CSV, f"{doc['slug']}-{table['id']}.csv")
 
 
-@public_router.get("/{number}/tables/{table_id}")
+@public_router.get("/{number}/tables/{table_id}", response_model=PublishedTable)
 def public_table(session: SessionDep, _limit: RateLimited, number: int, table_id: str) -> dict[str, Any]:
     return service.published_table(session, number, table_id)[1]
 

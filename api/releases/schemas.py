@@ -112,6 +112,8 @@ class ReleaseCreate(ReleaseFields):
     def _correction_says_what_changed(self) -> "ReleaseCreate":
         if self.corrects is not None and not (self.changes and self.changes.strip()):
             raise ValueError("a correction must say what changed ('changes')")
+        if self.corrects is None and self.changes is not None:
+            raise ValueError("'changes' describes a correction: name the release it corrects ('corrects')")
         return self
 
 
@@ -194,3 +196,59 @@ class ReleaseSummary(BaseModel):
     wave: str
     reference_period: str
     content_sha256: str
+
+
+class PublishedRow(BaseModel):
+    """One cell; its disaggregation columns come first in the JSON and are not listed here."""
+
+    model_config = ConfigDict(extra="allow")
+
+    level: str | None
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    cv: float | None
+    deff: float | None
+    df: float | None
+    n: int | None
+    weighted_n: float | None
+    flag: str | None
+    suppressed: bool
+    suppression_reason: str | None = Field(description="min_base, another rule of the profile, or complementary")
+
+
+class PublishedTable(BaseModel):
+    id: str
+    indicator_id: str
+    title: Bilingual
+    unit: str
+    source: Literal["survey", "administrative"]
+    administrative_source: str | None
+    sdmx_series: str | None
+    sdmx_level: str | None
+    sensitive: bool
+    statistic: str
+    quality_profile: str | None = Field(description="The profile applied to this table (vawg for sensitive tables)")
+    disaggregation: list[str]
+    total_label: str
+    counting_rule: str | None
+    rows: list[PublishedRow]
+
+
+class PublishedRelease(BaseModel):
+    """A release as the public sees it; number, slug, published_at and content_sha256 are null in a preview."""
+
+    number: int | None
+    slug: str | None
+    title: Bilingual
+    published_at: str | None = Field(description="ISO 8601, UTC")
+    corrects: int | None
+    changes: str | None
+    wave: str
+    reference_period: str
+    quality_profile: str
+    content_sha256: str | None = Field(description="SHA-256 of the document without this key, as sorted compact JSON")
+    metadata: dict[str, Any]
+    tables: list[PublishedTable]
+    comparisons: list[Comparison]

@@ -20,7 +20,14 @@ from api.estimates import service as estimates
 from api.estimates.schemas import EstimateIn
 from api.releases import repository
 from api.releases.models import Release, ReleaseTable
-from api.releases.schemas import ReleaseCreate, ReleaseUpdate, TableFromAnalysis, TableFromRows, TableSpec
+from api.releases.schemas import (
+    PublishedRelease,
+    ReleaseCreate,
+    ReleaseUpdate,
+    TableFromAnalysis,
+    TableFromRows,
+    TableSpec,
+)
 from api.users.models import User
 from weighting import WeightingError
 from weighting.disclosure import level_relations, margin_relations, protect
@@ -87,9 +94,10 @@ def update(session: Session, actor: User, release_id: int, data: ReleaseUpdate) 
     changed = data.model_dump(exclude_unset=True, mode="json")
     if changed.get("quality_profile") is not None:
         _check_profile(changed["quality_profile"])
-    if "changes" in changed and release.corrects is not None and not (data.changes and data.changes.strip()):
-        raise Unprocessable("A correction must say what changed", code="changes_required",
-                            errors=[{"loc": ["body", "changes"], "msg": "required", "type": "changes_required"}])
+    if "changes" in changed and (release.corrects is None) != (not (data.changes and data.changes.strip())):
+        raise Unprocessable("Only a correction says what changed, and it must", code="changes_mismatch",
+                            errors=[{"loc": ["body", "changes"], "msg": "a correction needs it; a first release has none",
+                                     "type": "changes_mismatch"}])
     for key, value in changed.items():
         if value is None:
             continue
@@ -122,6 +130,12 @@ def _is_number(value: Any) -> bool:
 def clean_rows(rows: list[dict[str, Any]], disaggregation: list[str]) -> list[dict[str, Any]]:
     """Rows in the contract's field order, or 422 naming every bad row and field."""
     allowed = {*disaggregation, *ROW_FIELDS}
+    reserved = sorted(set(disaggregation) & {*ROW_FIELDS, "suppressed", "suppression_reason"})
+    if reserved or len(set(disaggregation)) != len(disaggregation):
+        raise Unprocessable(f"Disaggregation columns must be distinct and not named like row fields: {reserved}",
+                            code="reserved_column",
+                            errors=[{"loc": ["body", "disaggregation"], "msg": "reserved or repeated name",
+                                     "type": "reserved_column"}])
     problems: list[dict[str, Any]] = []
     cleaned, seen = [], set()
     for index, row in enumerate(rows):
@@ -306,13 +320,15 @@ def document(release: Release, tables: list[ReleaseTable], *, number: int | None
         },
         "analyses": list(analyses.values()),
     }
-    return {
+    doc = {
         "number": number, "slug": slug, "title": {"en": release.title_en, "es": release.title_es},
         "published_at": _iso(published_at), "corrects": release.corrects, "changes": release.changes,
         "wave": release.wave, "reference_period": release.reference_period,
-        "quality_profile": release.quality_profile, "metadata": metadata, "tables": published_tables,
-        "comparisons": release.comparisons,
+        "quality_profile": release.quality_profile, "content_sha256": None, "metadata": metadata,
+        "tables": published_tables, "comparisons": release.comparisons,
     }
+    # In the served form (e.g. a df of 60 is 60.0), so the hash can be checked on what readers get.
+    return PublishedRelease.model_validate(doc).model_dump(mode="json")
 
 
 def content_sha256(doc: dict[str, Any]) -> str:
@@ -332,7 +348,7 @@ def preview(session: Session, release_id: int) -> dict[str, Any]:
         return release.document
     tables = repository.tables(session, release.id)
     _check_publishable(release, tables)
-    return {**document(release, tables, number=None, slug=None, published_at=None), "content_sha256": None}
+    return document(release, tables, number=None, slug=None, published_at=None)
 
 
 def publish(session: Session, actor: User, release_id: int) -> dict[str, Any]:

@@ -267,3 +267,17 @@ def test_demo_release_is_published_from_an_analysis_once(client, analyst, engine
     public = client.get("/api/v1/public/releases/1").json()
     assert public["tables"][0]["disaggregation"] == ["stype"]
     assert {row["stype"] for row in public["tables"][0]["rows"]} == {"E", "H", "M"}
+
+
+def test_disaggregation_named_like_a_row_field_is_refused(client, analyst):
+    release_id = create_release(client, analyst)
+    response = add_table(client, analyst, release_id, table_body([cell(0.4, 100)], ["n"]))
+    assert response.status_code == 422 and response.json()["code"] == "reserved_column"
+
+
+def test_changes_belong_to_corrections_only(client, analyst):
+    response = client.post("/api/v1/releases", json=release_body(changes="nothing corrected"), headers=analyst.headers)
+    assert response.status_code == 422
+    release_id = create_release(client, analyst)
+    patched = client.patch(f"/api/v1/releases/{release_id}", json={"changes": "x"}, headers=analyst.headers)
+    assert patched.status_code == 422 and patched.json()["code"] == "changes_mismatch"

@@ -15,6 +15,7 @@ from api.pagination import page_params
 from api.releases.exports import SDMX_COLUMNS
 from api.releases.ratelimit import TokenBucket, public_rate_limit
 from api.releases.router import public_router
+from api.releases.service import content_sha256
 from tests.api.release_data import cell, create_release, published_release
 
 RESPONDENT_TABLES = ("submission", "submission_revision", "submission_personal", "submission_attachment", "dataset",
@@ -35,7 +36,9 @@ def test_published_release_is_public_without_login(client, analyst):
     listed = client.get("/api/v1/public/releases")
     assert listed.status_code == 200
     assert [(r["number"], r["content_sha256"]) for r in listed.json()] == [(1, doc["content_sha256"])]
-    assert client.get("/api/v1/public/releases/1").json() == doc
+    served = client.get("/api/v1/public/releases/1").json()
+    assert served == doc
+    assert content_sha256(served) == doc["content_sha256"]  # readers can check what they downloaded
     table = client.get("/api/v1/public/releases/1/tables/t1")
     assert table.status_code == 200 and table.json() == doc["tables"][0]
 
