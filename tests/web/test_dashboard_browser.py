@@ -113,6 +113,22 @@ def test_indicator_by_territory_draws_and_tabulates_the_published_numbers(browse
     browser_page.assert_clean()
 
 
+def test_administrative_rates_draw_without_intervals(browser_page, live_server):
+    published = table(release(live_server, 3), "t3")
+    assert published["source"] == "administrative"
+    page = open_dashboard(browser_page, live_server, "/dashboard/releases/3/tables/t3")
+    assert_ready(page)
+    assert page.locator("#views section.figure").count() == 1  # every row is a sex total: no by-sex chart
+    section = figure(page, f"{published['title']['es']}, por territorio")
+    assert bars(section) == len(published["rows"])
+    assert section.locator('.chart svg [aria-roledescription="rule mark"]').count() == 0
+    assert [c[:4] + c[-1:] for c in table_cells(section)] == [
+        [row["territory"], localized(row["estimate"], "es"), "—", "—", catalogue("es")["not_assessed"]]
+        for row in published["rows"]
+    ]
+    browser_page.assert_clean()
+
+
 def test_disaggregation_by_sex_sets_women_beside_men(browser_page, live_server):
     published = table(release(live_server, 3), "t1")
     page = open_dashboard(browser_page, live_server, "/dashboard/releases/3/tables/t1?lang=en")

@@ -71,10 +71,12 @@
     return value == null ? "—" : numberFormat.format(value);
   }
 
-  function valueLabel(column, value) {
+  // Codes of the contract that read in the page's language; other values are names, shown as published.
+  const TRANSLATED_VALUES = ["female", "male", "total"];
+
+  function valueLabel(value) {
     if (value == null) return "—";
-    // Codes the catalogue knows (sex, "total") read in the page's language; others are names.
-    return ["sex", "level"].includes(column) || value === "total" ? (strings[value] ?? String(value)) : String(value);
+    return TRANSLATED_VALUES.includes(value) ? strings[value] : String(value);
   }
 
   function dimensionName(column) {
@@ -110,10 +112,6 @@
       throw error;
     }
     return response.json();
-  }
-
-  function listItems(payload) {
-    return Array.isArray(payload) ? payload : payload.items;
   }
 
   function setStatus(state, text) {
@@ -219,8 +217,8 @@
   }
 
   function categoryLabel(row, dimension, withLevel) {
-    const base = dimension ? valueLabel(dimension, row[dimension]) : t("total");
-    return withLevel ? `${base} · ${valueLabel("level", row.level)}` : base;
+    const base = dimension ? valueLabel(row[dimension]) : t("total");
+    return withLevel ? `${base} · ${valueLabel(row.level)}` : base;
   }
 
   function estimateText(row) {
@@ -233,7 +231,7 @@
   function rowColumns(view, withLevel) {
     const columns = [{ title: capitalised(view.dimension ? dimensionName(view.dimension) : t("level")), value: (r) => r.category }];
     if (view.group) columns.push({ title: capitalised(dimensionName(view.group)), value: (r) => r.groupLabel });
-    if (withLevel) columns.push({ title: t("level"), value: (r) => valueLabel("level", r.level) });
+    if (withLevel) columns.push({ title: t("level"), value: (r) => valueLabel(r.level) });
     columns.push(
       { title: t("estimate"), numeric: true, value: estimateText },
       { title: t("ci_low"), numeric: true, value: (r) => formatNumber(r.ci_low) },
@@ -325,7 +323,7 @@
       return {
         ...row,
         category: categoryLabel(row, dimension, withLevel),
-        groupLabel: group ? valueLabel(group, row[group]) : null,
+        groupLabel: group ? valueLabel(row[group]) : null,
         quality: rowQuality,
         qualityText: rowQuality.text,
         qualityLegend: rowQuality.kind === "flagged" ? t("legend_flagged") : t("legend_reliable"),
@@ -366,12 +364,13 @@
   /* ---- trend across waves ----------------------------------------------------------------- */
 
   async function currentReleases(viewed) {
-    const listed = listItems(await getJSON(`${api}/releases?limit=500`));
-    const releases = await Promise.all(listed.map((entry) => (
+    const listed = await getJSON(`${api}/releases?limit=500`);
+    // A correction replaces the release it corrects: the trend shows each wave once, as corrected,
+    // and superseded releases are not even fetched (the public endpoints are rate limited).
+    const corrected = new Set(listed.map((entry) => entry.corrects).filter((number) => number != null));
+    const current = listed.filter((entry) => !corrected.has(entry.number));
+    return Promise.all(current.map((entry) => (
       entry.number === viewed.number ? viewed : getJSON(`${api}/releases/${entry.number}`))));
-    // A correction replaces the release it corrects: the trend shows each wave once, as corrected.
-    const corrected = new Set(releases.map((release) => release.corrects).filter((number) => number != null));
-    return releases.filter((release) => !corrected.has(release.number));
   }
 
   function trendValues(releases, table) {
@@ -561,7 +560,7 @@
   }
 
   async function homePage() {
-    const releases = listItems(await getJSON(`${api}/releases?limit=500`));
+    const releases = await getJSON(`${api}/releases?limit=500`);
     const list = document.getElementById("releases");
     if (!releases.length) {
       list.append(element("p", { text: t("no_releases") }));
