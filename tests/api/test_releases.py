@@ -5,11 +5,14 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlmodel import Session
 
 from api.releases.demo import DemoTable, publish_demo_release
 from api.releases.schemas import Bilingual
-from api.releases.service import content_sha256
+from api.releases.service import content_sha256, disclose
 from tests.api.release_data import (
     METADATA,
     add_table,
@@ -22,6 +25,9 @@ from tests.api.release_data import (
     table_body,
 )
 from tests.api.test_estimates import analysis, upload
+from tests.weighting.test_disclosure import recoverable
+from weighting.disclosure import margin_relations
+from weighting.quality import get_profile
 
 EXAMPLE = json.loads((Path(__file__).parents[1] / "web" / "fixtures" / "release_example.json").read_text())
 
@@ -281,3 +287,27 @@ def test_changes_belong_to_corrections_only(client, analyst):
     release_id = create_release(client, analyst)
     patched = client.patch(f"/api/v1/releases/{release_id}", json={"changes": "x"}, headers=analyst.headers)
     assert patched.status_code == 422 and patched.json()["code"] == "changes_mismatch"
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(shape=st.tuples(st.integers(2, 4), st.integers(2, 3)), data=st.data())
+def test_no_cell_under_the_base_can_be_recovered_from_a_published_table(shape, data):
+    territories, sexes = [f"T{i}" for i in range(shape[0])], [f"S{j}" for j in range(shape[1])]
+    base = {(t, s): data.draw(st.integers(0, 400)) for t in territories for s in sexes}
+    rows = []
+    for t in [*territories, "total"]:
+        for s in [*sexes, "total"]:
+            n = sum(v for (tt, ss), v in base.items() if t in (tt, "total") and s in (ss, "total"))
+            rows.append(cell(n * 10.0, n, territory=t, sex=s))
+    spec = {"source": "survey", "statistic": "total", "disaggregation": ["territory", "sex"], "total_label": "total"}
+    disclosed = disclose(spec, rows, get_profile("min_base"))
+    hidden = {i for i, row in enumerate(disclosed) if row["suppressed"]}
+    assert {i for i, row in enumerate(rows) if row["n"] < 30} <= hidden
+    keys = [{"territory": r["territory"], "sex": r["sex"], "level": None} for r in rows]
+    relations = margin_relations(keys, ["territory", "sex", "level"], "total")
+    assert recoverable(hidden, relations, len(rows)) == set()
+    for original, published in zip(rows, disclosed, strict=True):
+        if published["suppressed"]:
+            assert published["estimate"] is None and published["n"] is None
+        else:
+            assert (published["estimate"], published["n"]) == (original["estimate"], original["n"])
