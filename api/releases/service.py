@@ -153,7 +153,7 @@ def clean_rows(rows: list[dict[str, Any]], disaggregation: list[str]) -> list[di
             if value is not None and (not _is_number(value) or not math.isfinite(value)):
                 problems.append(_problem(index, field, "must be a finite number or null", "not_finite"))
         n = row.get("n")
-        if n is not None and (not _is_number(n) or n != int(n) or n < 0):
+        if n is not None and (not _is_number(n) or not math.isfinite(n) or n != int(n) or n < 0):
             problems.append(_problem(index, "n", "must be a whole number of respondents, 0 or more", "invalid_count"))
         level = row.get("level")
         if level is not None and not isinstance(level, str):

@@ -311,3 +311,12 @@ def test_no_cell_under_the_base_can_be_recovered_from_a_published_table(shape, d
             assert published["estimate"] is None and published["n"] is None
         else:
             assert (published["estimate"], published["n"]) == (original["estimate"], original["n"])
+
+
+def test_infinite_respondent_count_is_422_not_500(client, analyst):
+    release_id = create_release(client, analyst)
+    body = json.dumps(table_body([cell(0.4, 100, sex="female", level="safe")], ["sex"])).replace('"n": 100', '"n": Infinity')
+    response = client.post(f"/api/v1/releases/{release_id}/tables", content=body,
+                           headers={**analyst.headers, "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "rows", 0, "n"]
