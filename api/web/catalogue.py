@@ -45,7 +45,6 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "unit_rate_per_100000": {"es": "tasa por 100.000 habitantes", "en": "rate per 100,000 population"},
     "counting_rule": {"es": "Regla de conteo", "en": "Counting rule"},
     "sdmx_series": {"es": "Serie ODS (SDMX)", "en": "SDG series (SDMX)"},
-    "by": {"es": "por", "en": "by"},
     "chart_by": {"es": "{indicator}, por {dimension}", "en": "{indicator}, by {dimension}"},
     "chart_by_and": {"es": "{indicator}, por {dimension} y {group}", "en": "{indicator}, by {dimension} and {group}"},
     "chart_description": {
@@ -80,7 +79,6 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "show_table": {"es": "Ver tabla", "en": "Show table"},
     "show_chart": {"es": "Ver gráfico", "en": "Show chart"},
     "download_csv": {"es": "Descargar CSV", "en": "Download CSV"},
-    "open_indicator": {"es": "Ver indicador", "en": "Open indicator"},
     "estimate": {"es": "Estimación", "en": "Estimate"},
     "ci_low": {"es": "IC 95% inferior", "en": "95% CI low"},
     "ci_high": {"es": "IC 95% superior", "en": "95% CI high"},
@@ -118,6 +116,22 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "reason_min_df": {"es": "pocos grados de libertad", "en": "too few degrees of freedom"},
     "reason_low_df": {"es": "pocos grados de libertad", "en": "too few degrees of freedom"},
     "reason_se": {"es": "error estándar alto", "en": "high standard error"},
+    "reason_cv_undefined": {
+        "es": "coeficiente de variación indefinido (estimación nula o ausente)",
+        "en": "coefficient of variation undefined (zero or missing estimate)",
+    },
+    "reason_no_estimate": {"es": "sin estimación que evaluar", "en": "no estimate to assess"},
+    "reason_no_events": {"es": "sin casos (proporción de 0 o 1)", "en": "no events (proportion of 0 or 1)"},
+    "reason_effective_n": {"es": "tamaño de muestra efectivo bajo", "en": "effective sample size too small"},
+    "reason_ci_width": {"es": "intervalo de confianza demasiado ancho", "en": "confidence interval too wide"},
+    "reason_relative_ci_width": {
+        "es": "intervalo de confianza ancho respecto de la proporción",
+        "en": "confidence interval wide relative to the proportion",
+    },
+    "reason_complement_ci_width": {
+        "es": "intervalo de confianza ancho respecto del complemento",
+        "en": "confidence interval wide relative to the complement",
+    },
     "legend_quality": {"es": "Calidad de la estimación", "en": "Estimate quality"},
     "legend_flagged": {"es": "† usar con cautela", "en": "† use with caution"},
     "legend_reliable": {"es": "sin observaciones", "en": "no quality flag"},

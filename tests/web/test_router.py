@@ -4,7 +4,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from api.web.catalogue import catalogue
+from api.releases.service import COMPLEMENTARY
+from api.web.catalogue import LANGUAGES, catalogue
+from weighting.quality import PROFILES, STATUSES
 
 SCRIPT = Path(__file__).resolve().parents[2] / "api" / "web" / "static" / "dashboard.js"
 
@@ -68,5 +70,13 @@ def test_vendored_chart_library_is_served(client):
 def test_every_string_the_script_asks_for_is_in_both_catalogues():
     wanted = set(re.findall(r'\bt\("([a-z0-9_]+)"', SCRIPT.read_text()))
     assert wanted, "the script reads no string through t()"
-    for language in ("es", "en"):
+    for language in LANGUAGES:
+        assert wanted - set(catalogue(language)) == set(), language
+
+
+def test_every_quality_status_and_reason_reads_in_both_languages():
+    reasons = {reason for profile in PROFILES.values() for rule in profile.rules for reason in rule.explanations()}
+    wanted = {f"reason_{reason}" for reason in reasons | {COMPLEMENTARY}}
+    wanted |= {f"status_{status}" for status in STATUSES if status != "suppressed"} | {"suppressed"}
+    for language in LANGUAGES:
         assert wanted - set(catalogue(language)) == set(), language
