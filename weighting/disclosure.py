@@ -61,11 +61,14 @@ def _matrix(relations: Sequence[Relation], n_cells: int) -> np.ndarray:
 
 def exposed_cells(suppressed: Collection[int], relations: Sequence[Relation], n_cells: int) -> list[int]:
     """Suppressed cells whose value follows from the published cells and the relations."""
+    return _exposed(_matrix(relations, n_cells), suppressed)
+
+
+def _exposed(matrix: np.ndarray, suppressed: Collection[int]) -> list[int]:
     hidden = sorted(set(suppressed))
-    if not hidden:
-        return []
-    restricted = _matrix(relations, n_cells)[:, hidden]
-    if not restricted.any():
+    restricted = matrix[:, hidden]
+    restricted = restricted[np.abs(restricted).sum(axis=1) > 0]  # relations without a hidden cell say nothing
+    if not restricted.size:
         return []
     free = null_space(restricted)
     exposed = np.abs(free).max(axis=1, initial=0.0) <= _TOLERANCE if free.size else np.ones(len(hidden), bool)
@@ -83,22 +86,24 @@ def protect(primary: Collection[int], relations: Sequence[Relation], costs: Sequ
     suppressed = set(primary)
     if any(not 0 <= cell < n_cells for cell in suppressed):
         raise WeightingError("invalid_relation", "a primary cell is outside the table", got=sorted(suppressed))
-    while exposed := exposed_cells(suppressed, relations, n_cells):
-        suppressed.add(_secondary(exposed, suppressed, relations, costs))
+    matrix = _matrix(relations, n_cells)
+    members = [frozenset(relation.cells) for relation in relations]
+    while exposed := _exposed(matrix, suppressed):
+        suppressed.add(_secondary(exposed, suppressed, matrix, members, costs))
     return frozenset(suppressed)
 
 
-def _secondary(exposed: list[int], suppressed: set[int], relations: Sequence[Relation], costs: Sequence[Any]) -> int:
+def _secondary(exposed: list[int], suppressed: set[int], matrix: np.ndarray, members: list[frozenset[int]],
+               costs: Sequence[Any]) -> int:
     """The next complementary cell: from the relations that expose a cell on their own, else from
     any relation of an exposed cell, else from any relation; fewest cells left exposed, then
     smallest cost, then table order."""
-    alone = [r for r in relations if len(suppressed.intersection(r.cells)) == 1 and set(exposed) & set(r.cells)]
-    touching = [r for r in relations if set(exposed) & set(r.cells)]
-    for pool in (alone, touching, relations):
-        candidates = {cell for relation in pool for cell in relation.cells} - suppressed
+    alone = [cells for cells in members if len(suppressed & cells) == 1 and not cells.isdisjoint(exposed)]
+    touching = [cells for cells in members if not cells.isdisjoint(exposed)]
+    for pool in (alone, touching, members):
+        candidates = set().union(*pool) - suppressed
         if candidates:
-            return min(candidates, key=lambda cell: (
-                len(exposed_cells(suppressed | {cell}, relations, len(costs))), costs[cell], cell))
+            return min(candidates, key=lambda cell: (len(_exposed(matrix, suppressed | {cell})), costs[cell], cell))
     raise WeightingError("unprotectable_cell", f"cells {exposed} are determined by the relations alone", got=exposed)
 
 
