@@ -94,6 +94,16 @@ class Comparison(BaseModel):
 
     model_config = ConfigDict(allow_inf_nan=False)
 
+    @model_validator(mode="after")
+    def _intervals_hold_their_estimates(self) -> "Comparison":
+        for low, value, high in (("survey_ci_low", "survey_estimate", "survey_ci_high"),
+                                 ("recording_ratio_ci_low", "recording_ratio", "recording_ratio_ci_high")):
+            bounds = [getattr(self, name) for name in (low, value, high)]
+            present = [b for b in bounds if b is not None]
+            if present != sorted(present):
+                raise ValueError(f"{low} <= {value} <= {high} must hold")
+        return self
+
 
 class ReleaseFields(BaseModel):
     title: Bilingual

@@ -320,3 +320,10 @@ def test_infinite_respondent_count_is_422_not_500(client, analyst):
                            headers={**analyst.headers, "Content-Type": "application/json"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "rows", 0, "n"]
+
+
+def test_comparison_interval_must_hold_its_estimate(client, analyst):
+    comparison = {**release_body()["comparisons"][0], "survey_ci_low": 9999.0}
+    response = client.post("/api/v1/releases", json=release_body(comparisons=[comparison]), headers=analyst.headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][:3] == ["body", "comparisons", 0]
