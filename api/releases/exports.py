@@ -83,7 +83,8 @@ def sdmx_rows(doc: dict[str, Any]) -> Iterable[list[Any]]:
             continue
         unit, scale = SDMX_UNITS.get(table["unit"], (table["unit"].upper(), 1.0))
         for row in table["rows"]:
-            if table["sdmx_level"] is not None and row["level"] != table["sdmx_level"]:
+            # One observation per series key: the level the series measures (none for means and totals).
+            if row["level"] != table["sdmx_level"]:
                 continue
             codes = {"REF_AREA": ref_area, "TIME_PERIOD": doc["reference_period"], "SEX": "_T", "AGE": "_T"}
             for column in table["disaggregation"]:

@@ -16,7 +16,7 @@ from api.releases.exports import SDMX_COLUMNS
 from api.releases.ratelimit import TokenBucket, public_rate_limit
 from api.releases.router import public_router
 from api.releases.service import content_sha256
-from tests.api.release_data import cell, create_release, published_release
+from tests.api.release_data import add_table, cell, create_release, published_release, safety_rows, table_body
 
 RESPONDENT_TABLES = ("submission", "submission_revision", "submission_personal", "submission_attachment", "dataset",
                      "analysis", "estimate_result", "release_table")
@@ -169,3 +169,16 @@ def test_token_bucket_refills_over_time():
     assert bucket.take("b") == 0.0  # another address has its own bucket
     now[0] = 2.0
     assert bucket.take("a") == 0.0
+
+
+def test_sdmx_has_one_observation_per_series_key(client, analyst):
+    release_id = create_release(client, analyst)
+    counts = [cell(9100.0, 200, sex="male"), cell(8800.0, 210, sex="female")]
+    add_table(client, analyst, release_id, table_body(counts, ["sex"], indicator_id="victims", unit="count",
+                                                      statistic="total", sdmx_series=None, sdmx_level=None))
+    add_table(client, analyst, release_id, table_body(safety_rows(), ["sex"], sdmx_level=None))
+    assert client.post(f"/api/v1/releases/{release_id}/publish", headers=analyst.headers).status_code == 200
+    observations = read_csv(client.get("/api/v1/public/releases/1/sdmx.csv").text)
+    # The proportion table names no level its series measures, so it has no observations to give.
+    assert [(o["SERIES"], o["SEX"], o["UNIT_MEASURE"], o["OBS_VALUE"]) for o in observations] == [
+        ("victims", "M", "NUMBER", "9100.0"), ("victims", "F", "NUMBER", "8800.0")]
