@@ -142,7 +142,6 @@ def datapackage(doc: dict[str, Any]) -> dict[str, Any]:
         "id": doc["content_sha256"],
         "title": doc["title"]["en"],
         "description": doc["title"]["es"],
-        "version": str(doc["number"]),
         "created": doc["published_at"],
         "resources": resources,
     }

@@ -133,8 +133,9 @@ def test_datapackage_describes_each_table_csv(client, analyst):
     assert re.fullmatch(r"[a-z0-9._-]+", package["name"]) and package["name"] == doc["slug"]
     assert len(package["resources"]) == len(doc["tables"]) >= 1
     for resource in package["resources"]:
-        # Required by the Data Resource spec: a name, and path or data; tabular ones carry a schema of fields.
-        assert re.fullmatch(r"[a-z0-9._-]+", resource["name"])
+        # Required by the tabular-data-resource profile: name, path (or data), schema and profile.
+        assert set(resource) >= {"name", "path", "schema", "profile"}
+        assert re.fullmatch(r"[a-z0-9._-]+", resource["name"]) and ".." not in resource["path"]
         assert resource["profile"] == "tabular-data-resource"
         fields = resource["schema"]["fields"]
         assert all(set(f) >= {"name", "type"} for f in fields)
