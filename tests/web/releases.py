@@ -1,7 +1,8 @@
 """Three published releases for the dashboard tests, built from the contract example
 (fixtures/release_example.json) and published through the real API:
 
-1. wave 2025, its t1 has a cell the inegi profile flags (CV 18%: "caution:cv");
+1. wave 2025, its t1 has a cell the inegi profile flags (CV 18%: "caution:cv"), and a comparison
+   whose territory reads as a spreadsheet formula;
 2. wave 2026 as first published;
 3. a correction of 2 (the example's own numbers), whose t2 has a cell under the minimum base and
    so also a complementary suppression.
@@ -21,6 +22,8 @@ TABLE_FIELDS = ("indicator_id", "title", "unit", "source", "sdmx_series", "sensi
 ADMINISTRATIVE_SOURCE = EXAMPLE["metadata"]["administrative_sources"][0]["source"]
 FLAGGED_CV = 0.18
 SMALL_BASE = 12
+# A territory name a spreadsheet would run as a formula: downloads must defuse it.
+FORMULA_COMPARISON = {**EXAMPLE["comparisons"][1], "territory": '=HYPERLINK("http://example.invalid","Este")'}
 
 
 def _row(example_row: dict[str, Any], disaggregation: list[str]) -> dict[str, Any]:
@@ -64,14 +67,14 @@ def _tables(wave_factor: float, flag_cell: bool) -> list[dict[str, Any]]:
 
 
 def _release(title_suffix: str, wave: str, period: str, *, factor: float, flag_cell: bool,
-             corrects: int | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+             corrects: int | None = None, extra_comparisons: tuple[dict[str, Any], ...] = ()) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     body = {
         "title": {language: EXAMPLE["title"][language].replace(EXAMPLE["wave"], wave) + title_suffix for language in ("en", "es")},
         "wave": wave,
         "reference_period": period,
         "quality_profile": "inegi",
         "metadata": {k: v for k, v in EXAMPLE["metadata"].items() if k != "analyses"},
-        "comparisons": EXAMPLE["comparisons"],
+        "comparisons": EXAMPLE["comparisons"] + list(extra_comparisons),
     }
     if corrects is not None:
         body |= {"corrects": corrects, "changes": EXAMPLE["changes"]}
@@ -80,7 +83,8 @@ def _release(title_suffix: str, wave: str, period: str, *, factor: float, flag_c
 
 def releases() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     return [
-        _release("", "2025", "2024-10-01/2025-09-30", factor=0.9, flag_cell=True),
+        _release("", "2025", "2024-10-01/2025-09-30", factor=0.9, flag_cell=True,
+                 extra_comparisons=(FORMULA_COMPARISON,)),
         _release("", "2026", "2025-10-01/2026-09-30", factor=1.05, flag_cell=False),
         _release(" (corrected)", "2026", "2025-10-01/2026-09-30", factor=1.0, flag_cell=False, corrects=2),
     ]

@@ -4,6 +4,8 @@ The expected numbers are the published documents the server returned (tests/web/
 formatted the way each language writes numbers; screenshots go to tests/_artifacts/dashboard/.
 """
 
+import csv
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from PIL import Image
 
 from api.web.catalogue import catalogue
 from tests.web.conftest import BrowserPage, LiveServer, requires_chromium
+from tests.web.releases import FORMULA_COMPARISON
 
 pytestmark = requires_chromium
 
@@ -316,3 +319,36 @@ def test_missing_release_or_table_says_not_found(browser_page, live_server, path
     status = page.locator(".status")
     assert status.get_attribute("data-state") == "error"
     assert status.text_content() == catalogue("es")["not_found"]
+
+
+def test_comparison_csv_download_holds_the_published_comparisons(browser_page, live_server):
+    comparisons = release(live_server, 3)["comparisons"]
+    page = open_dashboard(browser_page, live_server, "/dashboard/releases/3?lang=en")
+    assert_ready(page)
+    section = figure(page, catalogue("en")["comparison_heading"])
+    with page.expect_download() as download_info:
+        section.locator(".download").click()
+    download = download_info.value
+    assert download.suggested_filename == "release-3-comparisons.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    assert [list(row) for row in rows] == [list(c) for c in comparisons]
+    for row, published in zip(rows, comparisons, strict=True):
+        for key, value in published.items():
+            if value is None:
+                assert row[key] == "", key
+            elif isinstance(value, int | float):
+                assert float(row[key]) == value, key
+            else:
+                assert row[key] == value, key
+    browser_page.assert_clean()
+
+
+def test_downloaded_csv_defuses_spreadsheet_formulas(browser_page, live_server):
+    page = open_dashboard(browser_page, live_server, "/dashboard/releases/1?lang=en")
+    assert_ready(page)
+    section = figure(page, catalogue("en")["comparison_heading"])
+    with page.expect_download() as download_info:
+        section.locator(".download").click()
+    territories = [row["territory"] for row in csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text()))]
+    assert territories[-1] == "'" + FORMULA_COMPARISON["territory"]
+    browser_page.assert_clean()

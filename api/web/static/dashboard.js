@@ -183,9 +183,17 @@
         }))))));
   }
 
+  // As the server's CSV exports: text a spreadsheet would run as a formula gets a leading apostrophe.
+  const FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"];
+
+  function csvCell(value) {
+    if (value == null) return "";
+    const text = typeof value === "string" && FORMULA_STARTS.some((start) => value.startsWith(start)) ? `'${value}` : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  }
+
   function csvLink(rows, columns, filename) {
-    const quote = (value) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-    const lines = [columns.join(","), ...rows.map((row) => columns.map((c) => quote(row[c] == null ? "" : String(row[c]))).join(","))];
+    const lines = [columns.join(","), ...rows.map((row) => columns.map((column) => csvCell(row[column])).join(","))];
     return { href: URL.createObjectURL(new Blob([lines.join("\n") + "\n"], { type: "text/csv" })), filename };
   }
 
