@@ -19,6 +19,10 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "loading": {"es": "Cargando…", "en": "Loading…"},
     "load_failed": {"es": "No se pudieron cargar los datos", "en": "The data could not be loaded"},
     "not_found": {"es": "No existe", "en": "Not found"},
+    "not_found_explained": {
+        "es": "No hay ninguna publicación ni tabla publicada en esta dirección. Vea las publicaciones:",
+        "en": "No published release or table lives at this address. See the releases:",
+    },
     "no_releases": {"es": "Todavía no hay publicaciones.", "en": "No release has been published yet."},
     "releases_heading": {"es": "Publicaciones", "en": "Releases"},
     "latest_release": {"es": "Última publicación", "en": "Latest release"},

@@ -79,9 +79,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         time.sleep(0.05)
     url = f"http://127.0.0.1:{port}"
     try:
-        login = httpx.post(f"{url}/api/v1/auth/token", data={"username": "publisher", "password": PUBLISHER_PASSWORD})
-        assert login.status_code == 200, login.text
-        yield LiveServer(url=url, releases=publish_all(url, login.json()["access_token"]))
+        with httpx.Client(base_url=url, timeout=30) as http:
+            login = http.post("/api/v1/auth/token", data={"username": "publisher", "password": PUBLISHER_PASSWORD})
+            assert login.status_code == 200, login.text
+            published = publish_all(http, {"Authorization": f"Bearer {login.json()['access_token']}"})
+        yield LiveServer(url=url, releases=published)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

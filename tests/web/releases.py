@@ -95,14 +95,13 @@ def _ok(response: httpx.Response) -> dict[str, Any]:
     return response.json()
 
 
-def publish_all(base_url: str, token: str) -> list[dict[str, Any]]:
-    """Create, fill and publish every release in order; returns the published documents."""
-    headers = {"Authorization": f"Bearer {token}"}
+def publish_all(http: httpx.Client, headers: dict[str, str]) -> list[dict[str, Any]]:
+    """Create, fill and publish every release in order through `http` (a client of the app);
+    returns the published documents."""
     published = []
-    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as http:
-        for body, tables in releases():
-            release_id = _ok(http.post("/api/v1/releases", json=body))["id"]
-            for table in tables:
-                _ok(http.post(f"/api/v1/releases/{release_id}/tables", json=table))
-            published.append(_ok(http.post(f"/api/v1/releases/{release_id}/publish")))
+    for body, tables in releases():
+        release_id = _ok(http.post("/api/v1/releases", json=body, headers=headers))["id"]
+        for table in tables:
+            _ok(http.post(f"/api/v1/releases/{release_id}/tables", json=table, headers=headers))
+        published.append(_ok(http.post(f"/api/v1/releases/{release_id}/publish", headers=headers)))
     return published

@@ -313,12 +313,12 @@ def test_text_contrast_meets_wcag_aa(browser_page, live_server):
     browser_page.assert_clean()
 
 
-@pytest.mark.parametrize("path", ["/dashboard/releases/99", "/dashboard/releases/3/tables/t9"])
-def test_missing_release_or_table_says_not_found(browser_page, live_server, path):
-    page = open_dashboard(browser_page, live_server, path)
-    status = page.locator(".status")
-    assert status.get_attribute("data-state") == "error"
-    assert status.text_content() == catalogue("es")["not_found"]
+def test_missing_release_is_a_404_page(browser_page, live_server):
+    response = browser_page.page.goto(f"{live_server.url}/dashboard/releases/99")
+    assert response.status == 404
+    assert browser_page.page.locator("h1").text_content() == catalogue("es")["not_found"]
+    assert browser_page.page.locator(".status").count() == 0  # nothing left loading
+    assert browser_page.outside_requests == []
 
 
 def test_comparison_csv_download_holds_the_published_comparisons(browser_page, live_server):

@@ -4,8 +4,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from api.releases.service import COMPLEMENTARY
 from api.web.catalogue import LANGUAGES, catalogue
+from tests.web.releases import publish_all
 from weighting.quality import PROFILES, STATUSES
 
 SCRIPT = Path(__file__).resolve().parents[2] / "api" / "web" / "static" / "dashboard.js"
@@ -26,6 +29,11 @@ def _urls(html: str) -> list[str]:
     return parser.urls
 
 
+@pytest.fixture
+def published(client, make_account) -> list[dict]:
+    return publish_all(client, make_account("analyst").headers)
+
+
 def test_page_is_spanish_by_default(client):
     response = client.get("/dashboard")
     assert response.status_code == 200
@@ -34,16 +42,25 @@ def test_page_is_spanish_by_default(client):
     assert catalogue("es")["releases_heading"] in response.text
 
 
-def test_english_page_sets_its_lang_and_strings(client):
+def test_english_page_sets_its_lang_and_strings(client, published):
     response = client.get("/dashboard/releases/3?lang=en")
     assert '<html lang="en">' in response.text
     assert catalogue("en")["methodology"] in response.text
     assert catalogue("es")["methodology"] not in response.text
 
 
-def test_language_switch_links_to_the_same_page(client):
+def test_language_switch_links_to_the_same_page(client, published):
     response = client.get("/dashboard/releases/3/tables/t1?lang=es")
     assert 'href="/dashboard/releases/3/tables/t1?lang=en"' in response.text
+
+
+@pytest.mark.parametrize("path", ["/dashboard/releases/99", "/dashboard/releases/1/tables/t9"])
+def test_unpublished_release_or_table_is_a_404_page(client, published, path):
+    response = client.get(f"{path}?lang=en")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<html lang="en">' in response.text
+    assert f"<h1>{catalogue('en')['not_found']}</h1>" in response.text
 
 
 def test_unknown_language_is_refused_naming_the_parameter(client):
@@ -53,9 +70,11 @@ def test_unknown_language_is_refused_naming_the_parameter(client):
     assert response.json()["errors"][0]["loc"] == ["query", "lang"]
 
 
-def test_pages_load_nothing_from_outside_the_service(client):
+def test_pages_load_nothing_from_outside_the_service(client, published):
     for path in ("/dashboard", "/dashboard/releases/1", "/dashboard/releases/1/tables/t1"):
-        urls = _urls(client.get(path).text)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        urls = _urls(response.text)
         assert urls, path
         assert all(url.startswith(("/", "#")) for url in urls), urls
 

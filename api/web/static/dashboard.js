@@ -106,11 +106,7 @@
 
   async function getJSON(url) {
     const response = await fetch(url, { headers: { Accept: "application/json" } });
-    if (!response.ok) {
-      const error = new Error(`${response.status} ${url}`);
-      error.status = response.status;
-      throw error;
-    }
+    if (!response.ok) throw new Error(`${response.status} ${url}`);
     return response.json();
   }
 
@@ -615,11 +611,6 @@
   async function tablePage() {
     const release = await getJSON(`${api}/releases/${body.dataset.number}`);
     const table = release.tables.find((candidate) => candidate.id === body.dataset.tableId);
-    if (!table) {
-      const error = new Error("no such table");
-      error.status = 404;
-      throw error;
-    }
     document.getElementById("indicator-title").textContent = pick(table.title);
     document.title = `${pick(table.title)} · ${pick(release.title)}`;
     document.getElementById("release-link").textContent = `${release.number}. ${pick(release.title)}`;
@@ -636,12 +627,16 @@
     await Promise.all([...figures.map((f) => f.rendered), renderTrend(release, table)]);
   }
 
+  // The server answers a missing release or table with its own 404 page, which has nothing to fill.
   const pages = { home: homePage, release: releasePage, table: tablePage };
+  const render = pages[body.dataset.page];
 
-  pages[body.dataset.page]()
-    .then(() => setStatus("ready", ""))
-    .catch((error) => {
-      console.error(error);
-      setStatus("error", error.status === 404 ? t("not_found") : t("load_failed"));
-    });
+  if (render) {
+    render()
+      .then(() => setStatus("ready", ""))
+      .catch((error) => {
+        console.error(error);
+        setStatus("error", t("load_failed"));
+      });
+  }
 })();
