@@ -10,6 +10,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,7 +21,7 @@ MAX_TRACKED_CLIENTS = 10_000
 
 
 class TokenBucket:
-    def __init__(self, per_minute: int, clock=time.monotonic) -> None:
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.capacity = float(per_minute)
         self.refill_per_second = per_minute / 60.0
         self.clock = clock

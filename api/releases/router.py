@@ -4,6 +4,7 @@ JSON, CSV, SDMX-CSV and a Frictionless data package, without logging in and rate
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
+from sqlmodel import Session
 
 from api.db import SessionDep
 from api.pagination import PageDep
@@ -35,7 +36,7 @@ def _table(table: ReleaseTable) -> TablePublic:
     return TablePublic(id=table.key, position=table.position, spec=table.spec, origin=table.origin, rows=table.rows)
 
 
-def _draft(session, release: Release) -> ReleaseDraft:
+def _draft(session: Session, release: Release) -> ReleaseDraft:
     return ReleaseDraft(
         id=release.id, status=release.status, number=release.number, slug=release.slug,
         title={"en": release.title_en, "es": release.title_es}, wave=release.wave,
