@@ -20,7 +20,10 @@ from api.logs import configure_logging
 from api.submissions.router import router as submissions_router
 from api.openrosa.router import router as openrosa_router
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from api.releases.router import public_router as public_releases_router
+from api.releases.router import router as releases_router
 from api.users.router import auth_router, users_router
+from api.web.router import router as web_router
 
 API_PREFIX = "/api/v1"
 # Endpoints that take files get the upload limit instead of the JSON limit.
@@ -69,6 +72,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         crime_router,
         indicators_router,
         fieldwork_router,
+        releases_router,
+        public_releases_router,
+        web_router,
     ):
         app.include_router(router)
     # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.

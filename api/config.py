@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     login_failures_before_delay: int = Field(default=5, ge=1)
     login_max_delay_seconds: int = Field(default=15 * 60, ge=1)
+    # Requests per minute per client address on the public open-data endpoints; 0 turns it off.
+    # Unset, it is 120, and off in the test environment (tests that need it set it).
+    public_requests_per_minute: int | None = Field(default=None, ge=0)
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -50,6 +53,12 @@ class Settings(BaseSettings):
                 f"at least {MIN_PRODUCTION_SECRET_LENGTH}"
             )
         return self
+
+    @property
+    def public_rate_limit(self) -> int:
+        if self.public_requests_per_minute is not None:
+            return self.public_requests_per_minute
+        return 0 if self.environment == "test" else 120
 
     @property
     def is_sqlite(self) -> bool:

@@ -8,5 +8,6 @@ import api.crime.models
 import api.estimates.models
 import api.fieldwork.models
 import api.instruments.models
+import api.releases.models
 import api.submissions.models
 import api.users.models  # noqa: F401

@@ -1,0 +1,63 @@
+"""The demo release: a small but real release computed from a stored analysis over the demo
+microdata, through the same service calls an analyst makes over HTTP. Loading it twice is a no-op."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from api.estimates.schemas import EstimateIn
+from api.releases import repository, service
+from api.releases.schemas import Bilingual, Comparison, ReleaseCreate, ReleaseMetadata, TableFromAnalysis
+from api.users.models import User
+
+
+@dataclass(frozen=True)
+class DemoTable:
+    """One indicator table: a proportion of ``variable`` by ``by``, with its SDG series if any."""
+
+    indicator_id: str
+    title: Bilingual
+    variable: str
+    by: tuple[str, ...] = ()
+    statistic: str = "proportion"
+    unit: str = "proportion"
+    sdmx_series: str | None = None
+    sdmx_level: str | None = None
+    sensitive: bool = False
+    counting_rule: str | None = None
+    domain: dict[str, str] = field(default_factory=dict)
+
+
+def publish_demo_release(
+    session: Session,
+    actor: User,
+    analysis_id: int,
+    tables: Sequence[DemoTable],
+    *,
+    title: Bilingual,
+    wave: str,
+    reference_period: str,
+    metadata: dict[str, Any],
+    quality_profile: str = "min_base",
+    comparisons: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """Publish the demo release, or return the published one with the same title and wave."""
+    for release in repository.published_page(session, offset=0, limit=500):
+        if (release.title_en, release.wave) == (title.en, wave):
+            return release.document
+    draft = service.create(session, actor, ReleaseCreate(
+        title=title, wave=wave, reference_period=reference_period, quality_profile=quality_profile,
+        metadata=ReleaseMetadata.model_validate(metadata),
+        comparisons=[Comparison.model_validate(c) for c in comparisons],
+    ))
+    for table in tables:
+        request = EstimateIn(statistic=table.statistic, variable=table.variable, by=list(table.by),
+                             domain=table.domain)
+        service.add_analysis_table(session, actor, draft.id, TableFromAnalysis(
+            indicator_id=table.indicator_id, title=table.title, unit=table.unit, sdmx_series=table.sdmx_series,
+            sdmx_level=table.sdmx_level, sensitive=table.sensitive, counting_rule=table.counting_rule,
+            analysis_id=analysis_id, request=request,
+        ))
+    return service.publish(session, actor, draft.id)

@@ -1,0 +1,264 @@
+"""Release bodies. The published document's shape is a contract the dashboard and users' scripts
+read (tests/web/fixtures/release_example.json is an example of it)."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.estimates.schemas import EstimateIn
+
+Text = Field(min_length=1, max_length=300)
+Identifier = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+class Bilingual(BaseModel):
+    en: str = Text
+    es: str = Text
+
+
+class Open(BaseModel):
+    """Metadata sections name their required keys; observatories add their own beside them."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class SampleDesign(Open):
+    description: str = Field(min_length=1, max_length=5000)
+
+
+class Fieldwork(Open):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Fieldwork":
+        if self.end < self.start:
+            raise ValueError("fieldwork ends before it starts")
+        return self
+
+
+class SampleFigures(Open):
+    interviews_completed: int = Field(ge=0)
+    response_rate: float = Field(ge=0, le=1, description="A fraction; say which definition in response_rate_definition")
+
+
+class WeightingInfo(Open):
+    steps: list[str | dict[str, Any]] = Field(description="Weighting steps in order, as text or structured")
+    population: dict[str, Any] = Field(description="Population figures used: source, year, totals")
+
+
+class InstrumentRef(Open):
+    form_id: str = Identifier
+    version: str = Field(min_length=1, max_length=100)
+
+
+class IndicatorDefinition(Open):
+    indicator_id: str = Identifier
+    definition: str = Field(min_length=1, max_length=5000)
+    counting_rule: str | None = Field(default=None, max_length=5000)
+
+
+class AdministrativeSource(Open):
+    series: str = Field(min_length=1, max_length=300)
+    source: str = Field(min_length=1, max_length=300, description="Who recorded the counts (police, prosecution, ...)")
+
+
+class ReleaseMetadata(Open):
+    sample_design: SampleDesign
+    fieldwork: Fieldwork
+    sample: SampleFigures
+    weighting: WeightingInfo
+    instrument_versions: list[InstrumentRef] = Field(min_length=1)
+    indicators: list[IndicatorDefinition] = Field(min_length=1)
+    administrative_sources: list[AdministrativeSource] = Field(default_factory=list)
+    ref_area: str | None = Field(default=None, max_length=50, description="SDMX REF_AREA of tables without territory")
+
+
+class Comparison(BaseModel):
+    """Survey estimate next to the recorded figure for one territory and period."""
+
+    territory: str = Text
+    period: str = Field(min_length=1, max_length=50)
+    indicator_id: str = Identifier
+    survey_estimate: float | None = None
+    survey_ci_low: float | None = None
+    survey_ci_high: float | None = None
+    recorded_count: float | None = Field(default=None, ge=0)
+    recorded_rate: float | None = Field(default=None, ge=0)
+    source: str = Text
+    dark_figure: float | None = Field(default=None, ge=0, le=1)
+    recording_ratio: float | None = None
+    recording_ratio_ci_low: float | None = None
+    recording_ratio_ci_high: float | None = None
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _intervals_hold_their_estimates(self) -> "Comparison":
+        for low, value, high in (("survey_ci_low", "survey_estimate", "survey_ci_high"),
+                                 ("recording_ratio_ci_low", "recording_ratio", "recording_ratio_ci_high")):
+            bounds = [getattr(self, name) for name in (low, value, high)]
+            present = [b for b in bounds if b is not None]
+            if present != sorted(present):
+                raise ValueError(f"{low} <= {value} <= {high} must hold")
+        return self
+
+
+class ReleaseFields(BaseModel):
+    title: Bilingual
+    wave: str = Field(min_length=1, max_length=100)
+    reference_period: str = Field(min_length=1, max_length=100)
+    quality_profile: str = Field(min_length=1, max_length=50, description="inegi, ine_chile, nchs, min_base or vawg")
+    metadata: ReleaseMetadata
+    comparisons: list[Comparison] = Field(default_factory=list, max_length=2000)
+
+
+class ReleaseCreate(ReleaseFields):
+    corrects: int | None = Field(default=None, ge=1, description="Number of the published release this corrects")
+    changes: str | None = Field(default=None, max_length=5000, description="What changed; required for a correction")
+
+    @model_validator(mode="after")
+    def _correction_says_what_changed(self) -> "ReleaseCreate":
+        if self.corrects is not None and not (self.changes and self.changes.strip()):
+            raise ValueError("a correction must say what changed ('changes')")
+        if self.corrects is None and self.changes is not None:
+            raise ValueError("'changes' describes a correction: name the release it corrects ('corrects')")
+        return self
+
+
+class ReleaseUpdate(BaseModel):
+    title: Bilingual | None = None
+    wave: str | None = Field(default=None, min_length=1, max_length=100)
+    reference_period: str | None = Field(default=None, min_length=1, max_length=100)
+    quality_profile: str | None = Field(default=None, min_length=1, max_length=50)
+    metadata: ReleaseMetadata | None = None
+    comparisons: list[Comparison] | None = Field(default=None, max_length=2000)
+    changes: str | None = Field(default=None, max_length=5000)
+
+
+class TableSpec(BaseModel):
+    indicator_id: str = Identifier
+    title: Bilingual
+    unit: str = Field(min_length=1, max_length=50, description="proportion, percent, count, rate_per_100000, mean, ...")
+    source: Literal["survey", "administrative"] = "survey"
+    administrative_source: str | None = Field(default=None, max_length=300, description="Required for administrative")
+    sdmx_series: str | None = Field(default=None, max_length=50, pattern=r"^[A-Z0-9_]+$")
+    sdmx_level: str | None = Field(default=None, max_length=100, description="The level the SDMX series measures")
+    sensitive: bool = Field(default=False, description="A VAWG table: the stricter vawg profile applies")
+    counting_rule: str | None = Field(default=None, max_length=5000)
+    total_label: str = Field(default="total", max_length=50, description="Label of total rows in any disaggregation")
+
+    @model_validator(mode="after")
+    def _administrative_names_its_source(self) -> "TableSpec":
+        if self.source == "administrative" and not self.administrative_source:
+            raise ValueError("an administrative table must name its source ('administrative_source')")
+        return self
+
+
+class TableFromRows(TableSpec):
+    statistic: Literal["mean", "total", "proportion", "ratio", "quantile"]
+    disaggregation: list[str] = Field(default_factory=list, max_length=5)
+    rows: list[dict[str, Any]] = Field(min_length=1, max_length=5000)
+
+
+class TableFromAnalysis(TableSpec):
+    analysis_id: int
+    request: EstimateIn
+
+
+class TablePublic(BaseModel):
+    id: str
+    position: int
+    spec: dict[str, Any]
+    origin: dict[str, Any] | None
+    rows: list[dict[str, Any]]
+
+
+class ReleaseDraft(BaseModel):
+    """What analysts see of a release, draft or published."""
+
+    id: int
+    status: str
+    number: int | None
+    slug: str | None
+    title: Bilingual
+    wave: str
+    reference_period: str
+    quality_profile: str
+    metadata: dict[str, Any]
+    comparisons: list[dict[str, Any]]
+    corrects: int | None
+    changes: str | None
+    content_sha256: str | None
+    created_at: datetime
+    published_at: datetime | None
+    tables: list[TablePublic]
+
+
+class ReleaseSummary(BaseModel):
+    number: int
+    slug: str
+    title: Bilingual
+    published_at: datetime
+    corrects: int | None
+    changes: str | None
+    wave: str
+    reference_period: str
+    content_sha256: str
+
+
+class PublishedRow(BaseModel):
+    """One cell; its disaggregation columns come first in the JSON and are not listed here."""
+
+    model_config = ConfigDict(extra="allow")
+
+    level: str | None
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    cv: float | None
+    deff: float | None
+    df: float | None
+    n: int | None
+    weighted_n: float | None
+    flag: str | None
+    suppressed: bool
+    suppression_reason: str | None = Field(description="min_base, another rule of the profile, or complementary")
+
+
+class PublishedTable(BaseModel):
+    id: str
+    indicator_id: str
+    title: Bilingual
+    unit: str
+    source: Literal["survey", "administrative"]
+    administrative_source: str | None
+    sdmx_series: str | None
+    sdmx_level: str | None
+    sensitive: bool
+    statistic: str
+    quality_profile: str | None = Field(description="The profile applied to this table (vawg for sensitive tables)")
+    disaggregation: list[str]
+    total_label: str
+    counting_rule: str | None
+    rows: list[PublishedRow]
+
+
+class PublishedRelease(BaseModel):
+    """A release as the public sees it; number, slug, published_at and content_sha256 are null in a preview."""
+
+    number: int | None
+    slug: str | None
+    title: Bilingual
+    published_at: str | None = Field(description="ISO 8601, UTC")
+    corrects: int | None
+    changes: str | None
+    wave: str
+    reference_period: str
+    quality_profile: str
+    content_sha256: str | None = Field(description="SHA-256 of the document without this key, as sorted compact JSON")
+    metadata: dict[str, Any]
+    tables: list[PublishedTable]
+    comparisons: list[Comparison]

@@ -1,0 +1,1 @@
+"""The public dashboard: HTML pages over the public release endpoints, with vendored charts."""
