@@ -42,7 +42,7 @@ def pick(rng: np.random.Generator, shares: Mapping[str, float]) -> str:
 
 
 def pick_some(rng: np.random.Generator, shares: Mapping[str, float], *, at_least_one: str | None = None) -> list[str]:
-    """Each option independently with its probability; ``at_least_one`` decides how none-chosen ends."""
+    """Each option independently with its probability; ``at_least_one`` is the answer when none is chosen."""
     chosen = [name for name, probability in shares.items() if rng.random() < probability]
     if not chosen and at_least_one is not None:
         return [at_least_one]

@@ -14,7 +14,15 @@ from api.demo_survey.frame import STRATA, STRATA_BY_CODE, StratumFrame, build_fr
 from api.demo_survey.interviews import Interview, at, completed_answers, instance_id, with_metadata
 from api.demo_survey.perception import perception_answers
 from api.demo_survey.respondents import Respondent
-from api.demo_survey.rosters import Member, draw_keys, draw_roster, is_adult, is_woman_15_plus, roster_answers, selected_member
+from api.demo_survey.rosters import (
+    Member,
+    draw_keys,
+    draw_roster,
+    is_adult,
+    is_woman_15_plus,
+    roster_answers,
+    selected_member,
+)
 from api.demo_survey.sample import COMPLETED, SampledHousehold, SampledPSU, draw_households, draw_psus
 from api.demo_survey.teams import TEAMS
 from api.demo_survey.vawg import vawg_answers

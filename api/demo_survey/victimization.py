@@ -60,7 +60,8 @@ PERSONAL_SENSITIVE = ("sexual_offence", "extortion")  # refused more often
 
 def victim_probability(crime: str, respondent: Respondent) -> float:
     model = CRIMES[crime]
-    sex_factor = 2 * model.male_ratio / (1 + model.male_ratio) if respondent.sex == "male" else 2 / (1 + model.male_ratio)
+    # Men's and women's risks average to the reference prevalence and stand in the model's ratio.
+    sex_factor = (2 * model.male_ratio if respondent.sex == "male" else 2) / (1 + model.male_ratio)
     risk = model.prevalence * sex_factor
     if model.urban_sensitive:
         risk *= respondent.stratum.crime_level * respondent.youth

@@ -38,7 +38,7 @@ from api.fieldwork.schemas import (
     TeamCreate,
     TeamPublic,
 )
-from api.security import CurrentUser, Permission, require
+from api.security import Permission, require
 from api.users.models import User
 
 router = APIRouter(prefix="/api/v1/fieldwork", tags=["fieldwork"])
@@ -46,6 +46,7 @@ router = APIRouter(prefix="/api/v1/fieldwork", tags=["fieldwork"])
 Manager = Annotated[User, require(Permission.manage_fieldwork)]
 Reader = Annotated[User, require(Permission.read_fieldwork)]
 Collector = Annotated[User, require(Permission.submit_interviews)]
+InterviewReader = Annotated[User, require(Permission.read_interviews)]
 
 
 @router.post("/surveys", response_model=SurveyPublic, status_code=201)
@@ -125,15 +126,16 @@ def my_assignments(session: SessionDep, enumerator: Collector) -> list[MyAssignm
 
 
 @router.post("/assignments/{assignment_id}/dispositions", response_model=DispositionPublic, status_code=201)
-def record_disposition(session: SessionDep, user: CurrentUser, assignment_id: int,
+def record_disposition(session: SessionDep, enumerator: Collector, assignment_id: int,
                        data: DispositionCreate) -> DispositionPublic:
-    """An AAPOR outcome for the household (or a member, by roster position); never overwritten."""
-    return service.record_disposition(session, user, assignment_id, data)
+    """An AAPOR outcome for one of your households (or a member, by roster position); never overwritten."""
+    return service.record_disposition(session, enumerator, assignment_id, data)
 
 
 @router.get("/assignments/{assignment_id}/dispositions", response_model=list[DispositionPublic])
-def disposition_history(session: SessionDep, user: CurrentUser, assignment_id: int) -> list[DispositionPublic]:
-    return service.disposition_history(session, user, assignment_id)
+def disposition_history(session: SessionDep, reader: InterviewReader, assignment_id: int) -> list[DispositionPublic]:
+    """Every outcome recorded, oldest first: for the assigned enumerator, their supervisor or an admin."""
+    return service.disposition_history(session, reader, assignment_id)
 
 
 @router.get("/surveys/{code}/response-rates", response_model=OutcomeRatesPublic)

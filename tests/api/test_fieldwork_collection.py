@@ -157,6 +157,17 @@ def test_vawg_needs_a_female_enumerator_when_the_wave_requires_it(client, field)
     assert response.status_code == 403 and response.json()["code"] == "vawg_female_enumerator_required"
 
 
+def test_a_wave_may_let_certified_men_collect_vawg(client, field):
+    create_survey(client, field["admin"].headers, ["sinmiedo_womens_health"], code="wave2",
+                  vawg_requires_female_enumerator=False)
+    upload(client, field["admin"].headers, survey="wave2", strata=STRATA, psus=PSUS, households=HOUSEHOLDS)
+    assign(client, field["supervisor"].headers, field["dan"], "EA01", ["001"], survey="wave2")
+
+    response = submit(client, field, field["dan"], "vawg", assignment_ids(client, field["dan"])[0])
+
+    assert response.status_code == 201, response.text
+
+
 def test_vawg_needs_a_certified_enumerator(client, field):
     assign(client, field["supervisor"].headers, field["eva"], "EA03", ["005"])
 
