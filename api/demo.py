@@ -13,6 +13,8 @@ from sqlmodel import Session
 from survey_defs.instruments import bundled_instrument_paths
 
 from api.crime.demo import load_crime_demo
+from api.demo_release import load_demo_release
+from api.demo_survey.load import load_demo_survey
 from api.instruments import repository as instruments_repository
 from api.instruments import service as instruments_service
 from api.users import repository as users_repository
@@ -36,7 +38,8 @@ class DemoReport:
     steps: list[str] = field(default_factory=list)
 
 
-def load_demo(session: Session, credentials_file: Path) -> DemoReport:
+def load_demo(session: Session, credentials_file: Path, *, psu_share: float = 1.0) -> DemoReport:
+    """``psu_share`` below 1 loads a smaller demo survey (tests); the full one has 200 PSUs."""
     report = DemoReport()
     for username, role, full_name, flags in DEMO_USERS:
         if users_repository.get_by_username(session, username) is not None:
@@ -58,6 +61,10 @@ def load_demo(session: Session, credentials_file: Path) -> DemoReport:
     report.steps.append(f"users: {len(report.created_users)} created, {len(report.existing_users)} already there")
     report.steps.append(_load_bundled_instruments(session))
     report.steps.append(load_crime_demo(session))
+    admin = users_repository.get_by_username(session, "demo-admin")
+    analyst = users_repository.get_by_username(session, "demo-analyst")
+    report.steps.append(load_demo_survey(session, admin, psu_share=psu_share))
+    report.steps.append(load_demo_release(session, analyst))
     return report
 
 

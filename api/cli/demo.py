@@ -16,13 +16,21 @@ from api.demo import DEMO_USERS, load_demo
     show_default=True,
     help="Where the generated demo passwords are kept.",
 )
-def demo(credentials_file: Path) -> None:
-    """Load demo users, instruments, a synthetic survey and police data (idempotent)."""
+@click.option(
+    "--psu-share",
+    type=click.FloatRange(0.05, 1.0),
+    default=1.0,
+    show_default=True,
+    help="Share of the demo survey's 200 PSUs to load (smaller is faster, e.g. 0.1 for a quick try).",
+)
+def demo(credentials_file: Path, psu_share: float) -> None:
+    """Load demo users, instruments, a synthetic survey with its interviews, police data and a
+    published release (idempotent)."""
     if load_settings().environment == "production":
         raise BadInput("the demo data set is not loaded in production")
     engine = open_engine()
     with session_scope(engine) as session:
-        report = load_demo(session, credentials_file)
+        report = load_demo(session, credentials_file, psu_share=psu_share)
         session.commit()
     for step in report.steps:
         click.echo(f"demo: {step}")
