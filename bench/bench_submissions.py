@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 import psycopg
 from sqlalchemy.engine import make_url
 from sqlmodel import Session

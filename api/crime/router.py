@@ -67,8 +67,8 @@ CoverageVersion = Annotated[
 SkipInvalid = Annotated[bool, Query(description="Import the valid rows and list the skipped ones")]
 
 
-async def _upload(file: UploadFile, file_format: FileFormat) -> service.ImportedFile:
-    return service.ImportedFile.of(await file.read(), file.filename, file_format)
+def _upload(file: UploadFile, file_format: FileFormat) -> service.ImportedFile:
+    return service.ImportedFile.of(file.file.read(), file.filename, file_format)
 
 
 def _imported(result: service.ImportResult, response: Response) -> ImportResponse:
@@ -82,16 +82,16 @@ def _batch(batch: CrimeImportBatch) -> BatchPublic:
 
 
 @router.post("/territories", response_model=ImportResponse, status_code=201)
-async def import_territories(
+def import_territories(
     session: SessionDep, importer: Importer, response: Response, file: UploadDep, file_format: FormatDep
 ) -> ImportResponse:
     """Columns code, name, level (country/region/municipality), parent_code. Stored territories must stay."""
-    result = service.import_territories(session, importer, await _upload(file, file_format))
+    result = service.import_territories(session, importer, _upload(file, file_format))
     return _imported(result, response)
 
 
 @router.post("/population", response_model=ImportResponse, status_code=201)
-async def import_population(
+def import_population(
     session: SessionDep,
     importer: Importer,
     response: Response,
@@ -104,14 +104,14 @@ async def import_population(
 ) -> ImportResponse:
     """Columns territory, year, sex, age_group, population."""
     result = service.import_population(
-        session, importer, await _upload(file, file_format), version=version, description=description,
+        session, importer, _upload(file, file_format), version=version, description=description,
         source=source, sex_codes=service.parse_sex_codes(sex_codes),
     )
     return _imported(result, response)
 
 
 @router.post("/mappings", response_model=ImportResponse, status_code=201)
-async def import_mapping(
+def import_mapping(
     session: SessionDep,
     importer: Importer,
     response: Response,
@@ -121,12 +121,12 @@ async def import_mapping(
     source: Annotated[str, Query(description="Whose offence codes these are")] = "",
 ) -> ImportResponse:
     """Columns national_code, iccs_code, description."""
-    result = service.import_mapping(session, importer, await _upload(file, file_format), version=version, source=source)
+    result = service.import_mapping(session, importer, _upload(file, file_format), version=version, source=source)
     return _imported(result, response)
 
 
 @router.post("/counts", response_model=ImportResponse, status_code=201)
-async def import_counts(
+def import_counts(
     session: SessionDep,
     importer: Importer,
     response: Response,
@@ -148,12 +148,12 @@ async def import_counts(
         mapping_version=mapping_version, population_version=population_version,
         sex_codes=service.parse_sex_codes(sex_codes), skip_invalid=skip_invalid,
     )
-    result = service.import_counts(session, importer, await _upload(file, file_format), options)
+    result = service.import_counts(session, importer, _upload(file, file_format), options)
     return _imported(result, response)
 
 
 @router.post("/incidents", response_model=ImportResponse, status_code=201)
-async def import_incidents(
+def import_incidents(
     session: SessionDep,
     importer: Importer,
     response: Response,
@@ -170,7 +170,7 @@ async def import_incidents(
         source=source, mapping_version=mapping_version, population_version=population_version,
         sex_codes=service.parse_sex_codes(sex_codes), skip_invalid=skip_invalid,
     )
-    result = service.import_incidents(session, importer, await _upload(file, file_format), options)
+    result = service.import_incidents(session, importer, _upload(file, file_format), options)
     return _imported(result, response)
 
 

@@ -27,14 +27,14 @@ Analyst = Annotated[User, require(Permission.analyse)]
 
 
 @router.post("/microdata", response_model=DatasetPublic, status_code=201)
-async def upload_microdata(
+def upload_microdata(
     session: SessionDep,
     analyst: Analyst,
     file: Annotated[UploadFile, File(description="CSV, Parquet, Stata (.dta) or SPSS (.sav) microdata")],
     name: Annotated[str, Form(min_length=1, max_length=200)],
 ) -> DatasetPublic:
     """Microdata of a wave collected elsewhere, one row per respondent."""
-    data = await file.read()
+    data = file.file.read()
     if not data:
         raise BadRequest("The uploaded file is empty", code="empty_upload")
     filename = (file.filename or "data.csv").replace("\\", "/").rsplit("/", 1)[-1][:200]

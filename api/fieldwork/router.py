@@ -64,15 +64,15 @@ def get_survey(session: SessionDep, reader: Reader, code: str) -> SurveyPublic:
     return service.survey_public(session, service.get_survey(session, code))
 
 
-async def _content(upload: UploadFile, part: str) -> bytes:
-    data = await upload.read()
+def _content(upload: UploadFile, part: str) -> bytes:
+    data = upload.file.read()
     if not data:
         raise BadRequest(f"The uploaded {part}.csv is empty", code="empty_upload")
     return data
 
 
 @router.post("/surveys/{code}/sample", response_model=SampleImported, status_code=201)
-async def import_sample(
+def import_sample(
     session: SessionDep,
     manager: Manager,
     code: str,
@@ -81,8 +81,8 @@ async def import_sample(
     households: Annotated[UploadFile, File(description="households.csv")],
 ) -> SampleImported:
     """The wave's sample from three CSV files (layouts in this module's description); all or nothing."""
-    files = {"strata": await _content(strata, "strata"), "psus": await _content(psus, "psus"),
-             "households": await _content(households, "households")}
+    files = {"strata": _content(strata, "strata"), "psus": _content(psus, "psus"),
+             "households": _content(households, "households")}
     return service.import_sample(session, manager, code, files)
 
 

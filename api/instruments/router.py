@@ -29,10 +29,10 @@ _MEDIA_TYPES = {
 }
 
 
-async def _read_upload(upload: UploadFile) -> tuple[bytes, str]:
+def _read_upload(upload: UploadFile) -> tuple[bytes, str]:
     # Only the base name, in a plain alphabet: user file names never reach a path or a header raw.
     name = _SAFE_FILENAME.sub("_", (upload.filename or "form.xlsx").replace("\\", "/").rsplit("/", 1)[-1])[:200]
-    data = await upload.read()
+    data = upload.file.read()
     if not data:
         raise BadRequest("The uploaded file is empty", code="empty_upload")
     return data, name or "form.xlsx"
@@ -61,17 +61,17 @@ def _sees_drafts(user: User) -> bool:
 
 
 @router.post("", response_model=VersionDetail, status_code=201)
-async def upload_instrument(session: SessionDep, designer: Designer, file: UploadDep) -> VersionDetail:
+def upload_instrument(session: SessionDep, designer: Designer, file: UploadDep) -> VersionDetail:
     """Upload an XLSForm as a draft (new instrument, new version, or replacing a draft)."""
-    data, name = await _read_upload(file)
+    data, name = _read_upload(file)
     instrument, row = service.upload(session, designer, data, name)
     return _detail(instrument.form_id, row)
 
 
 @router.post("/validate", response_model=ValidationReport)
-async def validate_instrument(_designer: Designer, file: UploadDep) -> ValidationReport:
+def validate_instrument(_designer: Designer, file: UploadDep) -> ValidationReport:
     """Check an XLSForm without storing it: every problem with sheet, row and column."""
-    data, name = await _read_upload(file)
+    data, name = _read_upload(file)
     try:
         parsed = service.parse_form(data, name)
     except Unprocessable as exc:
@@ -104,10 +104,10 @@ def get_version(session: SessionDep, user: Reader, form_id: str, version: str) -
 
 
 @router.put("/{form_id}/versions/{version}", response_model=VersionDetail)
-async def replace_draft(session: SessionDep, designer: Designer, form_id: str, version: str, file: UploadDep) -> VersionDetail:
+def replace_draft(session: SessionDep, designer: Designer, form_id: str, version: str, file: UploadDep) -> VersionDetail:
     """Replace a draft with a corrected file; a published version answers 409."""
     current = service.get_version(session, form_id, version, include_drafts=True)
-    data, name = await _read_upload(file)
+    data, name = _read_upload(file)
     parsed = service.parse_form(data, name)
     if (parsed.settings.form_id, parsed.settings.version) != (form_id, version):
         raise Unprocessable(

@@ -9,6 +9,7 @@ These are protocol endpoints, so they stay out of the JSON API's OpenAPI documen
 import base64
 import binascii
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -113,8 +114,15 @@ def submission_preflight(request: Request, _user: Collector) -> Response:
     )
 
 
-@router.post("/submission")
-async def submit(request: Request, session: SessionDep, user: Collector) -> Response:
+@dataclass(frozen=True)
+class SubmissionParts:
+    xml: bytes
+    media: list[service.MediaPart]
+
+
+async def submission_parts(request: Request) -> SubmissionParts:
+    """The multipart body as Collect sends it, read in the event loop so the endpoint can be a plain
+    function whose database work runs in the threadpool."""
     limit = request.app.state.settings.max_upload_bytes
     try:
         form = await request.form(max_files=MAX_MEDIA_PARTS + 1, max_fields=20, max_part_size=limit)
@@ -130,7 +138,14 @@ async def submit(request: Request, session: SessionDep, user: Collector) -> Resp
         for key, value in form.multi_items()
         if isinstance(value, UploadFile) and key != "xml_submission_file"
     ]
-    receipt = service.receive(session, user, xml, media)
+    return SubmissionParts(xml=xml, media=media)
+
+
+@router.post("/submission")
+def submit(request: Request, session: SessionDep, user: Collector,
+           parts: Annotated[SubmissionParts, Depends(submission_parts)]) -> Response:
+    limit = request.app.state.settings.max_upload_bytes
+    receipt = service.receive(session, user, parts.xml, parts.media)
     text = {
         "created": "Interview received.",
         "duplicate": "Interview already received; missing attachments added.",

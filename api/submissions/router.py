@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.db import SessionDep
 from api.pagination import PageDep
@@ -31,6 +31,16 @@ Restorer = Annotated[User, require(Permission.restore_interviews)]
 PersonalReader = Annotated[User, require(Permission.read_personal_identifiers)]
 
 
+async def raw_body(request: Request) -> str:
+    """The body exactly as received, kept with the interview. Read here, in the event loop, so that the
+    endpoints themselves are plain functions run in the threadpool (their database work never blocks
+    other requests)."""
+    return (await request.body()).decode("utf-8", errors="replace")
+
+
+RawBody = Annotated[str, Depends(raw_body)]
+
+
 @router.post(
     "",
     response_model=SubmissionPublic,
@@ -38,9 +48,8 @@ PersonalReader = Annotated[User, require(Permission.read_personal_identifiers)]
     responses={200: {"description": "Already received with the same content: the stored interview"},
                409: {"description": "Already received with different content"}},
 )
-async def submit(request: Request, response: Response, session: SessionDep, enumerator: Collector,
-                 data: SubmissionCreate) -> SubmissionPublic:
-    payload = (await request.body()).decode("utf-8", errors="replace")
+def submit(response: Response, session: SessionDep, enumerator: Collector, data: SubmissionCreate,
+           payload: RawBody) -> SubmissionPublic:
     submission, created = service.submit(session, enumerator, data, payload)
     if not created:
         response.status_code = 200
@@ -72,10 +81,9 @@ def get_submission(session: SessionDep, reader: Reader, instance_id: str) -> Sub
 
 
 @router.put("/{instance_id}", response_model=SubmissionPublic)
-async def edit_submission(request: Request, session: SessionDep, editor: Editor, instance_id: str,
-                          change: SubmissionEdit) -> SubmissionPublic:
+def edit_submission(session: SessionDep, editor: Editor, instance_id: str, change: SubmissionEdit,
+                    payload: RawBody) -> SubmissionPublic:
     """Change answers: a new revision with author, time and reason; earlier ones are kept."""
-    payload = (await request.body()).decode("utf-8", errors="replace")
     return service.edit(session, editor, instance_id, change, payload=payload)
 
 

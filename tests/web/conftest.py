@@ -54,7 +54,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    import httpx
+    import httpx2 as httpx
     import uvicorn
 
     database_url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'dashboard.db'}"

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 
 EXAMPLE = json.loads((Path(__file__).parent / "fixtures" / "release_example.json").read_text())
 ROW_FIELDS = ("level", "estimate", "se", "ci_low", "ci_high", "cv", "deff", "df", "n", "weighted_n")

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 import numpy
 import pytest
 from PIL import Image
