@@ -161,5 +161,6 @@ def wave_frame(session: Session, actor: User, survey_code: str, form_id: str, le
         notes={"survey": wave.code, "form_id": form_id, "level": level, "repeat": repeat,
                "approved_only": wave.only_approved_feed_estimates, "interviews": len(rows), "rows": len(data),
                "weights": WEIGHTING_NOTE,
-               "withheld_sensitive_columns": sorted(withheld)},
+               "withheld_sensitive_columns": sorted(withheld),
+               "sensitive": any(q.sensitive and q.name in data.columns for q in questions)},
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import LargeBinary, UniqueConstraint
+from sqlalchemy.sql.expression import false as sa_false
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from api.db_types import UTCDateTime, utcnow
@@ -20,6 +21,8 @@ class Dataset(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     columns: list[str] = Field(sa_column=Column(JSON, nullable=False))
     n_rows: int
+    # Holds answers of sensitive (VAWG) questions: only users with sensitive access may analyse it.
+    sensitive: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     uploaded_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

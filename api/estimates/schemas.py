@@ -56,6 +56,7 @@ class DatasetPublic(BaseModel):
     size: int
     columns: list[str]
     n_rows: int
+    sensitive: bool
     created_at: datetime
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api.audit import service as audit
-from api.errors import NotFound, Unprocessable
+from api.errors import Forbidden, NotFound, Unprocessable
 from api.estimates import repository
 from api.estimates.models import Analysis, Dataset, EstimateResult
 from api.estimates.frames import wave_frame
@@ -58,7 +58,8 @@ def _frame_cached(stored: _Stored) -> pd.DataFrame:
         return read_microdata(path).data
 
 
-def upload_dataset(session: Session, actor: User, name: str, filename: str, data: bytes) -> Dataset:
+def upload_dataset(session: Session, actor: User, name: str, filename: str, data: bytes, *,
+                   sensitive: bool = False) -> Dataset:
     suffix = Path(filename).suffix.lower()
     if suffix not in MICRODATA_SUFFIXES:
         raise Unprocessable(
@@ -74,7 +75,7 @@ def upload_dataset(session: Session, actor: User, name: str, filename: str, data
         raise Unprocessable(f"'{filename}' could not be read as {suffix}: {error}", code="unreadable_file") from error
     dataset = Dataset(
         name=name, filename=filename, sha256=digest, size=len(data), data=data,
-        columns=[str(c) for c in frame.columns], n_rows=len(frame), uploaded_by=actor.id,
+        columns=[str(c) for c in frame.columns], n_rows=len(frame), uploaded_by=actor.id, sensitive=sensitive,
     )
     repository.add(session, dataset)
     audit.record(session, actor, "dataset.upload", "dataset", dataset.id, {"filename": filename, "rows": len(frame)})
@@ -86,6 +87,15 @@ def get_dataset(session: Session, dataset_id: int) -> Dataset:
     if dataset is None:
         raise NotFound(f"No dataset {dataset_id}", code="dataset_not_found")
     return dataset
+
+
+def check_may_analyse(actor: User, dataset: Dataset) -> None:
+    """Sensitive (VAWG) answers are analysed only by users granted sensitive access."""
+    if dataset.sensitive and not actor.sensitive_access:
+        raise Forbidden(
+            f"Dataset {dataset.id} holds sensitive answers; analysing it needs sensitive access",
+            code="sensitive_access_required",
+        )
 
 
 def get_analysis(session: Session, analysis_id: int) -> Analysis:
@@ -124,6 +134,7 @@ def _survey_cached(analysis_id: int, sha256: str, spec: _Spec) -> Survey:
 
 def create_analysis(session: Session, actor: User, data: AnalysisCreate) -> Analysis:
     dataset = get_dataset(session, data.dataset_id)
+    check_may_analyse(actor, dataset)
     design = data.design.model_dump()
     steps = [s.model_dump() for s in data.steps]
     try:
@@ -151,6 +162,7 @@ def plain(value: Any) -> Any:
 def run_estimate(session: Session, actor: User, analysis_id: int, data: EstimateIn) -> tuple[list[dict[str, Any]], bool]:
     """Estimate rows for a request; the same request on the same analysis is served from the cache."""
     analysis = get_analysis(session, analysis_id)
+    check_may_analyse(actor, get_dataset(session, analysis.dataset_id))
     request = data.model_dump()
     request_hash = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
     hit = repository.cached(session, analysis.id, request_hash)
@@ -184,7 +196,7 @@ def create_wave_analysis(session: Session, actor: User, data: WaveAnalysisCreate
     buffer = io.BytesIO()
     frame.data.to_parquet(buffer, index=False)
     filename = f"{data.survey_code}-{data.form_id}-{data.level}.parquet"
-    dataset = upload_dataset(session, actor, data.name, filename, buffer.getvalue())
+    dataset = upload_dataset(session, actor, data.name, filename, buffer.getvalue(), sensitive=frame.notes["sensitive"])
     design = {**frame.design, "lonely_psu": data.lonely_psu}
     analysis = create_analysis(session, actor, AnalysisCreate(
         dataset_id=dataset.id, name=data.name, design=DesignSpec(**design), steps=data.steps,

@@ -44,6 +44,7 @@ def compute_on_analysis(session: Session, actor: User, analysis_id: int, indicat
                         request: IndicatorRequest) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
     describe(indicator_id)
     analysis = estimates.get_analysis(session, analysis_id)
+    estimates.check_may_analyse(actor, estimates.get_dataset(session, analysis.dataset_id))
     key = {"kind": "indicator", "indicator_id": indicator_id, **request.model_dump()}
     request_hash = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
     hit = estimates_repository.cached(session, analysis.id, request_hash)

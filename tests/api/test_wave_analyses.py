@@ -146,3 +146,25 @@ def test_unknown_wave_is_404_and_incident_level_needs_a_repeat(client, make_acco
     no_repeat = client.post(URL, json={"survey_code": SURVEY_CODE, "form_id": "sinmiedo_victimization", "name": "n",
                                        "level": "incident"}, headers=analyst.headers)
     assert no_repeat.status_code == 422
+
+
+def test_sensitive_wave_datasets_are_analysed_only_with_sensitive_access(client, make_account, demo):
+    plain, granted = make_account("analyst"), make_account("analyst", sensitive_access=True)
+    body = {"survey_code": VAWG_SURVEY_CODE, "form_id": "sinmiedo_womens_health", "name": "vawg sensitive",
+            "lonely_psu": "adjust"}
+    created = client.post(URL, json=body, headers=granted.headers).json()
+    assert created["dataset"]["sensitive"] is True
+    analysis_id = created["analysis"]["id"]
+    request = {"statistic": "proportion", "variable": "ipv_physical_slapped_ever"}
+    allowed = client.post(f"/api/v1/analyses/{analysis_id}/estimates", json=request, headers=granted.headers)
+    assert allowed.status_code == 200, allowed.text
+    refused = client.post(f"/api/v1/analyses/{analysis_id}/estimates", json=request, headers=plain.headers)
+    assert refused.status_code == 403 and refused.json()["code"] == "sensitive_access_required"
+    indicator = client.post(f"/api/v1/analyses/{analysis_id}/indicators/sdg_5_2_1_physical", json={},
+                            headers=plain.headers)
+    assert indicator.status_code == 403
+    again = client.post("/api/v1/analyses", json={"dataset_id": created["dataset"]["id"], "name": "copy",
+                                                  "design": {"weight": "weight"}}, headers=plain.headers)
+    assert again.status_code == 403
+    without = client.post(URL, json=body, headers=plain.headers).json()
+    assert without["dataset"]["sensitive"] is False
