@@ -21,6 +21,7 @@ TITLE = Bilingual(en="Citizen security survey: demo wave 2026", es="Encuesta de 
 FORM_ID = "sinmiedo_victimization"
 ANALYSIS_NAME = "demo release: victimization 2026"
 
+# The share of victims (level "1" of each 0/1 flag) with logit intervals, one row per group.
 TABLES = (
     DemoTable(indicator_id="victimization_robbery", variable="victim_robbery_12m", by=("respondent_sex",),
               title=Bilingual(en="Robbery victims, last 12 months", es="Víctimas de robo, últimos 12 meses"),
@@ -69,5 +70,5 @@ def load_demo_release(session: Session, analyst: User) -> str:
         ],
     }
     document = publish_demo_release(session, analyst, analysis.id, TABLES, title=TITLE, wave=SURVEY_CODE,
-                                    reference_period="2025", metadata=metadata)
+                                    reference_period="2025", metadata=metadata, quality_profile="inegi")
     return f"release: published demo release no. {document['number']} ({len(TABLES)} tables)"

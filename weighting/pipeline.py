@@ -49,6 +49,7 @@ class EstimateRequest:
     ci: Literal["logit", "beta", "wald"] | None = None
     level: float = 0.95
     quality: str | QualityProfile | None = None  # a named or user-defined quality profile
+    levels: tuple[str, ...] = ()  # keep only these levels of a proportion (e.g. ("1",) for the share of 1s)
 
     @property
     def numeric_columns(self) -> tuple[str, ...]:
@@ -152,6 +153,9 @@ def estimate(survey: Survey, request: EstimateRequest) -> tuple[EstimateRow, ...
                 raise WeightingError("denominator_missing", "a ratio needs a denominator column")
             table = ratio(survey, request.variable, request.denominator, **common)
     rows: tuple[EstimateRow, ...] = tuple(table.rows)
+    if request.levels:
+        wanted = {_label(level) for level in request.levels}
+        rows = tuple(row for row in rows if row.level is not None and _label(row.level) in wanted)
     if request.quality:
         profile = get_profile(request.quality) if isinstance(request.quality, str) else request.quality
         rows = tuple(apply_profile(rows, profile, statistic=request.statistic))

@@ -70,6 +70,8 @@ class EstimateIn(BaseModel):
     ci: Literal["logit", "beta", "wald"] | None = None
     level: float = Field(default=0.95, gt=0, lt=1)
     quality: str | None = Field(default=None, description="Quality profile: inegi, ine_chile, nchs, min_base, vawg")
+    levels: list[str] = Field(default_factory=list, max_length=50,
+                              description="Proportions: keep only these levels (e.g. ['1'] for the share of 1s)")
 
     @model_validator(mode="after")
     def _consistent(self) -> "EstimateIn":

@@ -173,7 +173,7 @@ def run_estimate(session: Session, actor: User, analysis_id: int, data: Estimate
         rows = estimate(survey, EstimateRequest(
             statistic=data.statistic, variable=data.variable, denominator=data.denominator,
             quantiles=tuple(data.quantiles), by=tuple(data.by), domain=data.domain or None, ci=data.ci,
-            level=data.level, quality=data.quality,
+            level=data.level, quality=data.quality, levels=tuple(data.levels),
         ))
     except WeightingError as error:
         raise weighting_problem(error) from error

@@ -53,8 +53,9 @@ def publish_demo_release(
         comparisons=[Comparison.model_validate(c) for c in comparisons],
     ))
     for table in tables:
+        levels = [table.sdmx_level] if table.statistic == "proportion" and table.sdmx_level else []
         request = EstimateIn(statistic=table.statistic, variable=table.variable, by=list(table.by),
-                             domain=table.domain)
+                             domain=table.domain, levels=levels)
         service.add_analysis_table(session, actor, draft.id, TableFromAnalysis(
             indicator_id=table.indicator_id, title=table.title, unit=table.unit, sdmx_series=table.sdmx_series,
             sdmx_level=table.sdmx_level, sensitive=table.sensitive, counting_rule=table.counting_rule,

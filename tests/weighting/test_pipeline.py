@@ -67,3 +67,12 @@ def test_quality_profile_flags_rows():
     survey = build_survey(pd.read_csv(GOLDEN / "apistrat.csv"), Design(weight="pw", strata="stype"))
     rows = estimate(survey, EstimateRequest(statistic="proportion", variable="sch.wide", quality="inegi"))
     assert all(row.flag for row in rows)
+
+
+def test_levels_keep_only_the_chosen_levels_of_a_proportion():
+    survey = build_survey(pd.read_csv(GOLDEN / "apistrat.csv"), Design(weight="pw", strata="stype"))
+    everything = estimate(survey, EstimateRequest(statistic="proportion", variable="sch.wide", by=("stype",)))
+    kept = estimate(survey, EstimateRequest(statistic="proportion", variable="sch.wide", by=("stype",),
+                                            levels=("Yes",)))
+    assert [row for row in everything if row.level == "Yes"] == list(kept)
+    assert len(kept) == 3
