@@ -47,6 +47,7 @@ from api.users import service as users_service
 from api.users.models import AccessToken, Role
 from api.users.schemas import UserCreate
 from survey_defs.instruments import bundled_instrument_path
+from tests.survey_defs.test_instruments import VICTIMIZATION_ANSWERS  # run from the repository root
 
 ODK_CENTRAL_PER_SECOND = 41.0
 TARGET_SINGLE_PER_SECOND = 1_000.0
@@ -57,40 +58,8 @@ SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 POSTGRES_ENV = "SINMIEDO_TEST_POSTGRES_URL"
 ROOT = Path(__file__).resolve().parent.parent
 
-# A household with three incidents: the shape used in the instrument's own tests.
-ANSWERS = {
-    "start": "2026-11-21T11:00:00-05:00",
-    "today": "2026-11-21",
-    "household_consent": "yes",
-    "n_members": 3,
-    "members": [
-        {"member_name": "Rosa", "member_sex": "female", "member_age": 41, "member_selection_key": 0.35},
-        {"member_name": "Luis", "member_sex": "male", "member_age": 44, "member_selection_key": 0.97},
-        {"member_name": "Ana", "member_sex": "female", "member_age": 9, "member_selection_key": 0.99},
-    ],
-    "respondent_status": "agrees",
-    "owns_vehicle": "no",
-    "burglary_12m": "no",
-    "robbery_12m": "yes",
-    "robbery_times": 2,
-    "assault_12m": "no",
-    "threats_12m": "yes",
-    "threats_times": 1,
-    "sexual_offence_12m": "no",
-    "fraud_12m": "dont_know",
-    "extortion_12m": "refused",
-    "incidents": [
-        {"incident_crime_type": "robbery", "incident_month": "7", "incident_place": "street",
-         "incident_reported": "yes", "incident_weapon": "knife", "incident_injured": "no",
-         "incident_reported_to": ["police"], "incident_investigation": "yes", "incident_cost": 150.5},
-        {"incident_crime_type": "robbery", "incident_month": "7", "incident_place": "street",
-         "incident_reported": "no", "incident_weapon": "none", "incident_injured": "no",
-         "incident_not_reported_reasons": ["waste_of_time", "distrust_authority"], "incident_cost": 40},
-        {"incident_crime_type": "threats", "incident_month": "7", "incident_place": "street",
-         "incident_reported": "no", "incident_weapon": "dont_know",
-         "incident_not_reported_reasons": ["fear_of_reprisal"]},
-    ],
-}
+# A household with three incidents: the answer set the instrument's own tests validate.
+ANSWERS = VICTIMIZATION_ANSWERS
 
 
 def interview(version: str) -> dict:

@@ -9,26 +9,12 @@ from sqlmodel import Session
 
 from api.instruments import service as instruments
 from survey_defs.instruments import bundled_instrument_path
-from tests.survey_defs.test_instruments import NEVER, PERCEPTION_ANSWERS, VAWG_CONSENTED, VICTIMIZATION_ANSWERS
+from tests.survey_defs.test_instruments import PERCEPTION_ANSWERS, VAWG_COMPLETED, VICTIMIZATION_ANSWERS
 
 FORMS = {
     "perception": ("sinmiedo_perception", PERCEPTION_ANSWERS),
     "victimization": ("sinmiedo_victimization", VICTIMIZATION_ANSWERS),
-    "vawg": (
-        "sinmiedo_womens_health",
-        {
-            **VAWG_CONSENTED,
-            "partner_still_private": "continue",
-            **NEVER,
-            "ipv_physical_slapped_ever": "yes",
-            "ipv_physical_slapped_12m": "sometimes",
-            "nonpartner_still_private": "continue",
-            "np_forced_intercourse_since15": "no",
-            "np_attempted_intercourse_since15": "yes",
-            "np_attempted_intercourse_12m": "no",
-            "np_other_sexual_act_since15": "refused",
-        },
-    ),
+    "vawg": ("sinmiedo_womens_health", VAWG_COMPLETED),
 }
 
 

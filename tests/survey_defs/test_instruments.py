@@ -373,21 +373,22 @@ NEVER = {"ipv_psychological_insulted_ever": "no", "ipv_psychological_humiliated_
          "ipv_sexual_degrading_act_ever": "no"}
 
 
-def test_vawg_accepts_a_completed_interview(instruments: dict[str, Instrument]) -> None:
-    answers = {
-        **VAWG_CONSENTED,
-        "partner_still_private": "continue",
-        **NEVER,
-        "ipv_physical_slapped_ever": "yes",
-        "ipv_physical_slapped_12m": "sometimes",
-        "nonpartner_still_private": "continue",
-        "np_forced_intercourse_since15": "no",
-        "np_attempted_intercourse_since15": "yes",
-        "np_attempted_intercourse_12m": "no",
-        "np_other_sexual_act_since15": "refused",
-    }
+VAWG_COMPLETED = {
+    **VAWG_CONSENTED,
+    "partner_still_private": "continue",
+    **NEVER,
+    "ipv_physical_slapped_ever": "yes",
+    "ipv_physical_slapped_12m": "sometimes",
+    "nonpartner_still_private": "continue",
+    "np_forced_intercourse_since15": "no",
+    "np_attempted_intercourse_since15": "yes",
+    "np_attempted_intercourse_12m": "no",
+    "np_other_sexual_act_since15": "refused",
+}
 
-    assert _errors(instruments["vawg"], answers) == []
+
+def test_vawg_accepts_a_completed_interview(instruments: dict[str, Instrument]) -> None:
+    assert _errors(instruments["vawg"], VAWG_COMPLETED) == []
 
 
 def test_vawg_accepts_an_interview_ended_by_the_safe_exit(instruments: dict[str, Instrument]) -> None:
