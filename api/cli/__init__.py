@@ -5,7 +5,7 @@ Exit codes: 0 success, 2 bad input (usage, invalid file or value), 1 failure.
 
 import click
 
-from api.cli import crime, demo, estimate, instruments, server, users
+from api.cli import backup, crime, demo, estimate, instruments, server, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,5 +22,7 @@ for command in (
     instruments.instrument,
     estimate.estimate,
     crime.crime,
+    backup.backup,
+    backup.restore,
 ):
     main.add_command(command)
