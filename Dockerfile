@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# pg_dump/pg_restore for `sinmiedo backup` and `restore` against PostgreSQL (Debian's client is
+# version 15: pg_dump must be at least as new as the server it dumps).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system sinmiedo && useradd --system --gid sinmiedo --home-dir /app --shell /usr/sbin/nologin sinmiedo
 
 WORKDIR /app
