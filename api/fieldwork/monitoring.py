@@ -4,7 +4,10 @@ Progress counts households (assigned, completed = latest disposition 1.1, RR1 ov
 disposition) and interviews naming an assignment of the wave (count, median duration).
 
 Flags, each computed over the wave's interviews (deleted ones excluded):
-- too_short: duration below `short_fraction` x the median duration of the same instrument in the wave;
+- too_short: pace (seconds per answered question) below `short_fraction` x the median pace of the same
+  instrument in the wave. Pace, not duration: a legitimately short visit (a household that refuses, a
+  VAWG interview stopped at a failed privacy check) answers few questions and is not suspect, while a
+  rushed full interview is. `reference` is the duration the interview would have needed at that pace;
 - privacy_check_failed: a VAWG interview whose `privacy_check` answer is not 'private';
 - disclosure_rate_low / _high: an enumerator's share of VAWG interviews with any 'yes' among the
   sensitive answers, against the rest of their team (all other enumerators when they have no team):
@@ -47,6 +50,15 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def answered_count(answers: Any) -> int:
+    """How many questions an interview answered: non-empty leaves, repeat instances included."""
+    if isinstance(answers, dict):
+        return sum(answered_count(value) for value in answers.values())
+    if isinstance(answers, list) and answers and all(isinstance(entry, dict) for entry in answers):
+        return sum(answered_count(entry) for entry in answers)
+    return 0 if answers is None or answers == "" or answers == [] else 1
 
 
 def _median(values: list[float]) -> float | None:
@@ -139,22 +151,24 @@ def quality_flags(session: Session, actor: User, code: str, settings: FlagSettin
     survey = get_survey(session, code)
     visible = visible_enumerators(session, actor)
     items = repository.survey_interviews(session, survey.id, enumerator_ids=None, with_answers=True)
-    durations: dict[str, list[float]] = defaultdict(list)
+    answered = {id(item): answered_count(item["answers"]) for item in items}
+    paces: dict[str, list[float]] = defaultdict(list)
     for item in items:
-        if item["submission"].duration_seconds is not None:
-            durations[item["version"].instrument_id].append(item["submission"].duration_seconds)
-    medians = {instrument: statistics.median(values) for instrument, values in durations.items()}
+        if item["submission"].duration_seconds is not None and answered[id(item)]:
+            paces[item["version"].instrument_id].append(item["submission"].duration_seconds / answered[id(item)])
+    medians = {instrument: statistics.median(values) for instrument, values in paces.items()}
     flags: list[QualityFlag] = []
     for item in items:
         submission = item["submission"]
         if visible is not None and submission.enumerator_id not in visible:
             continue
         base = {"enumerator": item["enumerator"], "instance_id": submission.instance_id}
-        threshold = settings.short_fraction * medians.get(item["version"].instrument_id, 0.0)
+        threshold = settings.short_fraction * medians.get(item["version"].instrument_id, 0.0) * answered[id(item)]
         if submission.duration_seconds is not None and submission.duration_seconds < threshold:
             flags.append(QualityFlag(flag="too_short", value=submission.duration_seconds, reference=threshold,
-                                     detail=f"{submission.duration_seconds:.0f} s, under {settings.short_fraction:g} "
-                                            "x the instrument's median", **base))
+                                     detail=f"{submission.duration_seconds:.0f} s for {answered[id(item)]} answers, "
+                                            f"under {settings.short_fraction:g} x the instrument's median pace",
+                                     **base))
         privacy = item["answers"].get("privacy_check")
         if item["version"].sensitive and privacy is not None and privacy != "private":
             flags.append(QualityFlag(flag="privacy_check_failed", value=None, reference=None,

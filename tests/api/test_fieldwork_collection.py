@@ -267,6 +267,26 @@ def test_interview_far_too_short_is_flagged(client, field):
     assert [(f["instance_id"], f["value"], f["reference"]) for f in flags] == [(short["instance_id"], 120.0, 870.0)]
 
 
+def test_too_short_judges_pace_so_a_visit_stopped_at_the_privacy_check_is_not_suspect(client, field):
+    ana = assignment_ids(client, field["ana"])
+    stopped = {key: value for key, value in FORMS["vawg"][1].items()
+               if key in ("start", "today", "household_consent", "n_members", "members")}
+    stopped.update(privacy_check="not_private", reschedule_date="2026-11-24")
+    for assignment_id in ana[:4]:
+        assert submit(client, field, field["ana"], "vawg", assignment_id, minutes=29).status_code == 201
+    # 8 minutes is under half the full interviews' 29 (a duration rule would flag it), but for 15 answers
+    # against their 38 it is a normal pace.
+    brief = submit(client, field, field["ana"], "vawg", ana[4], answers=stopped, minutes=8).json()
+    rushed = submit(client, field, field["ana"], "vawg", ana[5], minutes=5).json()
+
+    flags = {f["instance_id"]: f for f in _flags(client, field["supervisor"]) if f["flag"] == "too_short"}
+
+    assert set(flags) == {rushed["instance_id"]}
+    assert brief["instance_id"] not in flags
+    # The rushed interview answered as much as the full ones: its reference is half their duration.
+    assert flags[rushed["instance_id"]]["reference"] == pytest.approx(870.0, rel=1e-12)
+
+
 def test_failed_privacy_check_is_flagged(client, field):
     start = {key: value for key, value in FORMS["vawg"][1].items()
              if key in ("start", "today", "household_consent", "n_members", "members")}
