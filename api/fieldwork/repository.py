@@ -156,7 +156,7 @@ def _current_household_codes():
 
 
 def assignment_rows(session: Session, survey_id: int, *, enumerator_ids: set[int] | None,
-                    with_contacts: bool) -> list[dict[str, Any]]:
+                    with_contacts: bool, household_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     current = _current_household_codes()
     query = (
         select(Assignment, PSU.code, Household.code, User.username, current.c.code,
@@ -170,6 +170,8 @@ def assignment_rows(session: Session, survey_id: int, *, enumerator_ids: set[int
     )
     if enumerator_ids is not None:
         query = query.where(col(Assignment.enumerator_id).in_(enumerator_ids))
+    if household_ids is not None:
+        query = query.where(col(Assignment.household_id).in_(list(household_ids)))
     rows = []
     for row, psu, household, username, code, address, phone in session.exec(
         query.order_by(col(PSU.code), col(Household.code))

@@ -218,9 +218,10 @@ def assign(session: Session, actor: User, code: str, data: AssignmentCreate) -> 
                                            enumerator_id=enumerator.id, assigned_by=actor.id, assigned_at=now_))
     audit.record(session, actor, "assignment.create", "survey", survey.code,
                  {"psu": psu.code, "enumerator": enumerator.username, "households": len(households)})
-    codes = {h.code for h in households}
-    return [row for row in list_assignments(session, actor, code, enumerator=enumerator.username)
-            if row.psu == psu.code and row.household in codes]
+    # Only this PSU's households are read back: assigning a whole sample PSU by PSU stays linear.
+    rows = repository.assignment_rows(session, survey.id, enumerator_ids={enumerator.id}, with_contacts=False,
+                                      household_ids=[h.id for h in households])
+    return [AssignmentPublic(**row) for row in rows]
 
 
 def list_assignments(session: Session, actor: User, code: str, *, enumerator: str | None = None) -> list[AssignmentPublic]:
