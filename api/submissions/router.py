@@ -11,6 +11,8 @@ from api.submissions import service
 from api.submissions.schemas import (
     BatchIn,
     BatchResult,
+    BulkReviewIn,
+    BulkReviewResult,
     ReviewAction,
     RevisionPublic,
     SubmissionCreate,
@@ -60,6 +62,12 @@ def submit(response: Response, session: SessionDep, enumerator: Collector, data:
 def submit_batch(session: SessionDep, enumerator: Collector, batch: BatchIn) -> BatchResult:
     """Offline sync: up to 500 interviews, each with its own result; resending is harmless."""
     return service.submit_batch(session, enumerator, batch.submissions)
+
+
+@router.post("/review", response_model=BulkReviewResult)
+def review_submissions(session: SessionDep, reviewer: Reviewer, decision: BulkReviewIn) -> BulkReviewResult:
+    """Approve, or return with a comment, many interviews at once; each gets its own verdict."""
+    return service.review_many(session, reviewer, decision.instance_ids, decision.action, decision.comment)
 
 
 @router.get("", response_model=SubmissionPage)

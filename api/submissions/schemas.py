@@ -59,6 +59,28 @@ class ReviewAction(BaseModel):
         return self
 
 
+MAX_BULK_REVIEW = 1000
+
+
+class BulkReviewIn(ReviewAction):
+    """One decision for many interviews (a supervisor approving a day's work)."""
+
+    instance_ids: list[str] = Field(min_length=1, max_length=MAX_BULK_REVIEW)
+
+
+class BulkReviewItem(BaseModel):
+    instance_id: str
+    status: Literal["approved", "returned", "already_approved", "not_found"]
+
+
+class BulkReviewResult(BaseModel):
+    approved: int
+    returned: int
+    already_approved: int
+    not_found: int
+    results: list[BulkReviewItem]
+
+
 class SubmissionPublic(BaseModel):
     instance_id: str
     form_id: str

@@ -7,6 +7,7 @@ unless it comes as an explicit edit, which becomes a new revision.
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,8 @@ from api.submissions.schemas import (
     GPS,
     BatchItemResult,
     BatchResult,
+    BulkReviewItem,
+    BulkReviewResult,
     RevisionPublic,
     SubmissionCreate,
     SubmissionEdit,
@@ -519,13 +522,40 @@ def review(session: Session, actor: User, instance_id: str, action: str, comment
     submission = _visible(session, actor, instance_id)
     if submission.review_status == APPROVED and action == "approve":
         raise Conflict(f"Interview {instance_id} is already approved", code="already_approved")
+    _apply_review(session, actor, submission, action, comment)
+    return public_view(session, actor, submission)
+
+
+def review_many(session: Session, actor: User, instance_ids: list[str], action: str,
+                comment: str | None) -> BulkReviewResult:
+    """The same decision for each interview, with a verdict per item: an interview the reviewer cannot
+    see is `not_found` (as for one), an approved one is left alone; the others are all decided."""
+    results = []
+    for instance_id in instance_ids:
+        try:
+            submission = _visible(session, actor, instance_id)
+        except NotFound:
+            results.append(BulkReviewItem(instance_id=instance_id, status="not_found"))
+            continue
+        if submission.review_status == APPROVED and action == "approve":
+            results.append(BulkReviewItem(instance_id=submission.instance_id, status="already_approved"))
+            continue
+        _apply_review(session, actor, submission, action, comment)
+        results.append(BulkReviewItem(instance_id=submission.instance_id,
+                                      status="approved" if action == "approve" else "returned"))
+    counts = Counter(item.status for item in results)
+    return BulkReviewResult(approved=counts["approved"], returned=counts["returned"],
+                            already_approved=counts["already_approved"], not_found=counts["not_found"],
+                            results=results)
+
+
+def _apply_review(session: Session, actor: User, submission: Submission, action: str, comment: str | None) -> None:
     submission.review_status = APPROVED if action == "approve" else RETURNED
     submission.review_comment = comment
     submission.reviewed_by = actor.id
     submission.reviewed_at = submission.updated_at = utcnow()
     repository.add(session, submission)
     audit.record(session, actor, f"submission.{action}", "submission", submission.instance_id, {"comment": comment})
-    return public_view(session, actor, submission)
 
 
 def soft_delete(session: Session, actor: User, instance_id: str) -> None:

@@ -40,6 +40,7 @@ DECISIONS: dict[str, str] = {
     "DELETE /api/v1/submissions/{instance_id}": "delete_interviews",
     "GET /api/v1/submissions/{instance_id}/revisions": "read_interviews",
     "POST /api/v1/submissions/{instance_id}/review": "review_interviews",
+    "POST /api/v1/submissions/review": "review_interviews",
     "POST /api/v1/submissions/{instance_id}/restore": "restore_interviews",
     "GET /api/v1/submissions/{instance_id}/personal": "read_personal_identifiers",
     "POST /api/v1/microdata": "analyse",

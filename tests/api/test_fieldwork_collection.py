@@ -7,6 +7,9 @@ import uuid
 
 import defusedxml.ElementTree as SafeET
 import pytest
+from sqlmodel import Session, select
+
+from api.audit.models import AuditEvent
 
 from tests.api.collect import basic, instance_xml, multipart
 from tests.api.submission_data import FORMS, interview
@@ -223,6 +226,36 @@ def test_supervisor_reads_only_their_teams_interviews(client, field, make_accoun
     assert client.get(f"{SUBMISSIONS}/{instance_id}", headers=other.headers).status_code == 404
     assert client.get(SUBMISSIONS, headers=other.headers).json()["total"] == 0
     assert client.get(SUBMISSIONS, headers=field["admin"].headers).json()["total"] == 1
+
+
+def test_supervisor_decides_many_interviews_at_once_with_a_verdict_each(client, field, make_account, engine):
+    own = [submit(client, field, field["ana"], "victimization", a).json()["instance_id"]
+           for a in assignment_ids(client, field["ana"])[:3]]
+    client.post(f"{SUBMISSIONS}/{own[0]}/review", json={"action": "approve"}, headers=field["supervisor"].headers)
+    stranger = make_account("enumerator", username="zoe")
+    theirs = submit(client, field, stranger, "victimization", None).json()["instance_id"]
+    unknown = str(uuid.uuid4())
+    decided = [*own, theirs, unknown]
+
+    refused = client.post(f"{SUBMISSIONS}/review", json={"instance_ids": decided, "action": "return"},
+                          headers=field["supervisor"].headers)
+    assert refused.status_code == 422  # returning needs a comment, for every interview alike
+    result = client.post(f"{SUBMISSIONS}/review", json={"instance_ids": decided, "action": "approve"},
+                         headers=field["supervisor"].headers)
+
+    assert result.status_code == 200, result.text
+    body = result.json()
+    assert [(r["instance_id"], r["status"]) for r in body["results"]] == [
+        (own[0], "already_approved"), (own[1], "approved"), (own[2], "approved"),
+        (theirs, "not_found"), (unknown, "not_found")]  # another team's interview is not revealed
+    assert (body["approved"], body["already_approved"], body["not_found"], body["returned"]) == (2, 1, 2, 0)
+    for instance_id in own:
+        assert client.get(f"{SUBMISSIONS}/{instance_id}", headers=field["admin"].headers).json()["review_status"] \
+            == "approved"
+    assert client.get(f"{SUBMISSIONS}/{theirs}", headers=field["admin"].headers).json()["review_status"] == "received"
+    with Session(engine) as session:
+        approvals = session.exec(select(AuditEvent.resource_id).where(AuditEvent.action == "submission.approve")).all()
+    assert sorted(approvals) == sorted(own)
 
 
 # --- progress and quality flags ---------------------------------------------------------------------
