@@ -52,6 +52,10 @@ class FormScope:
 
     surveys: list[Survey]
 
+    def offers(self, user: User, form_id: str, sensitive: bool) -> bool:
+        """Whether the form is on the user's list: their waves' forms, the VAWG one only if certified."""
+        return not (sensitive and not user.vawg_certified) and self.permits(user, form_id, sensitive)
+
     def permits(self, user: User, form_id: str, sensitive: bool) -> bool:
         if not self.surveys:
             return True
@@ -61,6 +65,12 @@ class FormScope:
 
 def form_scope(session: Session, user: User) -> FormScope:
     return FormScope(_assigned_surveys(session, user))
+
+
+def enumerator_scope(session: Session, user: User) -> FormScope | None:
+    """The forms an enumerator is shown anywhere (form list, instrument API); None for other roles,
+    who read every published instrument."""
+    return form_scope(session, user) if user.role == Role.enumerator else None
 
 
 def _refuse_female_rule(user: User, surveys: list[Survey]) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from api.db import SessionDep
+from api.fieldwork import collection
 from api.errors import BadRequest, Conflict, NotFound, Unprocessable
 from api.instruments import service
 from api.instruments.models import Instrument, InstrumentVersion
@@ -46,18 +47,29 @@ def _detail(form_id: str, row: InstrumentVersion) -> VersionDetail:
     return VersionDetail(form_id=form_id, definition=row.definition, **_summary(row).model_dump())
 
 
-def _public(session, instrument: Instrument, include_drafts: bool) -> InstrumentPublic:
-    versions = service.list_versions(session, instrument, include_drafts=include_drafts)
+def _public(session, user: User, instrument: Instrument) -> InstrumentPublic:
+    versions = service.list_versions(session, instrument, include_drafts=_sees_drafts(user))
+    scope = collection.enumerator_scope(session, user)
     return InstrumentPublic(
         form_id=instrument.form_id,
         title=instrument.title,
         created_at=instrument.created_at,
-        versions=[_summary(v) for v in versions],
+        versions=[_summary(v) for v in versions if scope is None or scope.offers(user, instrument.form_id, v.sensitive)],
     )
 
 
 def _sees_drafts(user: User) -> bool:
     return has_permission(user, Permission.write_instruments)
+
+
+def _readable_version(session, user: User, form_id: str, version: str) -> InstrumentVersion:
+    """A version the user may read: drafts only for designers; for an enumerator, only the forms of
+    their waves, and the VAWG instrument only when certified (as on their OpenRosa form list)."""
+    row = service.get_version(session, form_id, version, include_drafts=_sees_drafts(user))
+    scope = collection.enumerator_scope(session, user)
+    if scope is not None and not scope.offers(user, form_id, row.sensitive):
+        raise NotFound(f"No version '{version}' of '{form_id}'", code="version_not_found")
+    return row
 
 
 @router.post("", response_model=VersionDetail, status_code=201)
@@ -84,15 +96,19 @@ def validate_instrument(_designer: Designer, file: UploadDep) -> ValidationRepor
 @router.get("", response_model=InstrumentPage)
 def list_instruments(session: SessionDep, user: Reader, page: PageDep) -> InstrumentPage:
     drafts = _sees_drafts(user)
-    rows, total = service.repository.page(session, offset=page.offset, limit=page.limit, published_only=not drafts)
-    return InstrumentPage(
-        items=[_public(session, r, drafts) for r in rows], total=total, offset=page.offset, limit=page.limit
-    )
+    if collection.enumerator_scope(session, user) is None:
+        rows, total = service.repository.page(session, offset=page.offset, limit=page.limit, published_only=not drafts)
+        items = [_public(session, user, r) for r in rows]
+    else:  # an enumerator's few forms: filtered first, then paged, so the total is theirs
+        rows, _ = service.repository.page(session, offset=0, limit=10_000, published_only=not drafts)
+        offered = [public for public in (_public(session, user, r) for r in rows) if public.versions]
+        items, total = offered[page.offset:page.offset + page.limit], len(offered)
+    return InstrumentPage(items=items, total=total, offset=page.offset, limit=page.limit)
 
 
 @router.get("/{form_id}", response_model=InstrumentPublic)
 def get_instrument(session: SessionDep, user: Reader, form_id: str) -> InstrumentPublic:
-    public = _public(session, service.get_instrument(session, form_id), _sees_drafts(user))
+    public = _public(session, user, service.get_instrument(session, form_id))
     if not public.versions:
         raise NotFound(f"No instrument with form_id '{form_id}'", code="instrument_not_found")
     return public
@@ -100,7 +116,7 @@ def get_instrument(session: SessionDep, user: Reader, form_id: str) -> Instrumen
 
 @router.get("/{form_id}/versions/{version}", response_model=VersionDetail)
 def get_version(session: SessionDep, user: Reader, form_id: str, version: str) -> VersionDetail:
-    return _detail(form_id, service.get_version(session, form_id, version, include_drafts=_sees_drafts(user)))
+    return _detail(form_id, _readable_version(session, user, form_id, version))
 
 
 @router.put("/{form_id}/versions/{version}", response_model=VersionDetail)
@@ -139,12 +155,12 @@ def retire(session: SessionDep, designer: Designer, form_id: str, version: str) 
 @router.get("/{form_id}/versions/{version}/preview")
 def preview(session: SessionDep, user: Reader, form_id: str, version: str) -> dict:
     """A readable rendering: questions, logic and languages."""
-    return service.preview_of(service.get_version(session, form_id, version, include_drafts=_sees_drafts(user)))
+    return service.preview_of(_readable_version(session, user, form_id, version))
 
 
 @router.get("/{form_id}/versions/{version}/xlsform")
 def download_xlsform(session: SessionDep, user: Reader, form_id: str, version: str) -> Response:
-    row = service.get_version(session, form_id, version, include_drafts=_sees_drafts(user))
+    row = _readable_version(session, user, form_id, version)
     suffix = "." + row.source_filename.rsplit(".", 1)[-1].lower() if "." in row.source_filename else ".xlsx"
     return Response(
         row.source,
@@ -155,7 +171,7 @@ def download_xlsform(session: SessionDep, user: Reader, form_id: str, version: s
 
 @router.get("/{form_id}/versions/{version}/xform")
 def download_xform(session: SessionDep, user: Reader, form_id: str, version: str) -> Response:
-    row = service.get_version(session, form_id, version, include_drafts=_sees_drafts(user))
+    row = _readable_version(session, user, form_id, version)
     return Response(service.xform_of(row), media_type="application/xml")
 
 
@@ -168,9 +184,8 @@ def diff(
     to_version: Annotated[str, Query(alias="to")],
 ) -> dict:
     """Added, removed and changed questions and choices between two versions."""
-    drafts = _sees_drafts(user)
     pair = service.VersionPair(
-        old=service.get_version(session, form_id, from_version, include_drafts=drafts),
-        new=service.get_version(session, form_id, to_version, include_drafts=drafts),
+        old=_readable_version(session, user, form_id, from_version),
+        new=_readable_version(session, user, form_id, to_version),
     )
     return service.diff_of(pair)

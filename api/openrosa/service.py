@@ -52,7 +52,7 @@ def listed_versions(session: Session, user: User) -> list[tuple[str, str, Instru
         if not published:
             continue
         newest = max(published, key=lambda v: instruments.version_key(v.version))
-        if (newest.sensitive and not user.vawg_certified) or not scope.permits(user, instrument.form_id, newest.sensitive):
+        if not scope.offers(user, instrument.form_id, newest.sensitive):
             continue
         listed.append((instrument.form_id, newest.title, newest))
     return listed

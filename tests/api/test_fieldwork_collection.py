@@ -138,6 +138,33 @@ def test_form_list_offers_only_the_waves_instruments_and_vawg_to_certified_women
     assert _form_ids(client, field["eva"]) == ["sinmiedo_victimization"]
     assert _form_ids(client, unassigned) == ["sinmiedo_perception", "sinmiedo_victimization",
                                              "sinmiedo_womens_health"]
+    # The instrument API shows an enumerator the same forms as their OpenRosa list, and no others.
+    for account in (field["ana"], field["dan"], field["eva"], unassigned):
+        assert _api_form_ids(client, account) == _form_ids(client, account)
+
+
+def _api_form_ids(client, account) -> list[str]:
+    page = client.get("/api/v1/instruments", headers=account.headers).json()
+    assert page["total"] == len(page["items"])
+    return sorted(item["form_id"] for item in page["items"])
+
+
+def test_forms_off_an_enumerators_list_cannot_be_read_or_downloaded_by_them(client, field, make_account):
+    analyst = make_account("analyst")
+    numbers = {FORMS[name][0]: field["versions"][name] for name in ("perception", "vawg")}
+
+    for form_id, number in numbers.items():
+        base = f"/api/v1/instruments/{form_id}"
+        readable = [base, f"{base}/versions/{number}", f"{base}/versions/{number}/xform",
+                    f"{base}/versions/{number}/xlsform", f"{base}/versions/{number}/preview"]
+        for url in readable:
+            assert client.get(url, headers=analyst.headers).status_code == 200, url
+        # ana's wave does not use perception; eva is not certified for the VAWG instrument.
+        reader = field["ana"] if form_id == "sinmiedo_perception" else field["eva"]
+        for url in readable:
+            response = client.get(url, headers=reader.headers)
+            assert response.status_code == 404, url
+            assert response.headers["content-type"] == "application/problem+json"
 
 
 def test_openrosa_interview_of_an_instrument_outside_the_wave_is_refused(client, engine, field):
