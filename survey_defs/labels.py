@@ -6,9 +6,10 @@ Frame columns are question names, plus ``name__choice`` 0/1 columns for each cho
 select_multiple (the analysis-frame loader writes them).
 
 Decisions:
-- A language is asked for by its code (``es``, ``en``) or its full name (``Español (es)``); a
-  label missing in it falls back to the form's default language, then to any language, then to
-  the question's name, so every column has a label.
+- A language is asked for by its code (``es``, ``en``) or its full name (``Español (es)``); an
+  untranslated form answers every language with its one set of labels. A label missing in the
+  language falls back to the form's default language, then to any language, then to the
+  question's name (calculates have no label), so every column has a label.
 - Choice codes: when every choice name of a list is a whole number, that number; otherwise the
   choice's position in its list, from 1. The codebook records name, code and label together.
 """
@@ -47,11 +48,11 @@ class Variable:
 
 def language_key(instrument: Instrument, language: str) -> str:
     """The instrument's name for ``language`` ("es" -> "Español (es)")."""
+    if set(instrument.languages) <= {"default"}:
+        return "default"  # an untranslated form: its labels are the only ones there are
     for key in instrument.languages:
         if key == language or key.endswith(f"({language})"):
             return key
-    if not instrument.languages and language in ("default", instrument.settings.default_language):
-        return "default"
     raise SurveyDefsError(
         "unknown_language",
         f"the instrument has no language {language!r}; it has {', '.join(instrument.languages) or 'default'}",

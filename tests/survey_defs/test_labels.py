@@ -43,6 +43,13 @@ def test_languages_are_found_by_code_or_name(instrument):
     assert caught.value.code == "unknown_language"
 
 
+def test_an_untranslated_form_answers_every_language_with_its_labels(load_form):
+    untranslated = load_form("| survey |\n| | type | name | label |\n| | integer | age | Edad |\n")
+
+    assert language_key(untranslated, "en") == "default"
+    assert describe(untranslated, ["age"], language_key(untranslated, "en"))["age"].label == "Edad"
+
+
 def test_questions_carry_labels_modules_and_classes(instrument):
     described = describe(instrument, ["health_rating", "comment", "name", "slapped", "score", "weight"], "English (en)")
 
