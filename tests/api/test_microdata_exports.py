@@ -176,3 +176,20 @@ def test_uploaded_files_and_unknown_formats_are_refused(client, analyst, replica
     assert not_wave.status_code == 422 and not_wave.json()["code"] == "not_a_wave_analysis"
     assert bad_format.status_code == 422 and bad_format.json()["errors"][0]["loc"] == ["query", "format"]
     assert missing.status_code == 404
+
+
+def test_a_raked_analysis_exports_its_raked_weight_as_the_final_one(client, engine, analyst):
+    created = create(client, analyst, "sinmiedo_perception",
+                     steps=[{"kind": "rake", "options": {"margins": {"respondent_sex": {"female": 5_100_000,
+                                                                                        "male": 4_900_000}}}}])
+    analysis_id = created["analysis"]["id"]
+
+    exported = export(client, analyst, analysis_id, "sav", language="en")
+
+    final = exported.codebook["design"]["weight"]
+    data = exported.microdata.data
+    assert final == "raked_weight" and exported.microdata.variable_labels[final] == "Final weight of the analysis"
+    assert data[final].tolist() == pytest.approx(analysis_survey(engine, analysis_id).weights().tolist(), rel=1e-12)
+    assert data.groupby("respondent_sex")[final].sum().to_dict() == pytest.approx({"female": 5_100_000,
+                                                                                   "male": 4_900_000})
+    assert "weight" in data and exported.codebook["design"]["replicates"] is None
