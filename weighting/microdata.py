@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pyreadstat
 
@@ -44,8 +45,16 @@ def _parquet_columns(path: Path) -> list[str]:
     return list(pq.read_schema(path).names)
 
 
+# Parquet keeps a column's label in its field metadata under this key (what write_microdata puts there).
+PARQUET_LABEL = b"label"
+
+
 def _read_parquet(path: Path, columns: Sequence[str] | None) -> Microdata:
-    return Microdata(pd.read_parquet(path, columns=list(columns) if columns is not None else None))
+    data = pd.read_parquet(path, columns=list(columns) if columns is not None else None)
+    schema = pq.read_schema(path)
+    labels = {field.name: field.metadata[PARQUET_LABEL].decode() for field in schema
+              if field.metadata and PARQUET_LABEL in field.metadata and field.name in data.columns}
+    return Microdata(data, variable_labels=labels)
 
 
 def _readstat(reader: Callable[..., Any]) -> tuple[Callable[[Path], list[str]], Callable[[Path, Sequence[str] | None], Microdata]]:
@@ -199,7 +208,8 @@ def write_microdata(microdata: Microdata, path: str | Path) -> dict[str, str]:
     """Write a CSV, Parquet, Stata (.dta) or SPSS (.sav) file, chosen by its extension.
 
     Variable and value labels are written to Stata and SPSS files (value labels need integer codes
-    in numeric columns); CSV and Parquet carry the data only. Returns column -> name in the file.
+    in numeric columns), variable labels to Parquet's field metadata; CSV carries the data only.
+    Returns column -> name in the file.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -209,7 +219,13 @@ def write_microdata(microdata: Microdata, path: str | Path) -> dict[str, str]:
         data.to_csv(path, index=False, lineterminator="\r\n")
         return {column: column for column in data.columns}
     if suffix == ".parquet":
-        data.to_parquet(path, index=False)
+        table = pa.Table.from_pandas(data, preserve_index=False)
+        labelled = pa.schema(
+            [field.with_metadata({PARQUET_LABEL: microdata.variable_labels[field.name].encode()})
+             if field.name in microdata.variable_labels else field for field in table.schema],
+            metadata=table.schema.metadata,
+        )
+        pq.write_table(table.cast(labelled), path)
         return {column: column for column in data.columns}
     if suffix not in _NAME_LIMITS:
         raise WeightingError(

@@ -239,8 +239,11 @@ def _coded(prepared: _Prepared) -> Microdata:
             continue  # an answer outside the list (an older version's choice): kept as text, unlabelled
         coded[column] = names.map(codes, na_action="ignore").astype(float)
         value_labels[column] = {v.code: v.label for v in variable.value_labels}
-    labels = {variable.column: variable.label for variable in prepared.codebook.variables}
-    return Microdata(data.assign(**coded), value_labels=value_labels, variable_labels=labels)
+    return Microdata(data.assign(**coded), value_labels=value_labels, variable_labels=_labels(prepared.codebook))
+
+
+def _labels(codebook: Codebook) -> dict[str, str]:
+    return {variable.column: variable.label for variable in codebook.variables}
 
 
 def _defused(data: pd.DataFrame) -> pd.DataFrame:
@@ -260,8 +263,12 @@ def export_analysis(session: Session, actor: User, analysis_id: int, file_format
                     free_text: bool) -> Export:
     prepared = _prepare(session, actor, analysis_id, language, free_text)
     suffix = f".{file_format}"
-    microdata = _coded(prepared) if file_format in ("dta", "sav") else Microdata(
-        _defused(prepared.data) if file_format == "csv" else prepared.data)
+    if file_format in ("dta", "sav"):
+        microdata = _coded(prepared)
+    elif file_format == "parquet":
+        microdata = Microdata(prepared.data, variable_labels=_labels(prepared.codebook))
+    else:
+        microdata = Microdata(_defused(prepared.data))
     names = file_names(list(prepared.data.columns), suffix)
     codebook = _renamed(prepared.codebook, names, file_format)
     stem = f"analysis-{analysis_id}-{codebook.level}-{language}"

@@ -90,11 +90,14 @@ def test_parquet_and_csv_read_back_with_choice_names_and_weights(client, engine,
     frame = frame_of(engine, replicated["dataset"]["id"])
 
     for file_format in ("parquet", "csv"):
-        data = export(client, analyst, analysis_id, file_format).microdata.data
+        exported = export(client, analyst, analysis_id, file_format)
+        data = exported.microdata.data
         assert len(data) == len(frame)
         assert data["owns_vehicle"].dropna().tolist() == frame["owns_vehicle"].dropna().tolist()
         assert data["weight"].tolist() == pytest.approx(frame["weight"].tolist(), rel=1e-12)
         assert {f"replicate_{n}" for n in range(1, 6)} <= set(data.columns)
+        labels = exported.microdata.variable_labels
+        assert labels.get("owns_vehicle") == (OWNS_VEHICLE["Español (es)"] if file_format == "parquet" else None)
 
 
 def test_personal_identifiers_are_absent_from_every_format(client, analyst, replicated):

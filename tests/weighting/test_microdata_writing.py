@@ -74,6 +74,15 @@ def test_csv_and_parquet_read_back_unchanged(tmp_path: Path, suffix: str):
     assert back["weight"].tolist() == FRAME["weight"].tolist()
 
 
+def test_parquet_keeps_variable_labels_in_its_schema(tmp_path: Path):
+    path = tmp_path / "data.parquet"
+
+    write_microdata(MICRODATA, path)
+
+    assert read_microdata(path).variable_labels == MICRODATA.variable_labels  # whole: Parquet has no limit
+    assert read_microdata(path, columns=["weight"]).variable_labels == {"weight": "Peso final"}
+
+
 def test_an_unknown_format_is_named(tmp_path: Path):
     with pytest.raises(WeightingError) as caught:
         write_microdata(MICRODATA, tmp_path / "data.xlsx")
