@@ -48,7 +48,7 @@ from api.users.models import User
 from survey_defs import SurveyDefsError
 from survey_defs.labels import Variable, describe, language_key
 from weighting import Survey, WeightingError
-from weighting.microdata import Microdata, file_names, write_microdata
+from weighting.microdata import Microdata, write_microdata
 
 SAMPLE_KEYS = ("household",)
 IDENTIFIERS = ("interview", "instance")
@@ -269,12 +269,10 @@ def export_analysis(session: Session, actor: User, analysis_id: int, file_format
         microdata = Microdata(prepared.data, variable_labels=_labels(prepared.codebook))
     else:
         microdata = Microdata(_defused(prepared.data))
-    names = file_names(list(prepared.data.columns), suffix)
-    codebook = _renamed(prepared.codebook, names, file_format)
-    stem = f"analysis-{analysis_id}-{codebook.level}-{language}"
+    stem = f"analysis-{analysis_id}-{prepared.codebook.level}-{language}"
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / f"{stem}{suffix}"
-        write_microdata(microdata, path)
+        codebook = _renamed(prepared.codebook, write_microdata(microdata, path), file_format)
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
             zipped.write(path, path.name)
