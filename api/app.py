@@ -12,6 +12,7 @@ from api.crime.router import router as crime_router
 from api.db import create_db_engine
 from api.errors import install_error_handlers
 from api.estimates.router import router as estimates_router
+from api.exports.router import router as exports_router
 from api.fieldwork.router import router as fieldwork_router
 from api.health.router import router as health_router
 from api.indicators.router import router as indicators_router
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         instruments_router,
         submissions_router,
         estimates_router,
+        exports_router,
         crime_router,
         indicators_router,
         fieldwork_router,

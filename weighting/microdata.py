@@ -1,19 +1,23 @@
-"""Reading survey microdata files (CSV, Parquet, Stata, SPSS) into a data frame with its labels.
+"""Reading and writing survey microdata files (CSV, Parquet, Stata, SPSS) with their labels.
 
 Stata and SPSS values stay as stored (the codes); their value labels come alongside so that the
 codes used in a design or a domain are the ones in the file, and tables can still show labels.
+Writing keeps within each format's limits: names made valid (and shortened) for Stata and SPSS,
+labels cut to the lengths the formats hold; the full text belongs in a codebook.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pyreadstat
 
@@ -41,8 +45,16 @@ def _parquet_columns(path: Path) -> list[str]:
     return list(pq.read_schema(path).names)
 
 
+# Parquet keeps a column's label in its field metadata under this key (what write_microdata puts there).
+PARQUET_LABEL = b"label"
+
+
 def _read_parquet(path: Path, columns: Sequence[str] | None) -> Microdata:
-    return Microdata(pd.read_parquet(path, columns=list(columns) if columns is not None else None))
+    data = pd.read_parquet(path, columns=list(columns) if columns is not None else None)
+    schema = pq.read_schema(path)
+    labels = {field.name: field.metadata[PARQUET_LABEL].decode() for field in schema
+              if field.metadata and PARQUET_LABEL in field.metadata and field.name in data.columns}
+    return Microdata(data, variable_labels=labels)
 
 
 def _readstat(reader: Callable[..., Any]) -> tuple[Callable[[Path], list[str]], Callable[[Path, Sequence[str] | None], Microdata]]:
@@ -150,3 +162,89 @@ def coerce_numeric(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
                 )
             converted[column] = numbers.astype(float)
     return data.assign(**converted) if converted else data
+
+
+# Limits of the formats as ReadStat writes them: Stata 118 names and variable labels in characters,
+# SPSS names and labels in bytes (ReadStat silently cuts longer SPSS labels; Stata ones fail).
+# Stata names hold 32 characters, but pyreadstat names a variable's value-label set after it plus
+# the column's position, which must fit in 32 too: 28 leaves room for 9,999 columns.
+_NAME_LIMITS = {".dta": 28, ".sav": 64}
+_VARIABLE_LABEL_LIMITS = {".dta": (80, "chars"), ".sav": (256, "bytes")}
+_VALUE_LABEL_LIMITS = {".dta": (32_000, "chars"), ".sav": (120, "bytes")}
+_ELLIPSIS = "…"
+
+
+def _cut(text: str, limit: tuple[int, str]) -> str:
+    size, unit = limit
+    encoded = text.encode() if unit == "bytes" else text
+    if len(encoded) <= size:
+        return text
+    room = size - len(_ELLIPSIS.encode() if unit == "bytes" else _ELLIPSIS)
+    kept = encoded[:room].decode(errors="ignore") if isinstance(encoded, bytes) else encoded[:room]
+    return kept + _ELLIPSIS
+
+
+def file_names(columns: Sequence[str], suffix: str) -> dict[str, str]:
+    """Column -> the name a file of that format can hold: letters, digits and underscores, starting with
+    a letter, unique regardless of case, shortened and numbered where too long."""
+    limit = _NAME_LIMITS.get(suffix.lower())
+    if limit is None:
+        return {column: column for column in columns}
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for column in columns:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", column)
+        base = base if base[:1].isalpha() else f"v{base}"
+        name, number = base[:limit], 1
+        while name.lower() in used:
+            name = f"{base[:limit - len(str(number)) - 1]}_{number}"
+            number += 1
+        used.add(name.lower())
+        names[column] = name
+    return names
+
+
+def write_microdata(microdata: Microdata, path: str | Path) -> dict[str, str]:
+    """Write a CSV, Parquet, Stata (.dta) or SPSS (.sav) file, chosen by its extension.
+
+    Variable and value labels are written to Stata and SPSS files (value labels need integer codes
+    in numeric columns), variable labels to Parquet's field metadata; CSV carries the data only.
+    Returns column -> name in the file.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    data = microdata.data
+    if suffix == ".csv":
+        # RFC 4180 line ends: the writer then quotes every cell holding a CR or LF, so none splits a record.
+        data.to_csv(path, index=False, lineterminator="\r\n")
+        return {column: column for column in data.columns}
+    if suffix == ".parquet":
+        table = pa.Table.from_pandas(data, preserve_index=False)
+        labelled = pa.schema(
+            [field.with_metadata({PARQUET_LABEL: microdata.variable_labels[field.name].encode()})
+             if field.name in microdata.variable_labels else field for field in table.schema],
+            metadata=table.schema.metadata,
+        )
+        pq.write_table(table.cast(labelled), path)
+        return {column: column for column in data.columns}
+    if suffix not in _NAME_LIMITS:
+        raise WeightingError(
+            "unsupported_format", f"cannot write {path.name!r}: the extension must be .csv, .parquet, .dta or .sav",
+            expected=(".csv", ".parquet", ".dta", ".sav"), got=path.suffix or "(none)",
+        )
+    names = file_names([str(column) for column in data.columns], suffix)
+    # ReadStat takes text columns as Python objects, missing values as None.
+    text = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])]
+    data = data.assign(**{c: data[c].astype(object).where(data[c].notna(), None) for c in text})
+    data = data.rename(columns=names)
+    writer = pyreadstat.write_dta if suffix == ".dta" else pyreadstat.write_sav
+    writer(
+        data, str(path),
+        column_labels={names[c]: _cut(label, _VARIABLE_LABEL_LIMITS[suffix])
+                       for c, label in microdata.variable_labels.items() if c in names},
+        variable_value_labels={
+            names[c]: {code: _cut(label, _VALUE_LABEL_LIMITS[suffix]) for code, label in labels.items()}
+            for c, labels in microdata.value_labels.items() if c in names and labels
+        },
+    )
+    return names

@@ -72,9 +72,11 @@ def _interviews(session: Session, survey_id: int, form_id: str, approved_only: b
     return [tuple(row) for row in session.exec(query).all()]
 
 
-def _household_weights(session: Session, survey_id: int, responded: set[str]) -> pd.DataFrame:
+def _household_weights(session: Session, survey_id: int, responded: set[tuple[str, str]]) -> pd.DataFrame:
+    """Weights of the responding households; a household is its (PSU, code): codes repeat across PSUs."""
     sample = pd.DataFrame([row.__dict__ for row in fieldwork.household_frame(session, survey_id)])
-    sample["disposition"] = np.where(sample["household"].isin(responded), "respondent",
+    keys = pd.Series(list(zip(sample["psu"], sample["household"], strict=True)), index=sample.index)
+    sample["disposition"] = np.where(keys.isin(responded), "respondent",
                                      sample["disposition"].replace({"respondent": "nonrespondent"}))
     sample["base_weight"] = 1.0 / (sample["psu_probability"] * sample["household_probability"])
     households = Survey(sample, Design(weight="base_weight", strata="stratum", clusters=("psu",)))
@@ -127,27 +129,29 @@ def wave_frame(session: Session, actor: User, survey_code: str, form_id: str, le
             f"Wave '{survey_code}' has no {'approved ' if wave.only_approved_feed_estimates else ''}interviews "
             f"of '{form_id}'", code="no_interviews",
         )
-    versions = {version_id for *_, version_id in rows}
-    instrument = instruments.compiled(session.get(InstrumentVersion, max(versions)))
+    version_id = max(version_id for *_, version_id in rows)
+    instrument = instruments.compiled(session.get(InstrumentVersion, version_id))
     questions = [located.element for located in instrument.questions() if isinstance(located.element, Question)]
     multiple = {q.name for q in questions if q.type == "select_multiple"}
     withheld = set() if actor.sensitive_access else {q.name for q in questions if q.sensitive}
-    weights = _household_weights(session, wave.id, {household for _, household, *_ in rows})
+    weights = _household_weights(session, wave.id, {(psu, household) for _, household, psu, *_ in rows})
 
     records = []
-    for instance_id, household, _psu, answers, _version in rows:
+    for instance_id, household, psu, answers, _version in rows:
         if level == "respondent":
-            records.append({"interview": instance_id, "household": household, **_flatten(answers, multiple, withheld)})
+            records.append({"interview": instance_id, "psu": psu, "household": household,
+                            **_flatten(answers, multiple, withheld)})
             continue
         parent = _flatten(answers, multiple, withheld)
         for index, item in enumerate(answers.get(repeat or "", []) or []):
-            records.append({"interview": instance_id, "household": household, "instance": index + 1,
+            records.append({"interview": instance_id, "psu": psu, "household": household, "instance": index + 1,
                             **{k: v for k, v in parent.items() if k.startswith("respondent_")},
                             "selection_probability": parent.get("selection_probability"),
                             **_flatten(item, multiple, withheld)})
     if not records:
         raise Unprocessable(f"No '{repeat}' instances in the interviews of '{form_id}'", code="no_interviews")
-    data = _typed(pd.DataFrame(records)).merge(weights, on="household", how="inner", validate="many_to_one")
+    data = _typed(pd.DataFrame(records)).merge(weights, on=["psu", "household"], how="inner",
+                                                   validate="many_to_one")
     # Household-level instruments select nobody: their person weight is the household's.
     selection = data["selection_probability"] if "selection_probability" in data else pd.Series(1.0, index=data.index)
     data[WEIGHT] = data["household_weight"] / pd.to_numeric(selection, errors="coerce").fillna(1.0)
@@ -158,7 +162,8 @@ def wave_frame(session: Session, actor: User, survey_code: str, form_id: str, le
     return WaveFrame(
         data=data,
         design={"weight": WEIGHT, "strata": "stratum", "psu": "psu", "fpc": [], "nest": False, "lonely_psu": "fail"},
-        notes={"survey": wave.code, "form_id": form_id, "level": level, "repeat": repeat,
+        notes={"survey": wave.code, "form_id": form_id, "instrument_version_id": version_id, "level": level,
+               "repeat": repeat,
                "approved_only": wave.only_approved_feed_estimates, "interviews": len(rows), "rows": len(data),
                "weights": WEIGHTING_NOTE,
                "withheld_sensitive_columns": sorted(withheld),

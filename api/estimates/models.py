@@ -23,6 +23,9 @@ class Dataset(SQLModel, table=True):
     n_rows: int
     # Holds answers of sensitive (VAWG) questions: only users with sensitive access may analyse it.
     sensitive: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # A survey wave's snapshot says what it was built from (survey_code, form_id, level, repeat,
+    # instrument_version_id), so its exports are labelled from that instrument; None for uploads.
+    source: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     uploaded_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

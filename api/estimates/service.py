@@ -59,7 +59,7 @@ def _frame_cached(stored: _Stored) -> pd.DataFrame:
 
 
 def upload_dataset(session: Session, actor: User, name: str, filename: str, data: bytes, *,
-                   sensitive: bool = False) -> Dataset:
+                   sensitive: bool = False, source: dict[str, Any] | None = None) -> Dataset:
     suffix = Path(filename).suffix.lower()
     if suffix not in MICRODATA_SUFFIXES:
         raise Unprocessable(
@@ -76,6 +76,7 @@ def upload_dataset(session: Session, actor: User, name: str, filename: str, data
     dataset = Dataset(
         name=name, filename=filename, sha256=digest, size=len(data), data=data,
         columns=[str(c) for c in frame.columns], n_rows=len(frame), uploaded_by=actor.id, sensitive=sensitive,
+        source=source,
     )
     repository.add(session, dataset)
     audit.record(session, actor, "dataset.upload", "dataset", dataset.id, {"filename": filename, "rows": len(frame)})
@@ -196,7 +197,9 @@ def create_wave_analysis(session: Session, actor: User, data: WaveAnalysisCreate
     buffer = io.BytesIO()
     frame.data.to_parquet(buffer, index=False)
     filename = f"{data.survey_code}-{data.form_id}-{data.level}.parquet"
-    dataset = upload_dataset(session, actor, data.name, filename, buffer.getvalue(), sensitive=frame.notes["sensitive"])
+    source = {key: frame.notes[key] for key in ("form_id", "instrument_version_id", "level", "repeat")}
+    dataset = upload_dataset(session, actor, data.name, filename, buffer.getvalue(), sensitive=frame.notes["sensitive"],
+                             source={"survey_code": data.survey_code, **source})
     design = {**frame.design, "lonely_psu": data.lonely_psu}
     analysis = create_analysis(session, actor, AnalysisCreate(
         dataset_id=dataset.id, name=data.name, design=DesignSpec(**design), steps=data.steps,

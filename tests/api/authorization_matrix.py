@@ -49,6 +49,8 @@ DECISIONS: dict[str, str] = {
     "GET /api/v1/analyses": "analyse",
     "GET /api/v1/analyses/{analysis_id}": "analyse",
     "POST /api/v1/analyses/{analysis_id}/estimates": "analyse",
+    "GET /api/v1/analyses/{analysis_id}/microdata": "export_microdata",
+    "GET /api/v1/analyses/{analysis_id}/codebook": "export_microdata",
     "POST /api/v1/crime/territories": "manage_crime_data",
     "GET /api/v1/crime/territories": "analyse",
     "POST /api/v1/crime/population": "manage_crime_data",

@@ -1,0 +1,31 @@
+"""datasets record the wave they were built from
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-21 12:32:56.350243
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import api.db_types
+
+revision: str = '0009'
+down_revision: str | None = '0008'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('dataset', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.JSON(), nullable=True))
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('dataset', schema=None) as batch_op:
+        batch_op.drop_column('source')
+
