@@ -1,85 +1,20 @@
 """Analyses over a survey wave: the frame comes from approved interviews and the sample's probabilities."""
 
 import math
-from datetime import timedelta
 
-import pandas as pd
 import pytest
-from fastapi.testclient import TestClient
-from sqlmodel import Session
-
-from api.app import create_app
-from api.config import Settings
-from api.db_types import utcnow
-from api.security import new_token, token_digest
-from api.users.models import AccessToken
 
 from api.demo_survey.design import interview_frame
-from api.demo_survey.load import SURVEY_CODE, VAWG_SURVEY_CODE, load_demo_survey
+from api.demo_survey.load import SURVEY_CODE, VAWG_SURVEY_CODE
 from api.demo_survey.survey import generate_demo_survey
-from api.estimates import service as estimates
-from api.users import service as users_service
-from api.users.models import Role
-from api.users.schemas import UserCreate
-from tests.api.submission_data import publish_bundled
-from tests.conftest import TEST_PASSWORD, TEST_SECRET, Account
-from tests.databases import empty_all_tables
+from tests.api.demo_wave import SEED, SHARE, WAVE_URL, client, engine, frame_of, loaded, make_account  # noqa: F401
 
-SEED, SHARE = 11, 0.1
-URL = "/api/v1/analyses/from-wave"
-
-
-@pytest.fixture(scope="module")
-def loaded(session_engine):
-    """One demo load per backend for the module (it takes seconds); the tests only add analyses."""
-    empty_all_tables(session_engine)
-    publish_bundled(session_engine, "perception", "victimization", "vawg")
-    with Session(session_engine) as session:
-        admin = users_service.create_user(session, UserCreate(username="admin-x", role=Role.admin,
-                                                              password=TEST_PASSWORD), actor=None)
-        load_demo_survey(session, admin, seed=SEED, psu_share=SHARE)
-        session.commit()
-    yield session_engine
-    empty_all_tables(session_engine)
+URL = WAVE_URL
 
 
 @pytest.fixture(scope="module")
 def demo(loaded):
     return generate_demo_survey(SEED, psu_share=SHARE)
-
-
-@pytest.fixture(scope="module")
-def client(loaded, database_url):
-    settings = Settings(environment="test", database_url=database_url, secret_key=TEST_SECRET)
-    with TestClient(create_app(settings, engine=loaded), raise_server_exceptions=False) as test_client:
-        yield test_client
-
-
-@pytest.fixture(scope="module")
-def make_account(loaded):
-    counter = iter(range(1, 1000))
-
-    def factory(role: str, **flags) -> Account:
-        with Session(loaded, expire_on_commit=False) as session:
-            user = users_service.create_user(session, UserCreate(username=f"wave-{role}-{next(counter)}", role=role,
-                                                                 password=TEST_PASSWORD, **flags), actor=None)
-            token = new_token()
-            session.add(AccessToken(user_id=user.id, token_hash=token_digest(token, TEST_SECRET),
-                                    expires_at=utcnow() + timedelta(hours=1)))
-            session.commit()
-            return Account(user=user, token=token)
-
-    return factory
-
-
-@pytest.fixture
-def engine(loaded):
-    return loaded
-
-
-def frame_of(engine, dataset_id: int) -> pd.DataFrame:
-    with Session(engine) as session:
-        return estimates.frame_of(estimates.get_dataset(session, dataset_id))
 
 
 def test_respondent_frame_weights_come_from_the_sample(client, make_account, engine, demo):
@@ -100,6 +35,8 @@ def test_respondent_frame_weights_come_from_the_sample(client, make_account, eng
     ratio = frame["household_weight"] / frame["weight"]
     assert all(math.isclose(r, p, rel_tol=1e-12) for r, p in zip(ratio, frame["selection_probability"]))
     assert "member_name" not in frame.columns and "selected_name" not in frame.columns
+    # Each PSU's territory code, as the demo drew it, joins the frame (for figures beside police data).
+    assert (frame["territory"] == frame["psu"].map({psu.code: psu.territory for psu in demo.psus})).all()
 
 
 def test_estimates_run_on_the_wave_analysis(client, make_account, demo):
