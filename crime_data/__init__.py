@@ -10,13 +10,14 @@ Public API:
   IncidentImport, tally_incidents; read_counts, RecordedCount, CountImport; Period;
   aggregate_counts, AggregatedCount
 - rates: crime_rate, homicide_rate (SDG 16.1.1), femicide_rate, Rate, MonthlyBasis
-- survey vs administrative: Quantity, Ratio, dark_figure, recording_ratio, require_same_unit
+- survey vs administrative: Quantity, Ratio, dark_figure, recording_ratio, unrecorded_share,
+  require_same_unit
 - vocabularies: Sex, Source, Unit, Relationship, GenderRelatedContext
 - errors: CrimeDataError (stable `code`), ValidationReport, RowProblem, Location
 """
 
 from crime_data.aggregate import AggregatedCount, aggregate_counts
-from crime_data.comparison import Quantity, Ratio, dark_figure, recording_ratio, require_same_unit
+from crime_data.comparison import Quantity, Ratio, dark_figure, recording_ratio, require_same_unit, unrecorded_share
 from crime_data.counts import CountImport, RecordedCount, read_counts
 from crime_data.errors import CrimeDataError, Location, RowProblem, ValidationReport
 from crime_data.femicide import FemicideRule, is_femicide
@@ -39,5 +40,5 @@ __all__ = [
     "Sex", "Source", "Territory", "TerritoryHierarchy", "TerritoryLevel", "Unit", "ValidationReport",
     "aggregate_counts", "crime_rate", "dark_figure", "femicide_rate", "homicide_rate", "is_femicide", "read_counts",
     "read_incidents", "read_offence_mapping", "read_population", "read_territories", "recording_ratio",
-    "require_same_unit", "tally_incidents",
+    "require_same_unit", "tally_incidents", "unrecorded_share",
 ]

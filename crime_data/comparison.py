@@ -82,3 +82,15 @@ def recording_ratio(recorded: Quantity, survey_estimate: Quantity) -> Ratio:
     ci_low = recorded.value / survey_estimate.ci_high
     ci_high = recorded.value / survey_estimate.ci_low if survey_estimate.ci_low > 0 else math.inf
     return Ratio(estimate, ci_low, ci_high, unit)
+
+
+def unrecorded_share(ratio: Ratio) -> Ratio | None:
+    """The dark figure against the records: 1 - recording ratio, the share of the crimes the survey
+    estimates that no record holds, with the interval mapped from the ratio's ([1 - U, 1 - L], clipped
+    to [0, 1]). None when the records exceed the survey estimate (ratio above 1): there is no unrecorded
+    share to speak of, and the two sources count differently (e.g. records of non-residents)."""
+    if ratio.estimate > 1:
+        return None
+    if ratio.ci_low is None or ratio.ci_high is None:
+        return Ratio(1 - ratio.estimate, None, None, ratio.unit)
+    return Ratio(1 - ratio.estimate, max(0.0, 1 - ratio.ci_high), min(1.0, 1 - ratio.ci_low), ratio.unit)

@@ -96,6 +96,14 @@ class TerritoryHierarchy:
             parent_code = parent.parent_code
         return found
 
+    def at_level(self, code: str, level: TerritoryLevel) -> Territory:
+        """The territory itself when it is of `level`, else its ancestor of that level."""
+        for territory in (self.get(code), *self.ancestors(code)):
+            if territory.level is level:
+                return territory
+        raise CrimeDataError("no_territory_at_level", f"territory {code!r} lies in no {level} (it is a "
+                             f"{self.get(code).level})")
+
     def is_within(self, code: str, ancestor: str) -> bool:
         """True when `code` is `ancestor` itself or lies inside it (both must be defined)."""
         self.get(ancestor)

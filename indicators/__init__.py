@@ -7,7 +7,8 @@ Public API:
 - survey indicators: compute -> IndicatorEstimate (table: weighting EstimateTable, metadata());
   with_victim_reporting (victim-based SDG 16.3.1 from the incident frame)
 - administrative indicators: compute_rate -> AdministrativeFigure (SDG 16.1.1, femicide rate)
-- survey vs records: compare_with_records -> RecordComparison (recording ratio with its CI)
+- survey vs records: compare_with_records -> RecordComparison (recording ratio with its CI, dark
+  figure against the records); require_comparable
 - errors: IndicatorError (stable `code`)
 """
 
@@ -21,7 +22,7 @@ from indicators.catalogue import (
     get_indicator,
     list_indicators,
 )
-from indicators.comparison import RecordComparison, compare_with_records
+from indicators.comparison import RecordComparison, compare_with_records, require_comparable
 from indicators.compute import IndicatorEstimate, compute
 from indicators.errors import IndicatorError
 from indicators.victim_reporting import with_victim_reporting
@@ -29,5 +30,5 @@ from indicators.victim_reporting import with_victim_reporting
 __all__ = [
     "AdministrativeFigure", "RecordComparison", "compare_with_records", "compute_rate",
     "CATALOGUE", "CATALOGUE_VERSION", "Binding", "CountingRule", "Indicator", "IndicatorError", "IndicatorEstimate",
-    "bundled_binding", "compute", "get_indicator", "list_indicators", "with_victim_reporting",
+    "bundled_binding", "compute", "get_indicator", "list_indicators", "require_comparable", "with_victim_reporting",
 ]

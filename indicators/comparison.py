@@ -9,12 +9,14 @@ never divided by recorded offences.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crime_data import AggregatedCount, CrimeDataError, Period, Quantity, Ratio, Unit, recording_ratio
+from crime_data import AggregatedCount, CrimeDataError, Period, Quantity, Ratio, Unit, recording_ratio, unrecorded_share
 from crime_data.iccs import ICCS
+from indicators.catalogue import Indicator
 from indicators.compute import IndicatorEstimate
 from indicators.errors import IndicatorError
 from weighting.results import EstimateRow
@@ -32,7 +34,13 @@ class RecordComparison:
     source: str
     recording_ratio: Ratio
 
+    @property
+    def dark_figure(self) -> Ratio | None:
+        """1 - recording ratio (None when the records exceed the survey estimate)."""
+        return unrecorded_share(self.recording_ratio)
+
     def as_row(self) -> dict[str, Any]:
+        dark = self.dark_figure
         return {
             "territory": self.territory, "period": str(self.period), "iccs_scope": self.iccs_scope,
             "survey_indicator": self.survey_indicator, "counting_rule": self.counting_rule,
@@ -40,6 +48,9 @@ class RecordComparison:
             "survey_ci_high": self.survey.ci_high, "recorded": self.recorded.value, "source": self.source,
             "recording_ratio": self.recording_ratio.estimate, "recording_ratio_ci_low": self.recording_ratio.ci_low,
             "recording_ratio_ci_high": self.recording_ratio.ci_high,
+            "dark_figure": None if dark is None else dark.estimate,
+            "dark_figure_ci_low": None if dark is None else dark.ci_low,
+            "dark_figure_ci_high": None if dark is None else dark.ci_high,
         }
 
 
@@ -58,11 +69,8 @@ def compare_with_records(
     indicator's ICCS scope, or the comparison is refused.
     """
     indicator = estimate.indicator
-    if indicator.unit not in (Unit.INCIDENTS, Unit.VICTIMS) or indicator.iccs_scope is None:
-        raise IndicatorError(
-            "not_comparable", f"{indicator.id!r} is not a survey total of incidents or victims with an ICCS scope",
-            indicator=indicator.id, expected="survey_incidents_<crime> or survey_victims_<crime>", got=indicator.id,
-        )
+    require_comparable(indicator)
+    assert indicator.iccs_scope is not None
     mismatches = {
         "territory": (territory, recorded.territory_code),
         "period": (period, recorded.period),
@@ -75,7 +83,10 @@ def compare_with_records(
                 indicator=indicator.id, expected=str(survey_side), got=str(recorded_side),
             )
     row = _row(estimate, cell)
-    survey = Quantity(row.estimate, Unit(indicator.unit), row.ci_low, row.ci_high)
+    # A domain without the degrees of freedom for an interval (NaN bounds) is compared without one.
+    bounded = math.isfinite(row.ci_low) and math.isfinite(row.ci_high)
+    survey = Quantity(row.estimate, Unit(indicator.unit), row.ci_low if bounded else None,
+                      row.ci_high if bounded else None)
     records = Quantity(float(recorded.count), recorded.unit)
     try:
         ratio = recording_ratio(records, survey)
@@ -84,6 +95,15 @@ def compare_with_records(
                              expected=str(survey.unit), got=str(records.unit)) from error
     return RecordComparison(territory, period, indicator.iccs_scope, indicator.id, estimate.rule.name, survey,
                             records, str(recorded.source), ratio)
+
+
+def require_comparable(indicator: Indicator) -> None:
+    """Only survey totals of incidents or victims with an ICCS scope stand beside recorded counts."""
+    if indicator.unit not in (Unit.INCIDENTS, Unit.VICTIMS) or indicator.iccs_scope is None:
+        raise IndicatorError(
+            "not_comparable", f"{indicator.id!r} is not a survey total of incidents or victims with an ICCS scope",
+            indicator=indicator.id, expected="survey_incidents_<crime> or survey_victims_<crime>", got=indicator.id,
+        )
 
 
 def _row(estimate: IndicatorEstimate, cell: Mapping[str, Any] | None) -> EstimateRow:

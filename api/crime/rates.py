@@ -26,6 +26,7 @@ from crime_data import (
     RecordedCount,
     Sex,
     Source,
+    TerritoryHierarchy,
     Unit,
     crime_rate,
     femicide_rate,
@@ -60,6 +61,7 @@ class RateQuery:
     basis: RateBasis = RateBasis.counts
     unit: Unit | None = None  # needed when a source's counts for the year are of several units
     monthly_basis: MonthlyBasis | None = None  # needed for by=month
+    prefer_unit: Unit | None = None  # when counts of several units are stored, take these (comparisons)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def _territory_code(session: Session, code: str | None) -> str:
 def _stored_counts(session: Session, query: RateQuery) -> list[RecordedCount]:
     rows = repository.counts(session, source=query.source, year=query.year, unit=query.unit)
     units = sorted({row.unit for row in rows})
+    if query.prefer_unit is not None and query.prefer_unit in units:
+        rows, units = [row for row in rows if row.unit == query.prefer_unit], [query.prefer_unit]
     if len(units) > 1:
         raise Unprocessable(
             f"{query.source} counts for {query.year} are of several units ({', '.join(units)}); choose one with unit",
@@ -152,12 +156,8 @@ def crime_rates(session: Session, query: RateQuery, *, sdg_16_1_1: bool = False)
 
     With `sdg_16_1_1` the scope is intentional homicide (0101) counted in victims (SDG 16.1.1).
     """
-    computed(ICCS.get, query.iccs)
     territory = _territory_code(session, query.territory)
-    table_row = population_table_row(session, query.population_version)
-    population = population_table(session, table_row, query.year)
-    hierarchy = stored_hierarchy(session)
-    counts = _numerator(session, query, population)
+    population, hierarchy, counts = _inputs(session, query)
 
     def one_rate(period: Period, sex: Sex | None, age_group: str | None) -> Rate:
         cut = {
@@ -170,6 +170,25 @@ def crime_rates(session: Session, query: RateQuery, *, sdg_16_1_1: bool = False)
 
     found = [computed(one_rate, *cut) for cut in _periods_and_cuts(query, counts, population)]
     return RateResult("sdg_16_1_1" if sdg_16_1_1 else "crime_rate", query.basis, found)
+
+
+def _inputs(session: Session, query: RateQuery) -> tuple[PopulationTable, TerritoryHierarchy, list[RecordedCount]]:
+    """The population table of the query's year, the territory tree and the numerator's counts."""
+    computed(ICCS.get, query.iccs)
+    population = population_table(session, population_table_row(session, query.population_version), query.year)
+    return population, stored_hierarchy(session), _numerator(session, query, population)
+
+
+def territory_rates(session: Session, query: RateQuery, territories: Sequence[str]) -> dict[str, Rate]:
+    """The annual rate of ``query`` (its territory and breakdown aside) for each of ``territories``."""
+    population, hierarchy, counts = _inputs(session, query)
+    return {
+        code: computed(lambda code=code: crime_rate(
+            counts, population, hierarchy, territory=code, period=Period(query.year), iccs_scope=query.iccs,
+            source=query.source,
+        ))
+        for code in territories
+    }
 
 
 def femicide_rates(

@@ -33,6 +33,7 @@ def interview_frame(survey: DemoSurvey, instrument: str) -> pd.DataFrame:
         rows.append({
             "stratum": psu.stratum,
             "psu": psu.code,
+            "territory": psu.territory,
             "household": household.code,
             "household_weight": weight,
             "person_weight": weight / probability if probability not in (None, "") else None,

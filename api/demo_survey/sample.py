@@ -32,6 +32,7 @@ class SampledPSU:
     vawg_probability: float  # conditional on the PSU: the share of its stratum's PSUs that carry it
     latitude: float
     longitude: float
+    territory: str  # the municipality code (api.crime.demo's territory table)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def draw_psus(frames: dict[str, StratumFrame], rng: np.random.Generator) -> list
                     vawg_probability=vawg_count / stratum.sampled_psus,
                     latitude=round(stratum.centre[0] + float(offset[0]), 5),
                     longitude=round(stratum.centre[1] + float(offset[1]), 5),
+                    territory=frame.area_territory(int(index)),
                 )
             )
     return psus

@@ -29,7 +29,7 @@ def sample_files(survey: DemoSurvey, *, vawg: bool) -> dict[str, bytes]:
     ]
     psu_rows = [
         {"stratum": psu.stratum, "psu": psu.code, "measure_of_size": psu.area_households,
-         "latitude": psu.latitude, "longitude": psu.longitude}
+         "latitude": psu.latitude, "longitude": psu.longitude, "territory": psu.territory}
         for psu in psus
     ]
     codes = {psu.code for psu in psus}

@@ -12,6 +12,9 @@ typed in by an analyst:
     person weight           = adjusted household weight / selection_probability, where the
                               instrument records the random selection of one person (1/k)
 
+The PSU's territory code (when the sample gives one) is a column too, so that estimates by
+territory line up with police figures for the same codes.
+
 Personal identifiers never reach the frame (submissions keep them apart), and answers of
 sensitive (VAWG) questions are left out for users without sensitive access.
 """
@@ -43,7 +46,7 @@ WEIGHTING_NOTE = (
     "base household weight 1/(P(PSU) x P(household|PSU)) from the sample; nonresponse adjustment within "
     "strata from the households' latest dispositions; person weight = household weight / selection_probability"
 )
-DESIGN_COLUMNS = ("stratum", "psu", "household", "interview")
+DESIGN_COLUMNS = ("stratum", "psu", "territory", "household", "interview")
 
 
 @dataclass
@@ -86,7 +89,9 @@ def _household_weights(session: Session, survey_id: int, responded: set[tuple[st
     except WeightingError as error:
         raise Unprocessable(f"Nonresponse adjustment failed: {error}", code=error.code) from error
     frame = adjusted.data
-    return frame[frame["disposition"] == "respondent"][["stratum", "psu", "household", "base_weight",
+    # A PSU's territory code joins the frame when the sample gives one (estimates beside police figures).
+    territory = ["territory"] if frame["territory"].notna().any() else []
+    return frame[frame["disposition"] == "respondent"][["stratum", "psu", *territory, "household", "base_weight",
                                                         "household_weight"]]
 
 

@@ -61,6 +61,9 @@ class PSU(SQLModel, table=True):
     # The centroid is public geography (the area, not a dwelling): used for the GPS distance check.
     latitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     longitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    # The code of the territory (e.g. municipality) the area lies in, as the crime data's territory
+    # table spells it: survey estimates by territory sit beside police figures for the same codes.
+    territory: str | None = Field(default=None, max_length=64)
 
 
 class Household(SQLModel, table=True):

@@ -203,12 +203,12 @@ def latest_codes(session: Session, survey_id: int, *, person_level: bool) -> lis
     ).all())
 
 
-def household_frame(session: Session, survey_id: int) -> list[tuple[str, str, float, str, float, str | None]]:
-    """(stratum, psu, psu probability, household, household probability, latest household code)."""
+def household_frame(session: Session, survey_id: int) -> list[tuple[str, str, str | None, float, str, float, str | None]]:
+    """(stratum, psu, psu territory, psu probability, household, household probability, latest household code)."""
     current = _current_household_codes()
     rows = session.exec(
-        select(Stratum.code, PSU.code, PSU.selection_probability, Household.code, Household.selection_probability,
-               current.c.code)
+        select(Stratum.code, PSU.code, PSU.territory, PSU.selection_probability, Household.code,
+               Household.selection_probability, current.c.code)
         .select_from(Household)
         .join(PSU, col(PSU.id) == col(Household.psu_id))
         .join(Stratum, col(Stratum.id) == col(PSU.stratum_id))

@@ -6,7 +6,7 @@ The sample is uploaded once per wave as three CSV files in one multipart request
 stored; every bad row comes back as `errors: [{loc: [file, line, column], msg, type}]`.
 
 strata.csv     stratum*, name, psus_selected, measure_of_size_total, psus_in_frame
-psus.csv       stratum*, psu*, selection_probability | measure_of_size, latitude, longitude
+psus.csv       stratum*, psu*, selection_probability | measure_of_size, latitude, longitude, territory
 households.csv psu*, household*, selection_probability*, address, phone
 
 (* required; UTF-8, comma-separated, header on line 1). A PSU given a measure of size M_hi gets the

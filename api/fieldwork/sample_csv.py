@@ -4,7 +4,7 @@ Files are UTF-8 (a byte-order mark is fine), comma-separated, with a header row;
 errors count the header as line 1. Extra columns are refused so that a misspelt header is caught.
 
 strata.csv     stratum*, name, psus_selected, measure_of_size_total, psus_in_frame
-psus.csv       stratum*, psu*, selection_probability | measure_of_size, latitude, longitude
+psus.csv       stratum*, psu*, selection_probability | measure_of_size, latitude, longitude, territory
 households.csv psu*, household*, selection_probability*, address, phone
 
 (* required). A PSU gives its selection probability, or its measure of size M_hi; with a measure of
@@ -12,7 +12,9 @@ size its probability is derived as pi_hi = n_h * M_hi / M_h, where n_h is the st
 `psus_selected` and M_h its `measure_of_size_total` over the whole frame (PPS without replacement).
 A result above 1 is refused: a certainty PSU is given `selection_probability` 1. When a stratum
 states `psus_selected`, psus.csv must list exactly that many PSUs in it. Household probabilities
-are within their PSU. `address` and `phone` are personal identifiers: stored apart, never exported.
+are within their PSU. `address` and `phone` are personal identifiers: stored apart, never exported. A PSU's `territory`
+is the code of the territory it lies in (as the crime data's territory table spells it); analysis
+frames carry it so that survey estimates by territory can sit beside police figures.
 """
 
 import csv
@@ -26,7 +28,7 @@ from api.errors import Unprocessable
 FILES = ("strata", "psus", "households")
 COLUMNS = {
     "strata": (("stratum",), ("name", "psus_selected", "measure_of_size_total", "psus_in_frame")),
-    "psus": (("stratum", "psu"), ("selection_probability", "measure_of_size", "latitude", "longitude")),
+    "psus": (("stratum", "psu"), ("selection_probability", "measure_of_size", "latitude", "longitude", "territory")),
     "households": (("psu", "household", "selection_probability"), ("address", "phone")),
 }
 MAX_CODE_LENGTH = 64
@@ -51,6 +53,7 @@ class PsuRow:
     measure_of_size: float | None
     latitude: float | None
     longitude: float | None
+    territory: str | None = None
 
 
 @dataclass
@@ -188,6 +191,7 @@ def _psus(problems: _Problems, data: bytes, strata: dict[str, StratumRow] | None
         size = cells.number("measure_of_size", low=0, low_inclusive=False)
         latitude = cells.number("latitude", low=-90, high=90)
         longitude = cells.number("longitude", low=-180, high=180)
+        territory = cells.text("territory", max_length=MAX_CODE_LENGTH) or None
         if bool((row.get("latitude") or "").strip()) != bool((row.get("longitude") or "").strip()):
             problems.add("psus", line, "latitude", "give both latitude and longitude of the centroid, or neither",
                          "incomplete_centroid")
@@ -202,7 +206,7 @@ def _psus(problems: _Problems, data: bytes, strata: dict[str, StratumRow] | None
         probability = _psu_probability(problems, line, row, given, size, (strata or {}).get(stratum or ""))
         if code is None or probability is None:
             continue
-        result.append(PsuRow(line, stratum, code, probability, size, latitude, longitude))
+        result.append(PsuRow(line, stratum, code, probability, size, latitude, longitude, territory))
     return result, seen
 
 

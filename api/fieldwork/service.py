@@ -90,7 +90,7 @@ def import_sample(session: Session, actor: User, code: str, files: dict[str, byt
     repository.add(session, *strata.values())
     psus = {row.code: PSU(survey_id=survey.id, stratum_id=strata[row.stratum].id, code=row.code,
                           selection_probability=row.selection_probability, measure_of_size=row.measure_of_size,
-                          latitude=row.latitude, longitude=row.longitude)
+                          latitude=row.latitude, longitude=row.longitude, territory=row.territory)
             for row in sample.psus}
     repository.add(session, *psus.values())
     households = [Household(survey_id=survey.id, psu_id=psus[row.psu].id, code=row.code,
@@ -296,6 +296,7 @@ class FrameRow:
 
     stratum: str
     psu: str
+    territory: str | None
     household: str
     psu_probability: float
     household_probability: float
@@ -306,8 +307,9 @@ class FrameRow:
 
 def household_frame(session: Session, survey_id: int) -> list[FrameRow]:
     return [
-        FrameRow(stratum=stratum, psu=psu, household=household, psu_probability=psu_p,
+        FrameRow(stratum=stratum, psu=psu, territory=territory, household=household, psu_probability=psu_p,
                  household_probability=household_p, selection_probability=psu_p * household_p,
                  disposition_code=code, disposition=nonresponse_category(code))
-        for stratum, psu, psu_p, household, household_p, code in repository.household_frame(session, survey_id)
+        for stratum, psu, territory, psu_p, household, household_p, code
+        in repository.household_frame(session, survey_id)
     ]

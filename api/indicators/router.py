@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.db import SessionDep
 from api.indicators import service
-from api.indicators.schemas import IndicatorOut, IndicatorRequest
+from api.indicators.schemas import ComparisonOut, ComparisonRequest, IndicatorOut, IndicatorRequest
 from api.security import Permission, require
 from api.users.models import User
 
@@ -32,3 +32,12 @@ def compute_indicator(session: SessionDep, analyst: Analyst, analysis_id: int, i
     """The indicator under a counting rule, with the standard estimate rows and the rule's settings."""
     metadata, rows, cached = service.compute_on_analysis(session, analyst, analysis_id, indicator_id, request)
     return IndicatorOut(analysis_id=analysis_id, indicator_id=indicator_id, cached=cached, metadata=metadata, rows=rows)
+
+
+@router.post("/analyses/{analysis_id}/comparisons", response_model=ComparisonOut)
+def compare_with_records(session: SessionDep, analyst: Analyst, analysis_id: int,
+                         request: ComparisonRequest) -> ComparisonOut:
+    """Per territory and period, a survey total (with CI) beside one source's recorded count and rate,
+    the recording ratio with its CI and the dark figure; quantities of different units are refused."""
+    metadata, rows = service.compare_on_analysis(session, analyst, analysis_id, request)
+    return ComparisonOut(analysis_id=analysis_id, indicator_id=request.indicator_id, metadata=metadata, rows=rows)

@@ -1,9 +1,11 @@
 """Indicator requests: which counting rule, which disaggregation, and how the frame's columns
-bind to the catalogue's standard variables."""
+bind to the catalogue's standard variables; survey totals set beside recorded figures."""
 
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from crime_data import Source, TerritoryLevel
 
 
 class BindingSpec(BaseModel):
@@ -14,14 +16,19 @@ class BindingSpec(BaseModel):
     recodes: dict[str, dict[str, Any]] = Field(default_factory=dict, description="variable -> {value: standard value}")
 
 
-class IndicatorRequest(BaseModel):
+class SurveyOptions(BaseModel):
+    """How a survey indicator is counted and bound, whatever it is requested for."""
+
     rule: str | None = Field(default=None, description="Counting rule; default: the indicator's first")
+    level: float = Field(default=0.95, gt=0, lt=1)
+    binding: BindingSpec | None = Field(default=None, description="Default: the bundled instrument's variables")
+
+
+class IndicatorRequest(SurveyOptions):
     by: list[str] = Field(default_factory=list, max_length=4)
     domain: dict[str, Any] = Field(default_factory=dict)
     quality_profile: str | None = None
     ci: str | None = Field(default=None, pattern="^(logit|beta|wald)$")
-    level: float = Field(default=0.95, gt=0, lt=1)
-    binding: BindingSpec | None = Field(default=None, description="Default: the bundled instrument's variables")
 
 
 class IndicatorOut(BaseModel):
@@ -30,3 +37,57 @@ class IndicatorOut(BaseModel):
     cached: bool
     metadata: dict[str, Any]
     rows: list[dict[str, Any]]
+
+
+class ComparisonRequest(SurveyOptions):
+    """A survey total by territory set beside one source's recorded figures for the same codes."""
+
+    indicator_id: str = Field(description="A survey total with an ICCS scope: survey_victims_<crime> or "
+                                          "survey_incidents_<crime>")
+    year: int = Field(ge=1900, le=2200, description="Calendar year of the recorded figures set beside the survey")
+    source: Source = Source.POLICE
+    territory_column: str = Field(default="territory", min_length=1, max_length=100,
+                                  description="Column of the analysis' data holding territory codes of the stored "
+                                              "territory table")
+    territory_level: TerritoryLevel | None = Field(
+        default=None, description="Roll the column's codes up to this level first (e.g. municipality -> region)")
+    population_version: str | None = Field(default=None, description="Default: the latest population table")
+
+
+class ComparisonRow(BaseModel):
+    """One territory and period: the survey estimate, the recorded figure and what relates them."""
+
+    territory: str
+    territory_name: str
+    period: str
+    iccs_scope: str
+    unit: str
+    survey_estimate: float
+    survey_se: float | None
+    survey_ci_low: float | None
+    survey_ci_high: float | None
+    survey_cv: float | None
+    survey_n: int
+    survey_flag: str | None
+    survey_per_100000: float | None
+    survey_per_100000_ci_low: float | None
+    survey_per_100000_ci_high: float | None
+    recorded: int
+    recorded_unit: str
+    recorded_rate: float
+    population: int
+    population_version: str
+    source: str
+    recording_ratio: float | None
+    recording_ratio_ci_low: float | None
+    recording_ratio_ci_high: float | None
+    dark_figure: float | None
+    dark_figure_ci_low: float | None
+    dark_figure_ci_high: float | None
+
+
+class ComparisonOut(BaseModel):
+    analysis_id: int
+    indicator_id: str
+    metadata: dict[str, Any]
+    rows: list[ComparisonRow]

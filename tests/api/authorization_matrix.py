@@ -70,6 +70,7 @@ DECISIONS: dict[str, str] = {
     "GET /api/v1/indicators": "public",
     "GET /api/v1/indicators/{indicator_id}": "public",
     "POST /api/v1/analyses/{analysis_id}/indicators/{indicator_id}": "analyse",
+    "POST /api/v1/analyses/{analysis_id}/comparisons": "analyse",
     "GET /api/v1/fieldwork/surveys": "read_fieldwork",
     "POST /api/v1/fieldwork/surveys": "manage_fieldwork",
     "GET /api/v1/fieldwork/surveys/{code}": "read_fieldwork",

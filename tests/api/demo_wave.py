@@ -1,5 +1,6 @@
-"""A demo survey wave loaded once per test module and backend (it takes seconds): the fixtures of the
-tests that analyse or export a wave. Import them into a test module to use them there."""
+"""The demo survey loaded once per module and backend (it takes seconds), with its own app, client and
+accounts; test modules import these fixtures. The crime demo (police data, territories, population)
+is loaded beside it so that survey figures can sit next to recorded ones."""
 
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from api.app import create_app
 from api.config import Settings
+from api.crime.demo import load_crime_demo
 from api.db_types import utcnow
 from api.demo_survey.load import load_demo_survey
 from api.demo_survey.survey import generate_demo_survey
@@ -23,7 +25,7 @@ from tests.conftest import TEST_PASSWORD, TEST_SECRET, Account
 from tests.databases import empty_all_tables
 
 SEED, SHARE = 11, 0.1
-FROM_WAVE = "/api/v1/analyses/from-wave"
+WAVE_URL = "/api/v1/analyses/from-wave"
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +36,7 @@ def loaded(session_engine):
     with Session(session_engine) as session:
         admin = users_service.create_user(session, UserCreate(username="admin-x", role=Role.admin,
                                                               password=TEST_PASSWORD), actor=None)
+        load_crime_demo(session)
         load_demo_survey(session, admin, seed=SEED, psu_share=SHARE)
         session.commit()
     yield session_engine

@@ -29,6 +29,8 @@ EA03,001,0.5,,
 EA03,002,0.5,,
 """
 SAMPLE = {"strata": STRATA, "psus": PSUS, "households": HOUSEHOLDS}
+PSUS_WITH_TERRITORY = PSUS.replace("latitude,longitude\n", "latitude,longitude,territory\n").replace(
+    "-12.0464,-77.0428", "-12.0464,-77.0428,15001")
 
 
 _published: dict[tuple[str, tuple[str, ...]], tuple[dict[str, str], list[dict], list[dict]]] = {}
@@ -139,6 +141,15 @@ def test_sample_import_derives_pps_probabilities_and_keeps_contacts_apart(client
     assert not any(hasattr(row, "address") or hasattr(row, "phone") for row in [*frame, *households])
 
 
+def test_a_psu_may_give_the_territory_it_lies_in_and_the_frame_carries_it(client, engine, admin):
+    published(engine, "perception")
+    create_survey(client, admin.headers, ["sinmiedo_perception"])
+    assert upload(client, admin.headers, psus=PSUS_WITH_TERRITORY).status_code == 201
+    with Session(engine) as session:
+        frame = service.household_frame(session, service.get_survey(session, "wave1").id)
+    assert {row.psu: row.territory for row in frame} == {"EA01": "15001", "EA02": None, "EA03": None}
+
+
 def test_sample_is_imported_once(client, wave, admin):
     response = upload(client, admin.headers)
 
@@ -173,6 +184,7 @@ BAD_ROWS = [
     ("psus", PSUS.replace("URB,EA02,,250,-12.1000,-77.0300\n", ""),
      [(["strata", 2, "psus_selected"], "psu_count_mismatch")]),
     ("strata", "stratum\nURB\n".encode("utf-16"), [(["strata", 1], "not_utf8")]),
+    ("psus", PSUS_WITH_TERRITORY.replace("15001", "x" * 65), [(["psus", 2, "territory"], "too_long")]),
 ]
 
 

@@ -11,7 +11,7 @@ from api.demo_survey.load import SURVEY_CODE, VAWG_SURVEY_CODE
 from api.estimates import service as estimates
 from survey_defs import load_instrument
 from survey_defs.instruments import bundled_instrument_path
-from tests.api.demo_wave import FROM_WAVE, frame_of
+from tests.api.demo_wave import WAVE_URL, frame_of
 from tests.api.demo_wave import client, demo, engine, loaded, make_account  # noqa: F401 (fixtures)
 from tests.api.exported import export
 
@@ -21,7 +21,7 @@ OWNS_VEHICLE = VICTIMIZATION.elements()["owns_vehicle"].element.label
 
 
 def create(client, account, form_id: str, survey_code: str = SURVEY_CODE, **body) -> dict:
-    response = client.post(FROM_WAVE, json={"survey_code": survey_code, "form_id": form_id, "name": "export",
+    response = client.post(WAVE_URL, json={"survey_code": survey_code, "form_id": form_id, "name": "export",
                                             "lonely_psu": "adjust", **body}, headers=account.headers)
     assert response.status_code == 201, response.text
     return response.json()

@@ -4,7 +4,7 @@ import math
 
 from api.demo_survey.design import interview_frame
 from api.demo_survey.load import SURVEY_CODE, VAWG_SURVEY_CODE
-from tests.api.demo_wave import FROM_WAVE as URL
+from tests.api.demo_wave import WAVE_URL as URL
 from tests.api.demo_wave import frame_of
 from tests.api.demo_wave import client, demo, engine, loaded, make_account  # noqa: F401 (fixtures)
 
@@ -27,6 +27,8 @@ def test_respondent_frame_weights_come_from_the_sample(client, make_account, eng
     ratio = frame["household_weight"] / frame["weight"]
     assert all(math.isclose(r, p, rel_tol=1e-12) for r, p in zip(ratio, frame["selection_probability"]))
     assert "member_name" not in frame.columns and "selected_name" not in frame.columns
+    # Each PSU's territory code, as the demo drew it, joins the frame (for figures beside police data).
+    assert (frame["territory"] == frame["psu"].map({psu.code: psu.territory for psu in demo.psus})).all()
 
 
 def test_estimates_run_on_the_wave_analysis(client, make_account, demo):

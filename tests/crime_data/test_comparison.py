@@ -3,7 +3,7 @@ from fractions import Fraction
 
 import pytest
 
-from crime_data.comparison import Quantity, dark_figure, recording_ratio
+from crime_data.comparison import Quantity, Ratio, dark_figure, recording_ratio, unrecorded_share
 from crime_data.errors import CrimeDataError
 from crime_data.vocabulary import Unit
 
@@ -47,3 +47,21 @@ def test_interval_not_containing_the_estimate_is_refused():
     with pytest.raises(CrimeDataError) as caught:
         Quantity(40_000, Unit.INCIDENTS, 41_000, 50_000)
     assert caught.value.code == "bad_interval"
+
+
+def test_unrecorded_share_is_one_minus_the_recording_ratio_with_its_interval_mapped():
+    share = unrecorded_share(recording_ratio(Quantity(2_000, Unit.VICTIMS), Quantity(40_000, Unit.VICTIMS, 32_000,
+                                                                                     50_000)))
+    assert share.estimate == pytest.approx(0.95, rel=1e-15)
+    assert (share.ci_low, share.ci_high) == (1 - 2_000 / 32_000, 1 - 2_000 / 50_000)
+    assert share.unit is Unit.VICTIMS
+
+
+def test_unrecorded_share_interval_is_clipped_to_a_proportion():
+    share = unrecorded_share(Ratio(0.8, 0.5, math.inf, Unit.VICTIMS))
+    assert (share.ci_low, share.ci_high) == (0.0, 0.5)
+
+
+def test_no_unrecorded_share_when_records_exceed_the_survey_estimate():
+    assert unrecorded_share(Ratio(1.2, 0.9, 1.6, Unit.VICTIMS)) is None
+    assert unrecorded_share(Ratio(0.25, None, None, Unit.VICTIMS)) == Ratio(0.75, None, None, Unit.VICTIMS)

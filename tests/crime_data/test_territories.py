@@ -20,6 +20,18 @@ def test_municipality_is_not_within_another_region(hierarchy):
     assert not hierarchy.is_within("11001", "05")
 
 
+def test_a_territory_rolls_up_to_its_ancestor_of_a_level(hierarchy):
+    assert hierarchy.at_level("05088", TerritoryLevel.REGION).code == "05"
+    assert hierarchy.at_level("05088", TerritoryLevel.COUNTRY).code == "CO"
+    assert hierarchy.at_level("05", TerritoryLevel.REGION).code == "05"
+
+
+def test_a_territory_above_the_level_asked_is_refused(hierarchy):
+    with pytest.raises(CrimeDataError) as caught:
+        hierarchy.at_level("05", TerritoryLevel.MUNICIPALITY)
+    assert caught.value.code == "no_territory_at_level"
+
+
 def test_unknown_territory_raises_with_stable_code(hierarchy):
     with pytest.raises(CrimeDataError) as caught:
         hierarchy.get("99999")

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 import pytest
 
+from api.crime.demo import MUNICIPALITIES
 from api.demo_survey.design import household_weight, interview_frame
 from api.demo_survey.frame import STRATA
 from api.demo_survey.sample import HOUSEHOLDS_PER_PSU, VACANT
@@ -107,3 +108,20 @@ def test_half_of_each_strata_psus_carry_the_vawg_module_with_that_probability_re
 
         assert sum(psu.vawg for psu in psus) == stratum.sampled_psus // 2
         assert {psu.vawg_probability for psu in psus} == {0.5}
+
+
+REGION_CODES = {"norte": "01", "metropolitana": "02", "sur": "03"}  # the crime demo's Norte, Centro, Sur
+
+
+def test_every_area_lies_in_a_municipality_of_the_crime_demo_in_its_stratum_region(demo_survey):
+    for psu in demo_survey.psus:
+        stratum = demo_survey.frames[psu.stratum].stratum
+        _, region, _ = MUNICIPALITIES[psu.territory]
+        assert region == REGION_CODES[stratum.region] and psu.territory in stratum.territories
+
+
+def test_each_municipality_of_a_stratum_holds_a_run_of_its_areas(demo_survey):
+    for frame in demo_survey.frames.values():
+        territories = [frame.area_territory(index) for index in range(len(frame.area_households))]
+        assert territories == sorted(territories)
+        assert set(territories) == set(frame.stratum.territories)

@@ -1,5 +1,8 @@
 """Survey-estimated crimes next to recorded ones: same territory, period, scope and unit, or refused."""
 
+import dataclasses
+import math
+
 import pytest
 
 from crime_data import AggregatedCount, Period, Source, Unit
@@ -60,3 +63,22 @@ def test_a_disaggregated_estimate_compares_the_named_cell(respondents):
     with pytest.raises(IndicatorError) as error:
         compare_with_records(estimate, recorded(500, territory="north"), territory="north", period=PERIOD)
     assert error.value.code == "cell_not_found"
+
+
+def test_a_cell_without_an_interval_is_compared_without_one(respondents):
+    estimate = compute("survey_incidents_robbery", respondents)
+    row = estimate.rows[0]
+    no_interval = dataclasses.replace(estimate, table=estimate.table.replace_rows(
+        (dataclasses.replace(row, ci_low=math.nan, ci_high=math.nan),)))
+    comparison = compare_with_records(no_interval, recorded(20_000), territory="X", period=PERIOD)
+    assert comparison.survey.ci_low is None and comparison.recording_ratio.ci_low is None
+    assert comparison.recording_ratio.estimate == pytest.approx(20_000 / row.estimate, rel=1e-12)
+    assert comparison.dark_figure.estimate == pytest.approx(1 - 20_000 / row.estimate, rel=1e-12)
+
+
+def test_the_dark_figure_against_records_is_one_minus_the_recording_ratio(respondents):
+    estimate = compute("survey_incidents_robbery", respondents)
+    row = estimate.rows[0]
+    comparison = compare_with_records(estimate, recorded(20_000), territory="X", period=PERIOD)
+    assert comparison.as_row()["dark_figure"] == pytest.approx(1 - 20_000 / row.estimate, rel=1e-12)
+    assert comparison.as_row()["dark_figure_ci_high"] == pytest.approx(1 - 20_000 / row.ci_high, rel=1e-12)

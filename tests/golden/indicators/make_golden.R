@@ -3,8 +3,9 @@
 # Writes respondents.csv (one row per respondent: perception, victimization and VAWG standard
 # variables), incidents.csv (one row per incident, with its respondent's design columns) and
 # expected.csv (one row per indicator, counting rule, disaggregation and cell).
-# The counting rules are coded here from their definitions, independently of the Python code.
+# The counting rules are coded in survey_rules.R from their definitions, independently of the Python code.
 suppressPackageStartupMessages(library(survey))
+source("survey_rules.R")
 stopifnot(packageVersion("survey") == "4.1.1")
 options(survey.lonely.psu = "fail", survey.adjust.domain.lonely = FALSE)
 set.seed(20261121)
@@ -40,7 +41,7 @@ for (institution in c("police", "prosecutors", "judges")) {
                                                c(0.1, 0.3, 0.3, 0.2, 0.07, 0.03))
 }
 
-crimes <- c("burglary", "vehicle_theft", "robbery", "assault", "threats", "sexual_offence", "fraud", "extortion")
+crimes <- CRIMES
 rates <- c(0.08, 0.06, 0.1, 0.07, 0.09, 0.06, 0.12, 0.06)
 for (k in seq_along(crimes)) {
   p <- plogis(qlogis(rates[k]) + psu_effect)
@@ -51,10 +52,6 @@ for (k in seq_along(crimes)) {
 resp$physical_violence_12m <- resp$victim_assault_12m
 resp$psychological_violence_12m <- resp$victim_threats_12m
 resp$sexual_violence_12m <- resp$victim_sexual_offence_12m
-any_of <- function(...) {
-  m <- cbind(...)
-  ifelse(rowSums(m == 1, na.rm = TRUE) > 0, 1, ifelse(rowSums(m == 0, na.rm = TRUE) == ncol(m), 0, NA))
-}
 resp$violence_any_12m <- any_of(resp$physical_violence_12m, resp$psychological_violence_12m, resp$sexual_violence_12m)
 incident_counts <- sapply(crimes, function(crime) resp[[paste0("incidents_", crime, "_12m")]])
 resp$n_incidents_12m <- rowSums(incident_counts, na.rm = TRUE)
@@ -93,10 +90,6 @@ investigated <- ifelse(!is.na(reported) & reported == 1, as.integer(runif(m) < 0
 investigated[!is.na(investigated) & runif(m) < 0.05] <- NA
 inc$investigation_opened <- investigated
 
-exact <- function(df) {
-  df[] <- lapply(df, function(x) if (is.double(x)) ifelse(is.na(x), NA, sprintf("%.17g", x)) else x)
-  df
-}
 # Jackknife (JKn) replicate weights of the same design, exported as full weights with their rscales,
 # so that the indicators are also checked on a replicate design (svrepdesign(repweights=)).
 jkn <- as.svrepdesign(svydesign(ids = ~psu, strata = ~region, weights = ~weight, data = resp), type = "JKn")
@@ -108,14 +101,7 @@ write.csv(exact(data.frame(column = colnames(jkn_weights), rscale = jkn$rscales,
 write.csv(exact(resp), "respondents.csv", row.names = FALSE, na = "")
 write.csv(exact(inc), "incidents.csv", row.names = FALSE, na = "")
 
-# Victim-based reporting: 1 if any incident of the type was reported, 0 if all were not, else NA.
-for (crime in crimes) {
-  of_type <- inc[inc$incident_crime_type == crime, ]
-  status <- tapply(of_type$reported_to_authority, of_type$respondent_id, function(r) {
-    if (any(r == 1, na.rm = TRUE)) 1 else if (all(!is.na(r) & r == 0)) 0 else NA
-  })
-  resp[[paste0("victim_reported_", crime, "_12m")]] <- unname(status[resp$respondent_id])
-}
+resp <- with_victim_reporting(resp, inc, "respondent_id")
 
 # ---- designs ------------------------------------------------------------------------------
 des_resp <- svydesign(ids = ~psu, strata = ~region, weights = ~weight, data = resp)
@@ -123,140 +109,31 @@ des_inc <- svydesign(ids = ~psu, strata = ~region, weights = ~weight, data = inc
 des_rep <- svrepdesign(data = resp, repweights = "jkn_[0-9]+", weights = ~weight, type = "JKn",
                        scale = jkn$scale, rscales = jkn$rscales, combined.weights = TRUE)
 
-cells_of <- function(design, by) {
-  if (is.null(by)) return(list(list(value = "", mask = rep(TRUE, nrow(design$variables)))))
-  values <- sort(unique(na.omit(design$variables[[by]])))
-  lapply(values, function(v) list(value = as.character(v), mask = !is.na(design$variables[[by]]) &
-                                                             design$variables[[by]] == v))
-}
-record <- function(indicator, rule, by, value, estimate, se, low, high) {
-  data.frame(indicator = indicator, rule = rule, by = ifelse(is.null(by), "", by), by_value = value,
-             estimate = estimate, se = se, ci_low = low, ci_high = high)
-}
-share <- function(indicator, rule, design, y, universe = TRUE, by = NULL) {
-  design$variables$y_ <- as.numeric(y)
-  do.call(rbind, lapply(cells_of(design, by), function(cell) {
-    design$variables$in_ <- universe & cell$mask & !is.na(y)
-    sub <- subset(design, in_)
-    fit <- svyciprop(~y_, sub, method = "logit")
-    ci <- confint(fit)
-    record(indicator, rule, by, cell$value, as.numeric(coef(fit)), as.numeric(SE(fit)), ci[1], ci[2])
-  }))
-}
-ratio_of <- function(indicator, rule, design, num, den, scale = 1, by = NULL) {
-  design$variables$num_ <- as.numeric(num)
-  design$variables$den_ <- as.numeric(den)
-  do.call(rbind, lapply(cells_of(design, by), function(cell) {
-    design$variables$in_ <- cell$mask & !is.na(num) & !is.na(den)
-    sub <- subset(design, in_)
-    fit <- svyratio(~num_, ~den_, sub)
-    est <- as.numeric(coef(fit)); se <- as.numeric(SE(fit)); half <- qt(0.975, degf(sub)) * se
-    record(indicator, rule, by, cell$value, est * scale, se * scale, (est - half) * scale, (est + half) * scale)
-  }))
-}
-total_of <- function(indicator, rule, design, y, by = NULL) {
-  design$variables$y_ <- as.numeric(y)
-  do.call(rbind, lapply(cells_of(design, by), function(cell) {
-    design$variables$in_ <- cell$mask & !is.na(y)
-    sub <- subset(design, in_)
-    fit <- svytotal(~y_, sub)
-    est <- as.numeric(coef(fit)); se <- as.numeric(SE(fit)); half <- qt(0.975, degf(sub)) * se
-    record(indicator, rule, by, cell$value, est, se, est - half, est + half)
-  }))
-}
-counted <- function(answer, yes, excluded = character(0)) {
-  ifelse(is.na(answer) | answer %in% excluded, NA, as.integer(answer %in% yes))
-}
 R <- resp
-out <- list()
-add <- function(x) out[[length(out) + 1]] <<- x
-dk <- c("dont_know", "refused")
-
-# 16.1.4
-safe <- c("very_safe", "safe")
-for (by in list(NULL, "respondent_sex")) {
-  add(share("sdg_16_1_4", "un_default", des_resp, counted(R$feel_safe_dark, safe), by = by))
-  add(share("sdg_16_1_4", "exclude_dont_know", des_resp, counted(R$feel_safe_dark, safe, dk), by = by))
-  with_probe <- ifelse(R$feel_safe_dark == "never_alone_after_dark", R$feel_safe_dark_probe, R$feel_safe_dark)
-  add(share("sdg_16_1_4", "use_would_feel_probe", des_resp, counted(with_probe, safe), by = by))
-}
-add(share("sdg_16_1_4", "un_default", des_resp, counted(R$feel_safe_dark, safe), by = "respondent_age_group"))
-add(share("sdg_16_1_4", "un_default", des_resp, counted(R$feel_safe_dark, safe), by = "region"))
-# 16.1.3
-for (pair in list(c("sdg_16_1_3a", "physical_violence_12m"), c("sdg_16_1_3b", "psychological_violence_12m"),
-                  c("sdg_16_1_3c", "sexual_violence_12m"), c("sdg_16_1_3_any", "violence_any_12m"))) {
-  for (by in list(NULL, "respondent_sex")) add(share(pair[1], "previous_12_months", des_resp, R[[pair[2]]], by = by))
-}
-# 16.3.1: victim-based (respondents) and incident-based (incidents)
-for (pair in list(c("physical", "assault"), c("robbery", "robbery"), c("sexual", "sexual_offence"))) {
-  id <- paste0("sdg_16_3_1_", pair[1]); crime <- pair[2]
-  victim <- !is.na(R[[paste0("victim_", crime, "_12m")]]) & R[[paste0("victim_", crime, "_12m")]] == 1
-  add(share(id, "victim_based", des_resp, R[[paste0("victim_reported_", crime, "_12m")]], victim))
-  add(share(id, "incident_based", des_inc, inc$reported_to_authority, inc$incident_crime_type == crime))
-  add(share(id, "victim_based", des_resp, R[[paste0("victim_reported_", crime, "_12m")]], victim, by = "respondent_sex"))
-}
-# 5.2.1 and 5.2.2
-women <- !is.na(R$respondent_sex) & R$respondent_sex == "female" & R$respondent_age >= 15
-partnered <- women & !is.na(R$ever_partnered) & R$ever_partnered == 1
-for (form in c("physical", "sexual", "psychological", "physical_sexual", "any")) {
-  y <- R[[paste0("ipv_", form, "_12m")]]
-  add(share(paste0("sdg_5_2_1_", form), "women_15_plus", des_resp, y, partnered))
-  add(share(paste0("sdg_5_2_1_", form), "women_15_49", des_resp, y, partnered & R$respondent_age <= 49))
-}
-add(share("sdg_5_2_2", "women_15_plus", des_resp, R$nonpartner_sexual_12m, women))
-add(share("sdg_5_2_2", "women_15_49", des_resp, R$nonpartner_sexual_12m, women & R$respondent_age <= 49))
-add(share("sdg_5_2_1_physical_sexual", "women_15_plus", des_resp, R$ipv_physical_sexual_12m, partnered, by = "region"))
-# prevalence, incidence per 100,000, concentration, totals
+partnered <- !is.na(R$respondent_sex) & R$respondent_sex == "female" & R$respondent_age >= 15 &
+  !is.na(R$ever_partnered) & R$ever_partnered == 1
 victim_any <- any_of(R$victim_burglary_12m, R$victim_vehicle_theft_12m, R$victim_robbery_12m, R$victim_assault_12m,
                      R$victim_threats_12m, R$victim_sexual_offence_12m, R$victim_fraud_12m, R$victim_extortion_12m)
-for (crime in c(crimes, "any")) {
-  victim <- if (crime == "any") victim_any else R[[paste0("victim_", crime, "_12m")]]
-  incidents <- if (crime == "any") R$n_incidents_12m else R[[paste0("incidents_", crime, "_12m")]]
-  for (by in list(NULL, "respondent_sex")) {
-    add(share(paste0("victimization_prevalence_", crime), "victims", des_resp, victim, by = by))
-    add(ratio_of(paste0("victimization_incidence_", crime), "incidents_per_100000", des_resp, incidents, rep(1, n),
-                 1e5, by = by))
-    add(ratio_of(paste0("crime_concentration_", crime), "incidents_per_victim", des_resp, incidents, victim, by = by))
-    if (crime != "any") {
-      add(total_of(paste0("survey_incidents_", crime), "incidents", des_resp, incidents, by = by))
-      add(total_of(paste0("survey_victims_", crime), "victims", des_resp, victim, by = by))
-    }
-  }
-}
-# incident-level rates
-dark <- ifelse(is.na(inc$reported_to_authority), NA, ifelse(inc$reported_to_authority == 0, 1,
-               ifelse(is.na(inc$investigation_opened), NA, as.integer(inc$investigation_opened == 0))))
-for (by in list(NULL, "incident_crime_type", "respondent_sex")) {
-  add(share("reporting_rate", "to_authority", des_inc, inc$reported_to_authority, by = by))
-  add(share("reporting_rate", "to_police", des_inc, inc$reported_to_police, by = by))
-  reported <- !is.na(inc$reported_to_authority) & inc$reported_to_authority == 1
-  add(share("investigation_rate", "among_reported", des_inc, inc$investigation_opened, reported, by = by))
-  add(share("dark_figure", "not_reported_or_not_investigated", des_inc, dark, by = by))
-}
-# trust and perceived insecurity
-for (institution in c("police", "prosecutors", "judges")) {
-  answer <- R[[paste0("trust_", institution)]]
-  for (by in list(NULL, "respondent_sex")) {
-    add(share(paste0("trust_", institution), "all_respondents", des_resp, counted(answer, c("a_lot", "some")), by = by))
-    add(share(paste0("trust_", institution), "exclude_dont_know", des_resp, counted(answer, c("a_lot", "some"), dk),
-              by = by))
-  }
-}
-for (place in c("neighbourhood", "municipality", "country")) {
-  answer <- R[[paste0("insecurity_", place)]]
-  for (by in list(NULL, "respondent_age_group")) {
-    add(share(paste0("perceived_insecurity_", place), "all_respondents", des_resp, counted(answer, "unsafe"), by = by))
-    add(share(paste0("perceived_insecurity_", place), "exclude_dont_know", des_resp, counted(answer, "unsafe", dk),
-              by = by))
-  }
-}
+cases <- rbind(
+  indicator_cases(des_resp, des_resp, des_inc, des_resp, by_resp = list(NULL, "respondent_sex"),
+                  by_inc = list(NULL, "incident_crime_type", "respondent_sex")),
+  # disaggregations beyond sex: age group and region (a frame column, not a standard variable)
+  share("sdg_16_1_4", "un_default", des_resp, counted(R$feel_safe_dark, SAFE), by = "respondent_age_group"),
+  share("sdg_16_1_4", "un_default", des_resp, counted(R$feel_safe_dark, SAFE), by = "region"),
+  share("sdg_5_2_1_physical_sexual", "women_15_plus", des_resp, R$ipv_physical_sexual_12m, partnered, by = "region"),
+  do.call(rbind, lapply(c("neighbourhood", "municipality", "country"), function(place) rbind(
+    share(paste0("perceived_insecurity_", place), "all_respondents", des_resp,
+          counted(R[[paste0("insecurity_", place)]], "unsafe"), by = "respondent_age_group"),
+    share(paste0("perceived_insecurity_", place), "exclude_dont_know", des_resp,
+          counted(R[[paste0("insecurity_", place)]], "unsafe", DONT_KNOW), by = "respondent_age_group"))))
+)
 # the same indicators on the replicate design
 replicate_cases <- rbind(
-  share("sdg_16_1_4", "un_default", des_rep, counted(R$feel_safe_dark, safe), by = "respondent_sex"),
+  share("sdg_16_1_4", "un_default", des_rep, counted(R$feel_safe_dark, SAFE), by = "respondent_sex"),
   share("sdg_5_2_1_physical_sexual", "women_15_plus", des_rep, R$ipv_physical_sexual_12m, partnered),
   ratio_of("victimization_incidence_any", "incidents_per_100000", des_rep, R$n_incidents_12m, rep(1, n), 1e5),
   ratio_of("crime_concentration_any", "incidents_per_victim", des_rep, R$n_incidents_12m, victim_any),
   total_of("survey_incidents_robbery", "incidents", des_rep, R$incidents_robbery_12m)
 )
 write.csv(exact(replicate_cases), "expected_replicates.csv", row.names = FALSE, na = "")
-write.csv(exact(do.call(rbind, out)), "expected.csv", row.names = FALSE, na = "")
+write.csv(exact(cases), "expected.csv", row.names = FALSE, na = "")
