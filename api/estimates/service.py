@@ -115,9 +115,13 @@ def _design(spec: dict[str, Any]) -> Design:
 
 
 def analysis_survey(session: Session, analysis: Analysis) -> Survey:
-    """The analysis' design with its weighting steps applied, built once per process."""
+    """The analysis' design with its weighting steps applied, built once per process.
+
+    Keyed by content (the data's hash, the design and the steps), never by the analysis id alone:
+    ids come round again after a restore or in another database this process serves."""
     dataset = get_dataset(session, analysis.dataset_id)
-    return _survey_cached(analysis.id, dataset.sha256, _Spec(analysis.design, analysis.steps, dataset))
+    recipe = hashlib.sha256(json.dumps([analysis.design, analysis.steps], sort_keys=True, default=str).encode())
+    return _survey_cached(recipe.hexdigest(), dataset.sha256, _Spec(analysis.design, analysis.steps, dataset))
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,7 @@ class _Spec:
 
 
 @lru_cache(maxsize=16)
-def _survey_cached(analysis_id: int, sha256: str, spec: _Spec) -> Survey:
+def _survey_cached(recipe: str, sha256: str, spec: _Spec) -> Survey:
     steps = [Step(s["kind"], s.get("options", {})) for s in spec.steps]
     return build_survey(frame_of(spec.dataset), _design(spec.design), steps)
 

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from api.estimates.models import Analysis, Dataset, EstimateResult
+from tests.databases import empty_all_tables
 from tests.weighting.estimators.r_golden_estimators import GOLDEN, golden
 
 APISTRAT = (GOLDEN / "apistrat.csv").read_bytes()
@@ -70,6 +71,21 @@ def test_same_request_is_served_from_the_cache(client, analyst, engine):
     assert (first.json()["cached"], second.json()["cached"]) == (False, True)
     assert first.json()["rows"] == second.json()["rows"]
     assert count(engine, EstimateResult) == 1
+
+
+def test_an_analysis_id_that_comes_round_again_never_gets_the_earlier_design(client, analyst, engine, make_account):
+    # Ids restart after a restore (or in another database): the new analysis 1 must not be served
+    # the survey built for the old analysis 1 over the same data.
+    stratified = analysis(client, analyst, upload(client, analyst).json()["id"]).json()["id"]
+    before = estimate(client, analyst, stratified, statistic="mean", variable="api00").json()["rows"][0]
+    empty_all_tables(engine)
+    analyst = make_account("analyst")
+    unstratified = analysis(client, analyst, upload(client, analyst).json()["id"], design={"weight": "pw"}).json()["id"]
+    assert unstratified == stratified
+    after = estimate(client, analyst, unstratified, statistic="mean", variable="api00").json()["rows"][0]
+
+    assert close(before["se"], r_case("strat/mean/1")["rows"][0]["se"])
+    assert after["df"] == 199 and not close(after["se"], before["se"])
 
 
 def test_raking_step_is_stored_and_matches_r(client, analyst):
