@@ -327,3 +327,46 @@ def test_comparison_interval_must_hold_its_estimate(client, analyst):
     response = client.post("/api/v1/releases", json=release_body(comparisons=[comparison]), headers=analyst.headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"][:3] == ["body", "comparisons", 0]
+
+
+def test_tables_of_one_indicator_are_suppressed_together(client, analyst):
+    """A table by sex (with its total) and one by sex and age group: within-table suppression alone
+    would publish female 30-49 as female - (15-29) - (50+), every term of it published."""
+    counts = {"female": (900, 14, 700), "male": (850, 1000, 640)}
+    by_sex = [cell(sum(v) * 10.0, sum(v), sex=s) for s, v in counts.items()]
+    by_sex.append(cell(sum(map(sum, counts.values())) * 10.0, sum(map(sum, counts.values())), sex="total"))
+    by_age = [cell(n * 10.0, n, sex=s, age_group=g) for s, v in counts.items()
+              for g, n in zip(("15-29", "30-49", "50+"), v, strict=True)]
+    common = {"indicator_id": "victims", "unit": "count", "statistic": "total", "sdmx_series": None, "sdmx_level": None}
+    alone = rows_by(published_release(client, analyst, rows=by_age, disaggregation=("sex", "age_group"), **common)
+                    ["tables"][0], "sex", "age_group")
+    assert [key for key, row in alone.items() if row["suppressed"]] == [("female", "30-49")]  # no total in the table
+    release_id = create_release(client, analyst)
+    assert add_table(client, analyst, release_id, table_body(by_sex, ["sex"], **common)).status_code == 201
+    assert add_table(client, analyst, release_id, table_body(by_age, ["sex", "age_group"], **common)).status_code == 201
+    doc = client.post(f"/api/v1/releases/{release_id}/publish", headers=analyst.headers).json()
+    sexes, ages = rows_by(doc["tables"][0], "sex"), rows_by(doc["tables"][1], "sex", "age_group")
+    assert ages[("female", "30-49")]["suppression_reason"] == "min_base"
+    # Whatever is withheld, no published sum pins female 30-49 down: the reader's unknowns are the
+    # withheld cells of both tables, tied by female/male = the sum of their age groups.
+    known = {("sex", s): row["estimate"] for (s,), row in sexes.items()}
+    known |= {("age", s, g): row["estimate"] for (s, g), row in ages.items()}
+    unknown = sorted(key for key, value in known.items() if value is None)
+    assert len(unknown) >= 2
+    for sex in counts:
+        members = [("age", sex, g) for g in ("15-29", "30-49", "50+")] + [("sex", sex)]
+        assert sum(key in unknown for key in members) != 1, sex
+    assert sum(key in unknown for key in (("sex", "female"), ("sex", "male"), ("sex", "total"))) != 1
+    assert doc["metadata"]["disclosure"]["complementary_rule"].startswith("Complementary suppression within each table and across")
+
+
+def test_tables_of_different_indicators_are_suppressed_separately(client, analyst):
+    by_sex = [cell(4000.0, 400, sex="female"), cell(3900.0, 390, sex="male"), cell(7900.0, 790, sex="total")]
+    by_age = [cell(140.0, 14, sex="female", age_group="15-29"), cell(3860.0, 386, sex="female", age_group="30+")]
+    release_id = create_release(client, analyst)
+    common = {"unit": "count", "statistic": "total", "sdmx_series": None, "sdmx_level": None}
+    add_table(client, analyst, release_id, table_body(by_sex, ["sex"], indicator_id="victims", **common))
+    add_table(client, analyst, release_id, table_body(by_age, ["sex", "age_group"], indicator_id="sdg_16_1_4", **common))
+    doc = client.post(f"/api/v1/releases/{release_id}/publish", headers=analyst.headers).json()
+    assert not any(row["suppressed"] for row in doc["tables"][0]["rows"])
+    assert [row["suppressed"] for row in doc["tables"][1]["rows"]] == [True, False]
