@@ -173,6 +173,7 @@ class TablePublic(BaseModel):
     spec: dict[str, Any]
     origin: dict[str, Any] | None
     rows: list[dict[str, Any]]
+    rows_withheld: bool = Field(default=False, description="Sensitive rows of a draft, for users with sensitive access only")
 
 
 class ReleaseDraft(BaseModel):

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api.audit import service as audit
 from api.db_types import utcnow
-from api.errors import Conflict, NotFound, Unprocessable
+from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.estimates import service as estimates
 from api.estimates.schemas import EstimateIn
 from api.releases import repository
@@ -207,7 +207,8 @@ def add_analysis_table(session: Session, actor: User, release_id: int, data: Tab
     origin = {
         "analysis_id": analysis.id, "request": request.model_dump(),
         "analysis": {"name": analysis.name, "design": analysis.design, "steps": analysis.steps,
-                     "dataset": {"name": dataset.name, "sha256": dataset.sha256, "n_rows": dataset.n_rows}},
+                     "dataset": {"name": dataset.name, "sha256": dataset.sha256, "n_rows": dataset.n_rows,
+                                 "sensitive": dataset.sensitive}},
     }
     table = _add_table(session, release, spec, clean_rows(rows, list(request.by)), origin)
     audit.record(session, actor, "release.table_add", "release", release.id,
@@ -223,6 +224,37 @@ def delete_table(session: Session, actor: User, release_id: int, key: str) -> No
         raise NotFound(f"Release {release_id} has no table '{key}'", code="table_not_found")
     repository.delete(session, table)
     audit.record(session, actor, "release.table_delete", "release", release.id, {"table": key})
+
+
+def holds_sensitive(session: Session, table: ReleaseTable) -> bool:
+    """A VAWG table, or one computed from a dataset holding sensitive answers (looked up when the
+    table predates the origin recording it; a vanished analysis counts as sensitive)."""
+    if table.spec.get("sensitive"):
+        return True
+    if not table.origin:
+        return False
+    recorded = table.origin.get("analysis", {}).get("dataset", {}).get("sensitive")
+    if recorded is not None:
+        return bool(recorded)
+    try:
+        analysis = estimates.get_analysis(session, table.origin["analysis_id"])
+        return estimates.get_dataset(session, analysis.dataset_id).sensitive
+    except NotFound:
+        return True
+
+
+def withheld_from(session: Session, actor: User, release: Release, tables: list[ReleaseTable]) -> set[str]:
+    """Keys of the tables whose rows ``actor`` may not read: sensitive ones of a draft, for users
+    without sensitive access. Published releases are public (after disclosure control)."""
+    if release.status == PUBLISHED or actor.sensitive_access:
+        return set()
+    return {table.key for table in tables if holds_sensitive(session, table)}
+
+
+def _check_may_read_all(session: Session, actor: User, release: Release, tables: list[ReleaseTable]) -> None:
+    if withheld := withheld_from(session, actor, release, tables):
+        raise Forbidden(f"Release {release.id} has sensitive tables ({', '.join(sorted(withheld))}); previewing "
+                        "or publishing it needs sensitive access", code="sensitive_access_required")
 
 
 def minimum_base(profile: QualityProfile) -> int:
@@ -397,11 +429,12 @@ def slugify(number: int, title: str) -> str:
     return f"{number}-" + re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:100]
 
 
-def preview(session: Session, release_id: int) -> dict[str, Any]:
+def preview(session: Session, actor: User, release_id: int) -> dict[str, Any]:
     release = get_release(session, release_id)
     if release.status == PUBLISHED:
         return release.document
     tables = repository.tables(session, release.id)
+    _check_may_read_all(session, actor, release, tables)
     _check_publishable(release, tables)
     return document(release, tables, number=None, slug=None, published_at=None)
 
@@ -410,6 +443,7 @@ def publish(session: Session, actor: User, release_id: int) -> dict[str, Any]:
     release = get_release(session, release_id)
     _editable(release)
     tables = repository.tables(session, release.id)
+    _check_may_read_all(session, actor, release, tables)
     _check_publishable(release, tables)
     number = repository.last_number(session) + 1
     published_at = utcnow()
