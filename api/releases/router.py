@@ -3,7 +3,7 @@ JSON, CSV, SDMX-CSV and a Frictionless data package, without logging in and rate
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
 
 from api.db import SessionDep
@@ -14,6 +14,7 @@ from api.releases.ratelimit import RateLimited
 from api.releases.schemas import (
     PublishedRelease,
     PublishedTable,
+    IndicatorSeries,
     ReleaseCreate,
     ReleaseDraft,
     ReleaseSummary,
@@ -27,6 +28,7 @@ from api.users.models import User
 
 router = APIRouter(prefix="/api/v1/releases", tags=["releases"])
 public_router = APIRouter(prefix="/api/v1/public/releases", tags=["open data"])
+public_indicators_router = APIRouter(prefix="/api/v1/public/indicators", tags=["open data"])
 
 Publisher = Annotated[User, require(Permission.publish_releases)]
 CSV = "text/csv; charset=utf-8"
@@ -147,6 +149,15 @@ def public_table_csv(session: SessionDep, _limit: RateLimited, number: int, tabl
 @public_router.get("/{number}/tables/{table_id}", response_model=PublishedTable)
 def public_table(session: SessionDep, _limit: RateLimited, number: int, table_id: str) -> dict[str, Any]:
     return service.published_table(session, number, table_id)[1]
+
+
+@public_indicators_router.get("/{indicator_id}/series", response_model=IndicatorSeries)
+def public_indicator_series(
+    session: SessionDep, _limit: RateLimited, indicator_id: str,
+    include_superseded: Annotated[bool, Query(description="Also releases a later correction replaces")] = False,
+) -> dict[str, Any]:
+    """An indicator's published tables across releases and waves (a trend), with flags and suppression."""
+    return service.indicator_series(session, indicator_id, include_superseded=include_superseded)
 
 
 def _download(body: str, media_type: str, filename: str) -> Response:

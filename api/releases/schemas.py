@@ -263,3 +263,24 @@ class PublishedRelease(BaseModel):
     metadata: dict[str, Any]
     tables: list[PublishedTable]
     comparisons: list[Comparison]
+
+
+class SeriesRelease(BaseModel):
+    """One release's published tables of an indicator."""
+
+    release: int
+    slug: str
+    title: Bilingual
+    wave: str
+    reference_period: str
+    published_at: str
+    corrects: int | None
+    superseded: bool = Field(description="A later published release corrects this one")
+    tables: list[PublishedTable]
+
+
+class IndicatorSeries(BaseModel):
+    """An indicator across published releases (waves), oldest reference period first."""
+
+    indicator_id: str
+    releases: list[SeriesRelease]

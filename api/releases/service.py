@@ -476,3 +476,26 @@ def published_table(session: Session, number: int, key: str) -> tuple[dict[str, 
         if table["id"] == key:
             return doc, table
     raise NotFound(f"Release {number} has no table '{key}'", code="table_not_found")
+
+
+def indicator_series(session: Session, indicator_id: str, *, include_superseded: bool = False) -> dict[str, Any]:
+    """The published tables of one indicator across releases, oldest reference period first: a
+    correction replaces the release it corrects unless ``include_superseded``. Only what was
+    published (flags, suppression) is returned, from the published documents alone."""
+    released = repository.published_all(session)
+    superseded = {release.corrects for release in released if release.corrects is not None}
+    points = []
+    for release in released:
+        doc = release.document
+        tables = [table for table in doc["tables"] if table["indicator_id"] == indicator_id]
+        if not tables or (release.number in superseded and not include_superseded):
+            continue
+        points.append({
+            "release": doc["number"], "slug": doc["slug"], "title": doc["title"], "wave": doc["wave"],
+            "reference_period": doc["reference_period"], "published_at": doc["published_at"],
+            "corrects": doc["corrects"], "superseded": release.number in superseded, "tables": tables,
+        })
+    if not points:
+        raise NotFound(f"No published release has indicator '{indicator_id}'", code="indicator_not_published")
+    points.sort(key=lambda point: (point["reference_period"], point["release"]))
+    return {"indicator_id": indicator_id, "releases": points}
