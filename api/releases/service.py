@@ -393,7 +393,8 @@ def document(release: Release, tables: list[ReleaseTable], *, number: int | None
             "sdmx_series": spec["sdmx_series"], "sdmx_level": spec["sdmx_level"], "sensitive": spec["sensitive"],
             "statistic": spec["statistic"], "quality_profile": None if spec["source"] == "administrative" else table_profile.name,
             "disaggregation": spec["disaggregation"], "total_label": spec["total_label"],
-            "counting_rule": spec["counting_rule"], "rows": rows,
+            "counting_rule": spec["counting_rule"],
+            "column_labels": spec.get("column_labels", {}), "value_labels": spec.get("value_labels", {}), "rows": rows,
         })
     analyses = {t.origin["analysis_id"]: {"analysis_id": t.origin["analysis_id"], **t.origin["analysis"]}
                 for t in tables if t.origin}

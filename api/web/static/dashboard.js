@@ -21,7 +21,9 @@
     : { decimal: ".", thousands: ",", grouping: [3], currency: ["£", ""] };
   // Dark enough for 3:1 against white as graphics (WCAG 1.4.11).
   const palette = ["#1f5f99", "#b3471d", "#2e7d32", "#6a3d9a", "#8a6d00", "#00707a", "#a3195b"];
-  const FLAG_SYMBOL = "†";
+  // Caution (and review) flags and INEGI's "unreliable" are marked apart, and apart from suppressed cells.
+  const SYMBOLS = { flagged: "†", unreliable: "‡" };
+  const FILL_OPACITY = { reliable: 1, flagged: 0.45, unreliable: 0.1 };
   const chartConfig = {
     font: "system-ui, sans-serif",
     axis: { labelFontSize: 12, titleFontSize: 13, labelColor: "#222", titleColor: "#222" },
@@ -74,13 +76,24 @@
   // Codes of the contract that read in the page's language; other values are names, shown as published.
   const TRANSLATED_VALUES = ["female", "male", "total"];
 
-  function valueLabel(value) {
+  // The table being drawn names its columns and values in both languages (column_labels, value_labels);
+  // the interface catalogue knows the common ones (sex, age group, territory, ...).
+  let labels = { columns: {}, values: {} };
+
+  function useLabels(table) {
+    labels = { columns: table?.column_labels ?? {}, values: table?.value_labels ?? {} };
+  }
+
+  function valueLabel(value, column) {
     if (value == null) return "—";
+    const own = column ? labels.values[column]?.[String(value)] : null;
+    if (own) return pick(own);
     return TRANSLATED_VALUES.includes(value) ? strings[value] : String(value);
   }
 
   function dimensionName(column) {
-    return strings[column] ?? column.replaceAll("_", " ");
+    if (labels.columns[column]) return pick(labels.columns[column]);
+    return strings[`column_${column}`] ?? strings[column] ?? column.replaceAll("_", " ");
   }
 
   function capitalised(text) {
@@ -129,7 +142,7 @@
     const flag = row.flag ?? "not_assessed";
     if (flag === "reliable" || flag === "not_assessed") return { kind: "reliable", text: t(flag) };
     const [status, reason] = flag.split(":");
-    return { kind: "flagged", text: `${t(`status_${status}`)}: ${reasonText(reason)}` };
+    return { kind: status === "unreliable" ? "unreliable" : "flagged", text: `${t(`status_${status}`)}: ${reasonText(reason)}` };
   }
 
   /* ---- figures: chart + table + CSV ------------------------------------------------------- */
@@ -221,21 +234,29 @@
   }
 
   function categoryLabel(row, dimension, withLevel) {
-    const base = dimension ? valueLabel(row[dimension]) : t("total");
-    return withLevel ? `${base} · ${valueLabel(row.level)}` : base;
+    const base = dimension ? valueLabel(row[dimension], dimension) : t("total");
+    return withLevel ? `${base} · ${valueLabel(row.level, "level")}` : base;
   }
 
   function estimateText(row) {
     const rowQuality = quality(row);
     if (rowQuality.kind === "suppressed") return t("suppressed");
     const text = formatNumber(row.estimate);
-    return rowQuality.kind === "flagged" ? `${text} ${FLAG_SYMBOL}` : text;
+    return SYMBOLS[rowQuality.kind] ? `${text} ${SYMBOLS[rowQuality.kind]}` : text;
+  }
+
+  function qualityNotes(values) {
+    const notes = [];
+    if (values.some((v) => v.quality.kind === "flagged")) notes.push(t("flag_symbol_note"));
+    if (values.some((v) => v.quality.kind === "unreliable")) notes.push(t("unreliable_symbol_note"));
+    if (values.some((v) => v.quality.kind === "suppressed")) notes.push(t("legend_suppressed"));
+    return notes;
   }
 
   function rowColumns(view, withLevel) {
     const columns = [{ title: capitalised(view.dimension ? dimensionName(view.dimension) : t("level")), value: (r) => r.category }];
     if (view.group) columns.push({ title: capitalised(dimensionName(view.group)), value: (r) => r.groupLabel });
-    if (withLevel) columns.push({ title: t("level"), value: (r) => valueLabel(r.level) });
+    if (withLevel) columns.push({ title: t("level"), value: (r) => valueLabel(r.level, "level") });
     columns.push(
       { title: t("estimate"), numeric: true, value: estimateText },
       { title: t("ci_low"), numeric: true, value: (r) => formatNumber(r.ci_low) },
@@ -287,25 +308,38 @@
             color: group
               ? { field: "groupLabel", type: "nominal", title: capitalised(dimensionName(group)), scale: { domain: groups, range: palette } }
               : { value: palette[0] },
-            // Flagged bars are lighter with a dashed outline, named in the legend and marked with the symbol.
+            // Flagged bars are lighter with a dashed outline, unreliable ones nearly hollow with a solid
+            // outline (the next layer); both are named in the legend and carry their symbol.
+            // Suppressed cells are not drawn.
             opacity: {
               field: "qualityLegend", type: "nominal", title: t("legend_quality"),
-              scale: { domain: [t("legend_reliable"), t("legend_flagged")], range: [1, 0.4] },
+              scale: {
+                type: "ordinal",
+                domain: [t("legend_reliable"), t("legend_flagged"), t("legend_unreliable")],
+                range: [FILL_OPACITY.reliable, FILL_OPACITY.flagged, FILL_OPACITY.unreliable],
+              },
             },
-            stroke: { value: "#1a1a1a" },
-            strokeDash: { value: [4, 3] },
-            strokeWidth: { condition: { test: "datum.flagged", value: 1.5 }, value: 0 },
             tooltip,
+          },
+        },
+        {
+          // Outlines at full opacity (the bars' own opacity would fade them); not read out twice.
+          transform: [drawn, { filter: "datum.symbol" }],
+          mark: { type: "bar", aria: false, fill: "transparent", stroke: "#1a1a1a" },
+          encoding: {
+            y: { field: "estimate", type: "quantitative" },
+            strokeDash: { condition: { test: "datum.quality.kind === 'flagged'", value: [4, 3] }, value: [1, 0] },
+            strokeWidth: { condition: { test: "datum.quality.kind === 'flagged'", value: 1.5 }, value: 2 },
           },
         },
         ...intervalLayers([drawn], xOffset, capitalised(unitText(unit))),
         {
-          transform: [drawn, { filter: "datum.flagged" }],
+          transform: [drawn, { filter: "datum.symbol" }],
           mark: { type: "text", dy: -8, fontSize: 16, fontWeight: "bold", color: "#222", baseline: "bottom" },
           encoding: {
             ...(xOffset ? { xOffset } : {}),
             y: { field: "top", type: "quantitative" },
-            text: { value: FLAG_SYMBOL },
+            text: { field: "symbol" },
           },
         },
         {
@@ -327,11 +361,11 @@
       return {
         ...row,
         category: categoryLabel(row, dimension, withLevel),
-        groupLabel: group ? valueLabel(row[group]) : null,
+        groupLabel: group ? valueLabel(row[group], group) : null,
         quality: rowQuality,
         qualityText: rowQuality.text,
-        qualityLegend: rowQuality.kind === "flagged" ? t("legend_flagged") : t("legend_reliable"),
-        flagged: rowQuality.kind === "flagged",
+        qualityLegend: t(`legend_${rowQuality.kind === "suppressed" ? "reliable" : rowQuality.kind}`),
+        symbol: SYMBOLS[rowQuality.kind] ?? null,
         suppressed: rowQuality.kind === "suppressed",
         suppressedLabel: t("suppressed"),
         top: row.ci_high ?? row.estimate,
@@ -351,9 +385,7 @@
       ? t("chart_by_and", { indicator, dimension: dimensionText, group: dimensionName(view.group) })
       : t("chart_by", { indicator, dimension: dimensionText });
     const values = chartValues(view.rows, view.dimension, view.group, withLevel);
-    const notes = [];
-    if (values.some((v) => v.flagged)) notes.push(t("flag_symbol_note"));
-    if (values.some((v) => v.suppressed)) notes.push(t("legend_suppressed"));
+    const notes = qualityNotes(values);
     return figure({
       heading,
       description: t("chart_description", { dimension: dimensionText }),
@@ -367,36 +399,27 @@
 
   /* ---- trend across waves ----------------------------------------------------------------- */
 
-  async function currentReleases(viewed) {
-    const listed = await getJSON(`${api}/releases?limit=500`);
-    // A correction replaces the release it corrects: the trend shows each wave once, as corrected,
-    // and superseded releases are not even fetched (the public endpoints are rate limited).
-    const corrected = new Set(listed.map((entry) => entry.corrects).filter((number) => number != null));
-    const current = listed.filter((entry) => !corrected.has(entry.number));
-    return Promise.all(current.map((entry) => (
-      entry.number === viewed.number ? viewed : getJSON(`${api}/releases/${entry.number}`))));
-  }
-
-  function trendValues(releases, table) {
+  // The indicator's published tables across waves, a correction standing for the release it corrects.
+  function trendValues(series, table) {
     const values = [];
-    releases
-      .slice()
-      .sort((a, b) => String(a.reference_period ?? a.published_at).localeCompare(String(b.reference_period ?? b.published_at)))
-      .forEach((release, order) => {
-        const match = release.tables.find((candidate) => candidate.indicator_id === table.indicator_id && candidate.unit === table.unit);
-        if (!match) return;
-        const totals = tableViews(match)[0];
-        if (!totals || totals.group) return;
-        for (const row of totals.rows) {
-          if (row.suppressed || row.estimate == null) continue;
-          values.push({
-            release: release.number, wave: release.wave ?? release.reference_period, order,
-            series: categoryLabel(row, totals.dimension, multipleLevels(match)),
-            estimate: row.estimate, ci_low: row.ci_low, ci_high: row.ci_high,
-            flag: row.flag,
-          });
-        }
-      });
+    series.releases.forEach((release, order) => {
+      const match = release.tables.find((candidate) => candidate.unit === table.unit
+        && candidate.disaggregation.join() === table.disaggregation.join())
+        ?? release.tables.find((candidate) => candidate.unit === table.unit);
+      if (!match) return;
+      const totals = tableViews(match)[0];
+      if (!totals || totals.group) return;
+      for (const row of totals.rows) {
+        const rowQuality = quality(row);
+        values.push({
+          release: release.release, wave: release.wave ?? release.reference_period, order,
+          series: categoryLabel(row, totals.dimension, multipleLevels(match)),
+          estimate: row.estimate, ci_low: row.ci_low, ci_high: row.ci_high, flag: row.flag,
+          suppressed: row.suppressed, suppression_reason: row.suppression_reason, quality: rowQuality,
+          qualityText: rowQuality.text, symbol: SYMBOLS[rowQuality.kind] ?? null,
+        });
+      }
+    });
     return values;
   }
 
@@ -418,12 +441,19 @@
           encoding: { y: { field: "ci_low", type: "quantitative", title: capitalised(unitText(unit)), axis: { format: axisFormat(unit) } }, y2: { field: "ci_high" } },
         },
         {
+          transform: [{ filter: "!datum.suppressed" }],
           mark: { type: "line", point: true, strokeWidth: 2 },
           encoding: {
             y: { field: "estimate", type: "quantitative" },
             tooltip: [{ field: "wave", title: t("wave") }, { field: "series", title: t("series") },
-              { field: "estimate", title: t("estimate") }, { field: "ci_low", title: t("ci_low") }, { field: "ci_high", title: t("ci_high") }],
+              { field: "estimate", title: t("estimate") }, { field: "ci_low", title: t("ci_low") }, { field: "ci_high", title: t("ci_high") },
+              { field: "qualityText", title: t("quality") }],
           },
+        },
+        {
+          transform: [{ filter: "!datum.suppressed && datum.symbol" }],
+          mark: { type: "text", dx: 8, align: "left", fontSize: 15, fontWeight: "bold", color: "#222" },
+          encoding: { y: { field: "estimate", type: "quantitative" }, text: { field: "symbol" } },
         },
       ],
     };
@@ -433,11 +463,14 @@
     const container = document.getElementById("trend");
     const indicator = pick(table.title);
     const heading = t("trend_heading", { indicator });
-    const values = trendValues(await currentReleases(release), table);
-    if (new Set(values.map((v) => v.wave)).size < 2) {
+    const series = await getJSON(`${api}/indicators/${encodeURIComponent(table.indicator_id)}/series`);
+    const values = trendValues(series, table);
+    if (!values.some((v) => !v.suppressed)) {
       container.append(element("h2", { text: heading }), element("p", { class: "trend-unavailable", text: t("trend_unavailable") }));
       return;
     }
+    const notes = qualityNotes(values);
+    if (new Set(values.map((v) => v.wave)).size < 2) notes.unshift(t("trend_single_wave"));
     const trend = figure({
       heading,
       description: t("trend_description"),
@@ -446,12 +479,15 @@
         { title: t("wave"), value: (r) => r.wave },
         { title: t("series"), value: (r) => r.series },
         { title: t("release"), value: (r) => String(r.release) },
-        { title: t("estimate"), numeric: true, value: (r) => formatNumber(r.estimate) },
+        { title: t("estimate"), numeric: true, value: estimateText },
         { title: t("ci_low"), numeric: true, value: (r) => formatNumber(r.ci_low) },
         { title: t("ci_high"), numeric: true, value: (r) => formatNumber(r.ci_high) },
+        { title: t("quality"), value: (r) => r.qualityText },
       ],
       rows: values,
-      csv: csvLink(values, ["wave", "release", "series", "estimate", "ci_low", "ci_high", "flag"], `trend-${table.indicator_id}.csv`),
+      csv: csvLink(values, ["wave", "release", "series", "estimate", "ci_low", "ci_high", "flag", "suppressed", "suppression_reason"],
+        `trend-${table.indicator_id}.csv`),
+      notes,
     });
     container.replaceWith(Object.assign(trend.section, { id: "trend" }));
     await trend.rendered;
@@ -611,6 +647,7 @@
   async function tablePage() {
     const release = await getJSON(`${api}/releases/${body.dataset.number}`);
     const table = release.tables.find((candidate) => candidate.id === body.dataset.tableId);
+    useLabels(table);
     document.getElementById("indicator-title").textContent = pick(table.title);
     document.title = `${pick(table.title)} · ${pick(release.title)}`;
     document.getElementById("release-link").textContent = `${release.number}. ${pick(release.title)}`;
