@@ -52,6 +52,7 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "unit_mean": {"es": "media", "en": "mean"},
     "counting_rule": {"es": "Regla de conteo", "en": "Counting rule"},
     "sdmx_series": {"es": "Serie ODS (SDMX)", "en": "SDG series (SDMX)"},
+    "breakdown": {"es": "por {dimensions}", "en": "by {dimensions}"},
     "chart_by": {"es": "{indicator}, por {dimension}", "en": "{indicator}, by {dimension}"},
     "chart_by_and": {"es": "{indicator}, por {dimension} y {group}", "en": "{indicator}, by {dimension} and {group}"},
     "chart_description": {
@@ -93,6 +94,7 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "estimate": {"es": "Estimación", "en": "Estimate"},
     "ci_low": {"es": "IC 95% inferior", "en": "95% CI low"},
     "ci_high": {"es": "IC 95% superior", "en": "95% CI high"},
+    "ci_label": {"es": "IC 95%", "en": "95% CI"},
     "se": {"es": "Error estándar", "en": "Standard error"},
     "cv": {"es": "CV", "en": "CV"},
     "n": {"es": "n (sin ponderar)", "en": "n (unweighted)"},

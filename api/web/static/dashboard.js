@@ -44,7 +44,8 @@
       {
         transform: valid,
         mark: { type: "rule", strokeWidth: 1.5, color: "#222" },
-        encoding: { ...encoding, y: { field: "ci_low", type: "quantitative", title }, y2: { field: "ci_high" } },
+        encoding: { ...encoding, y: { field: "ci_low", type: "quantitative", title }, y2: { field: "ci_high" },
+          description: { field: "intervalText" } },
       },
       tick("ci_low"),
       tick("ci_high"),
@@ -355,6 +356,11 @@
     };
   }
 
+  // What a screen reader says of an interval (the rule's own label would name the raw fields).
+  function intervalText(category, low, high, group) {
+    return `${group ? `${category}, ${group}` : category}: ${t("ci_label")} ${formatNumber(low)} – ${formatNumber(high)}`;
+  }
+
   function chartValues(rows, dimension, group, withLevel) {
     return rows.map((row) => {
       const rowQuality = quality(row);
@@ -368,6 +374,7 @@
         symbol: SYMBOLS[rowQuality.kind] ?? null,
         suppressed: rowQuality.kind === "suppressed",
         suppressedLabel: t("suppressed"),
+        intervalText: intervalText(categoryLabel(row, dimension, withLevel), row.ci_low, row.ci_high, group ? valueLabel(row[group], group) : null),
         top: row.ci_high ?? row.estimate,
       };
     });
@@ -495,14 +502,24 @@
 
   /* ---- survey next to administrative records ---------------------------------------------- */
 
-  function comparisonValues(comparisons) {
+  // An indicator's name in the page's language: the title of a table of it, else its identifier.
+  function indicatorName(release, indicatorId) {
+    const table = release.tables.find((candidate) => candidate.indicator_id === indicatorId);
+    return table ? pick(table.title) : indicatorId;
+  }
+
+  function comparisonValues(release) {
+    const comparisons = release.comparisons;
     const values = [];
+    // Several indicators compared for one territory and period each get their own group of bars.
+    const named = new Set(comparisons.map((c) => c.indicator_id)).size > 1;
     for (const c of comparisons) {
-      const place = `${c.territory} (${c.period})`;
+      const place = `${c.territory} (${c.period})${named ? ` · ${indicatorName(release, c.indicator_id)}` : ""}`;
       const darkFigure = c.dark_figure == null ? t("not_available") : percentFormat.format(c.dark_figure);
       const top = Math.max(c.survey_ci_high ?? c.survey_estimate ?? 0, c.recorded_rate ?? 0);
       values.push(
-        { place, series: t("survey_estimate"), value: c.survey_estimate, ci_low: c.survey_ci_low, ci_high: c.survey_ci_high, top, darkFigure: `${t("dark_figure")}: ${darkFigure}` },
+        { place, series: t("survey_estimate"), value: c.survey_estimate, ci_low: c.survey_ci_low, ci_high: c.survey_ci_high, top, darkFigure: `${t("dark_figure")}: ${darkFigure}`,
+          intervalText: intervalText(place, c.survey_ci_low, c.survey_ci_high, t("survey_estimate")) },
         { place, series: t("recorded_rate"), value: c.recorded_rate, ci_low: null, ci_high: null, top, darkFigure: null },
       );
     }
@@ -511,7 +528,7 @@
 
   function comparisonSpec(description, values) {
     const x = { field: "place", type: "nominal", title: capitalised(dimensionName("territory")),
-      scale: { domain: categoryOrder(values, "place") }, axis: { labelAngle: 0 } };
+      scale: { domain: categoryOrder(values, "place") }, axis: { labelAngle: 0, labelLimit: 0, labelExpr: "split(datum.label, ' · ')" } };
     const series = [t("survey_estimate"), t("recorded_rate")];
     const xOffset = { field: "series", scale: { domain: series } };
     const y = { type: "quantitative", title: t("unit_rate_per_100000"), axis: { format: ",.0f" } };
@@ -555,11 +572,11 @@
     const comparison = figure({
       heading,
       description: t("comparison_description"),
-      spec: comparisonSpec(heading, comparisonValues(rows)),
+      spec: comparisonSpec(heading, comparisonValues(release)),
       columns: [
         { title: capitalised(dimensionName("territory")), value: (r) => r.territory },
         { title: capitalised(dimensionName("period")), value: (r) => r.period },
-        { title: t("indicators"), value: (r) => r.indicator_id },
+        { title: t("indicators"), value: (r) => indicatorName(release, r.indicator_id) },
         { title: t("survey_estimate"), numeric: true, value: (r) => formatNumber(r.survey_estimate) },
         { title: t("ci_low"), numeric: true, value: (r) => formatNumber(r.survey_ci_low) },
         { title: t("ci_high"), numeric: true, value: (r) => formatNumber(r.survey_ci_high) },
@@ -596,7 +613,18 @@
   function indicatorList(release) {
     return element("ul", { class: "indicator-list" }, release.tables.map((table) => element("li", {},
       element("a", { href: pageUrl(`/releases/${release.number}/tables/${encodeURIComponent(table.id)}`), text: pick(table.title) }),
-      element("span", { class: "indicator-meta", text: ` · ${unitText(table.unit)} · ${t(`source_${table.source}`)}${table.sensitive ? ` · ${t("sensitive")}` : ""}` }))));
+      element("span", { class: "indicator-meta", text: [
+        "", breakdownText(table), unitText(table.unit), t(`source_${table.source}`), table.sensitive ? t("sensitive") : null,
+      ].filter((part) => part != null).join(" · ") }))));
+  }
+
+  // "by region and sex": which of a release's tables of one indicator this is.
+  function breakdownText(table) {
+    useLabels(table);
+    const names = table.disaggregation.map(dimensionName);
+    useLabels(null);
+    if (!names.length) return null;
+    return t("breakdown", { dimensions: names.join(" × ") });
   }
 
   async function homePage() {
