@@ -40,6 +40,16 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "interviews_completed": {"es": "Entrevistas completas", "en": "Completed interviews"},
     "response_rate": {"es": "Tasa de respuesta", "en": "Response rate"},
     "weighting_steps": {"es": "Ponderación", "en": "Weighting"},
+    "population_figures": {"es": "Cifras de población", "en": "Population figures"},
+    "instrument_versions": {"es": "Versiones del cuestionario", "en": "Instrument versions"},
+    "administrative_sources": {"es": "Fuentes administrativas", "en": "Administrative sources"},
+    "disclosure": {"es": "Control de divulgación", "en": "Disclosure control"},
+    "disclosure_summary": {
+        "es": "ninguna celda con menos de {base} casos sin ponderar ({sensitive} en módulos sensibles), ni deducible "
+        "restando de sus totales; las celdas suprimidas indican el motivo",
+        "en": "no cell under {base} unweighted cases ({sensitive} in sensitive modules), nor recoverable by "
+        "subtraction from its totals; suppressed cells state the reason",
+    },
     "source": {"es": "Fuente", "en": "Source"},
     "source_survey": {"es": "encuesta", "en": "survey"},
     "source_administrative": {"es": "registro administrativo", "en": "administrative records"},

@@ -160,8 +160,14 @@ def test_survey_beside_police_records_with_the_dark_figure(demo_server, browser_
         dark = f"{round(comparison['dark_figure'] * 100, 1):.1f}".replace(".", ",").removesuffix(",0")
         assert section.locator(".chart svg text", has_text=f"Cifra oculta: {dark}").count() >= 1, dark
     methodology = page.locator("#methodology").text_content()
-    for fact in (demo["metadata"]["sample_design"]["description"], demo["metadata"]["fieldwork"]["start"],
-                 *(indicator["definition"] for indicator in demo["metadata"]["indicators"])):
+    meta = demo["metadata"]
+    for fact in (meta["sample_design"]["description"], meta["fieldwork"]["start"], meta["fieldwork"]["end"],
+                 localized(meta["sample"]["interviews_completed"], "es"), *meta["weighting"]["steps"],
+                 meta["weighting"]["population"]["source"], *(v["version"] for v in meta["instrument_versions"]),
+                 *(s["source"] for s in meta["administrative_sources"]),
+                 f"menos de {meta['disclosure']['minimum_base']} casos",
+                 *(indicator["definition"] for indicator in meta["indicators"]),
+                 *(indicator["counting_rule"] for indicator in meta["indicators"])):
         assert fact in methodology
     screenshot(page, artifacts, "demo-release-es")
     cells = table_cells(section)

@@ -654,12 +654,32 @@
     if (meta.fieldwork) facts.push([t("fieldwork"), `${meta.fieldwork.start} – ${meta.fieldwork.end}`]);
     if (meta.sample?.interviews_completed != null) facts.push([t("interviews_completed"), formatNumber(meta.sample.interviews_completed)]);
     if (meta.sample?.response_rate != null) facts.push([t("response_rate"), percentFormat.format(meta.sample.response_rate)]);
-    if (meta.weighting?.steps) facts.push([t("weighting_steps"), meta.weighting.steps.join("; ")]);
+    if (meta.weighting?.steps) {
+      facts.push([t("weighting_steps"), meta.weighting.steps.map((step) => (typeof step === "string" ? step : JSON.stringify(step))).join("; ")]);
+    }
+    if (meta.weighting?.population) facts.push([t("population_figures"), describe(meta.weighting.population)]);
+    if (meta.instrument_versions?.length) {
+      facts.push([t("instrument_versions"), meta.instrument_versions.map((v) => `${v.form_id} ${v.version}`).join(", ")]);
+    }
+    if (meta.administrative_sources?.length) {
+      facts.push([t("administrative_sources"), meta.administrative_sources.map((s) => `${s.series}: ${s.source}`).join("; ")]);
+    }
+    if (meta.disclosure) {
+      facts.push([t("disclosure"), t("disclosure_summary", {
+        base: formatNumber(meta.disclosure.minimum_base), sensitive: formatNumber(meta.disclosure.sensitive_minimum_base),
+      })]);
+    }
     const list = element("dl", { class: "facts" }, facts.map(([term, value]) => [element("dt", { text: term }), element("dd", { text: value })]));
     const definitions = (meta.indicators || []).map((indicator) => element("p", {},
       element("strong", { text: `${indicator.indicator_id}: ` }), indicator.definition,
       indicator.counting_rule ? ` (${t("counting_rule")}: ${indicator.counting_rule})` : null));
     return [list, ...definitions];
+  }
+
+  // Metadata an observatory adds in its own shape, as "key: value" text.
+  function describe(value) {
+    if (value == null || typeof value !== "object") return String(value ?? "");
+    return Object.entries(value).map(([key, item]) => `${key.replaceAll("_", " ")}: ${describe(item)}`).join("; ");
   }
 
   async function releasePage() {
