@@ -16,6 +16,7 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from api.crime.rates import RateQuery, crime_rates
+from api.crime.service import get_territory
 from api.demo_survey.frame import STRATA_BY_CODE
 from api.demo_survey.load import SURVEY_CODE
 from api.estimates import service as estimates
@@ -138,8 +139,6 @@ def _police_table(session: Session) -> TableFromRows:
 
 
 def _region_name(session: Session, code: str) -> str:
-    from api.crime.service import get_territory
-
     return get_territory(session, code).name
 
 
