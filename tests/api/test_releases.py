@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.releases.demo import DemoTable, publish_demo_release
 from api.releases.schemas import Bilingual
@@ -371,3 +371,19 @@ def test_tables_of_different_indicators_are_suppressed_separately(client, analys
     doc = client.post(f"/api/v1/releases/{release_id}/publish", headers=analyst.headers).json()
     assert not any(row["suppressed"] for row in doc["tables"][0]["rows"])
     assert [row["suppressed"] for row in doc["tables"][1]["rows"]] == [True, False]
+
+
+def test_published_document_does_not_follow_later_changes_to_its_sources(client, analyst, engine):
+    from api.releases.models import ReleaseTable
+
+    doc = published_release(client, analyst)
+    with Session(engine) as session:  # the stored rows a draft was built from, changed behind the API's back
+        stored = session.exec(select(ReleaseTable)).one()
+        stored.rows = [{**row, "estimate": 0.99} for row in stored.rows]
+        stored.spec = {**stored.spec, "indicator_id": "changed"}
+        session.add(stored)
+        session.commit()
+    served = client.get("/api/v1/public/releases/1").json()
+    assert served == doc and content_sha256(served) == doc["content_sha256"]
+    assert client.get("/api/v1/public/indicators/sdg_16_1_4/series").json()["releases"][0]["tables"] == doc["tables"]
+    assert client.get("/api/v1/public/indicators/changed/series").status_code == 404
