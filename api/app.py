@@ -21,6 +21,7 @@ from api.logs import configure_logging
 from api.submissions.router import router as submissions_router
 from api.openrosa.router import router as openrosa_router
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from api.releases.router import public_indicators_router
 from api.releases.router import public_router as public_releases_router
 from api.releases.router import router as releases_router
 from api.users.router import auth_router, users_router
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         fieldwork_router,
         releases_router,
         public_releases_router,
+        public_indicators_router,
         web_router,
     ):
         app.include_router(router)

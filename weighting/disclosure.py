@@ -17,6 +17,14 @@ exposed cell is the only suppressed one (else of any relation holding an exposed
 chosen leaves the fewest cells exposed, then has the smallest cost (the caller's measure of its
 contribution: the estimate, so the least information is withheld), then comes first in the table.
 Greedy, not optimal: it never leaves a cell exposed, and may withhold more than the minimum.
+
+Across tables (``protect_tables``): tables of one release that measure the same quantity (the
+caller decides which: same indicator, statistic, unit, population) are one set of cells. A cell is
+named by its values in the union of the tables' dimensions, a dimension a table lacks being its
+total, so the same figure published in two tables is one cell (withheld in both or neither), and a
+table by sex and a table by sex and age group add up to each other. Totals no table publishes are
+latent cells: unknown to the reader, tied by the same sums, never needing protection themselves, so
+a table by sex and one by age group still share their (unpublished) grand total.
 """
 
 from __future__ import annotations
@@ -59,12 +67,14 @@ def _matrix(relations: Sequence[Relation], n_cells: int) -> np.ndarray:
     return matrix
 
 
-def exposed_cells(suppressed: Collection[int], relations: Sequence[Relation], n_cells: int) -> list[int]:
-    """Suppressed cells whose value follows from the published cells and the relations."""
-    return _exposed(_matrix(relations, n_cells), suppressed)
+def exposed_cells(suppressed: Collection[int], relations: Sequence[Relation], n_cells: int,
+                  latent: Collection[int] = ()) -> list[int]:
+    """Suppressed cells whose value follows from the published cells and the relations (``latent``
+    cells are unknown too, and not reported)."""
+    return _exposed(_matrix(relations, n_cells), set(suppressed) | set(latent), frozenset(latent))
 
 
-def _exposed(matrix: np.ndarray, suppressed: Collection[int]) -> list[int]:
+def _exposed(matrix: np.ndarray, suppressed: Collection[int], latent: frozenset[int] = frozenset()) -> list[int]:
     hidden = sorted(set(suppressed))
     restricted = matrix[:, hidden]
     restricted = restricted[np.abs(restricted).sum(axis=1) > 0]  # relations without a hidden cell say nothing
@@ -72,29 +82,32 @@ def _exposed(matrix: np.ndarray, suppressed: Collection[int]) -> list[int]:
         return []
     free = null_space(restricted)
     exposed = np.abs(free).max(axis=1, initial=0.0) <= _TOLERANCE if free.size else np.ones(len(hidden), bool)
-    return [cell for cell, is_exposed in zip(hidden, exposed, strict=True) if is_exposed]
+    return [cell for cell, is_exposed in zip(hidden, exposed, strict=True) if is_exposed and cell not in latent]
 
 
-def protect(primary: Collection[int], relations: Sequence[Relation], costs: Sequence[Any]) -> frozenset[int]:
+def protect(primary: Collection[int], relations: Sequence[Relation], costs: Sequence[Any],
+            latent: Collection[int] = ()) -> frozenset[int]:
     """The primary cells plus the complementary ones that make none of them recoverable.
 
     ``costs[i]`` is cell i's contribution, any comparable value (smaller is cheaper to withhold;
-    a tuple ranks, e.g., interior cells before totals, then by value). Raises
-    ``unprotectable_cell`` when a cell stays exposed with every related cell withheld.
+    a tuple ranks, e.g., interior cells before totals, then by value). ``latent`` cells are never
+    published (so never chosen, never reported, and not returned). Raises ``unprotectable_cell``
+    when a cell stays exposed with every related cell withheld.
     """
     n_cells = len(costs)
-    suppressed = set(primary)
+    hidden = frozenset(latent)
+    suppressed = set(primary) | hidden
     if any(not 0 <= cell < n_cells for cell in suppressed):
         raise WeightingError("invalid_relation", "a primary cell is outside the table", got=sorted(suppressed))
     matrix = _matrix(relations, n_cells)
     members = [frozenset(relation.cells) for relation in relations]
-    while exposed := _exposed(matrix, suppressed):
-        suppressed.add(_secondary(exposed, suppressed, matrix, members, costs))
-    return frozenset(suppressed)
+    while exposed := _exposed(matrix, suppressed, hidden):
+        suppressed.add(_secondary(exposed, suppressed, hidden, matrix, members, costs))
+    return frozenset(suppressed - hidden)
 
 
-def _secondary(exposed: list[int], suppressed: set[int], matrix: np.ndarray, members: list[frozenset[int]],
-               costs: Sequence[Any]) -> int:
+def _secondary(exposed: list[int], suppressed: set[int], latent: frozenset[int], matrix: np.ndarray,
+               members: list[frozenset[int]], costs: Sequence[Any]) -> int:
     """The next complementary cell: from the relations that expose a cell on their own, else from
     any relation of an exposed cell, else from any relation; fewest cells left exposed, then
     smallest cost, then table order."""
@@ -103,7 +116,8 @@ def _secondary(exposed: list[int], suppressed: set[int], matrix: np.ndarray, mem
     for pool in (alone, touching, members):
         candidates = set().union(*pool) - suppressed
         if candidates:
-            return min(candidates, key=lambda cell: (len(_exposed(matrix, suppressed | {cell})), costs[cell], cell))
+            return min(candidates,
+                       key=lambda cell: (len(_exposed(matrix, suppressed | {cell}, latent)), costs[cell], cell))
     raise WeightingError("unprotectable_cell", f"cells {exposed} are determined by the relations alone", got=exposed)
 
 
@@ -144,3 +158,71 @@ def _key(cell: Mapping[str, Hashable], dimensions: Sequence[str], without: str |
 def _with(rest: tuple[Any, ...], dimensions: Sequence[str], dimension: str, value: Hashable) -> tuple[Any, ...]:
     values = iter(rest)
     return tuple(value if d == dimension else next(values) for d in dimensions)
+
+
+@dataclass(frozen=True)
+class TableCells:
+    """One table of a set protected together: each cell's ``keys`` (its ``dimensions`` plus any
+    further key, such as a proportion's level, that is never summed over), the label of totals
+    in its dimensions, its primary cells and their costs."""
+
+    keys: Sequence[Mapping[str, Hashable]]
+    dimensions: Sequence[str]
+    total_label: Hashable
+    primary: Collection[int]
+    costs: Sequence[Any]
+
+
+class _Total:
+    """The total of a dimension, whatever label each table gives it."""
+
+    def __repr__(self) -> str:
+        return "TOTAL"
+
+
+TOTAL = _Total()
+
+
+def protect_tables(tables: Sequence[TableCells], *, extra: Sequence[str] = (),
+                   level_sums: Sequence[str] | None = None) -> list[frozenset[int]]:
+    """The withheld cells of each table when all of them measure the same quantity.
+
+    ``extra`` keys (e.g. ``level``) identify cells but are not summed over. With ``level_sums``
+    (the key whose values sum to one within a group, for proportions), those relations hold too.
+    A cell is primary when it is primary in any table holding it; the cost of a cell is its
+    smallest cost in any table.
+    """
+    dimensions = list(dict.fromkeys(d for table in tables for d in table.dimensions))
+    names = [*dimensions, *extra]
+    cells: dict[tuple[Any, ...], int] = {}
+    placed: list[list[int]] = []
+    for table in tables:
+        positions = []
+        for key in table.keys:
+            canonical = tuple(
+                TOTAL if d not in table.dimensions or key[d] == table.total_label else key[d] for d in dimensions
+            ) + tuple(key[e] for e in extra)
+            positions.append(cells.setdefault(canonical, len(cells)))
+        if len(set(positions)) != len(positions):
+            raise WeightingError("duplicate_cell", "two cells of a table have the same keys", expected=names)
+        placed.append(positions)
+    published = len(cells)
+    for canonical in list(cells):  # every margin of every published cell, latent when nobody publishes it
+        for subset in range(1, 2 ** len(dimensions)):
+            total = tuple(TOTAL if subset >> i & 1 else value for i, value in enumerate(canonical[:len(dimensions)]))
+            cells.setdefault(total + canonical[len(dimensions):], len(cells))
+    keys = [dict(zip(names, canonical, strict=True)) for canonical in cells]
+    relations = margin_relations(keys, names, TOTAL)
+    if level_sums is not None:
+        relations += level_relations(keys[:published], [n for n in names if n != level_sums])
+    primary: set[int] = set()
+    costs: list[Any] = [None] * len(cells)
+    for table, positions in zip(tables, placed, strict=True):
+        primary.update(positions[i] for i in table.primary)
+        for position, cost in zip(positions, table.costs, strict=True):
+            costs[position] = cost if costs[position] is None else min(costs[position], cost)
+    latent = range(published, len(cells))
+    for position in latent:
+        costs[position] = costs[0]  # never chosen: any comparable value
+    withheld = protect(primary, relations, costs, latent=latent)
+    return [frozenset(i for i, position in enumerate(positions) if position in withheld) for positions in placed]

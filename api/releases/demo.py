@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from api.estimates.schemas import EstimateIn
 from api.releases import repository, service
-from api.releases.schemas import Bilingual, Comparison, ReleaseCreate, ReleaseMetadata, TableFromAnalysis
+from api.releases.schemas import Bilingual, Comparison, ReleaseCreate, ReleaseMetadata, TableFromAnalysis, TableFromRows
 from api.users.models import User
 
 
@@ -28,6 +28,8 @@ class DemoTable:
     sensitive: bool = False
     counting_rule: str | None = None
     domain: dict[str, str] = field(default_factory=dict)
+    column_labels: dict[str, Bilingual] = field(default_factory=dict)
+    value_labels: dict[str, dict[str, Bilingual]] = field(default_factory=dict)
 
 
 def publish_demo_release(
@@ -42,8 +44,10 @@ def publish_demo_release(
     metadata: dict[str, Any],
     quality_profile: str = "min_base",
     comparisons: Sequence[dict[str, Any]] = (),
+    row_tables: Sequence[TableFromRows] = (),
 ) -> dict[str, Any]:
-    """Publish the demo release, or return the published one with the same title and wave."""
+    """Publish the demo release, or return the published one with the same title and wave;
+    ``row_tables`` (administrative rates, ...) follow the tables computed from the analysis."""
     for release in repository.published_page(session, offset=0, limit=500):
         if (release.title_en, release.wave) == (title.en, wave):
             return release.document
@@ -59,6 +63,8 @@ def publish_demo_release(
         service.add_analysis_table(session, actor, draft.id, TableFromAnalysis(
             indicator_id=table.indicator_id, title=table.title, unit=table.unit, sdmx_series=table.sdmx_series,
             sdmx_level=table.sdmx_level, sensitive=table.sensitive, counting_rule=table.counting_rule,
-            analysis_id=analysis_id, request=request,
+            column_labels=table.column_labels, value_labels=table.value_labels, analysis_id=analysis_id, request=request,
         ))
+    for rows_table in row_tables:
+        service.add_rows_table(session, actor, draft.id, rows_table)
     return service.publish(session, actor, draft.id)

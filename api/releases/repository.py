@@ -1,4 +1,5 @@
-"""All SQL touching releases. Public readers go through `published` and `published_page` only,
+"""All SQL touching releases. Public readers go through `published`, `published_page` and
+`published_all` only,
 which read the release table alone: no respondent-level table is reachable from here."""
 
 from sqlalchemy import func
@@ -47,3 +48,8 @@ def published(session: Session, number: int) -> Release | None:
 def published_page(session: Session, *, offset: int, limit: int) -> list[Release]:
     query = select(Release).where(Release.status == "published").order_by(col(Release.number).desc())
     return list(session.exec(query.offset(offset).limit(limit)).all())
+
+
+def published_all(session: Session) -> list[Release]:
+    query = select(Release).where(Release.status == "published").order_by(col(Release.number))
+    return list(session.exec(query).all())

@@ -3,7 +3,7 @@ JSON, CSV, SDMX-CSV and a Frictionless data package, without logging in and rate
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
 
 from api.db import SessionDep
@@ -14,6 +14,7 @@ from api.releases.ratelimit import RateLimited
 from api.releases.schemas import (
     PublishedRelease,
     PublishedTable,
+    IndicatorSeries,
     ReleaseCreate,
     ReleaseDraft,
     ReleaseSummary,
@@ -27,46 +28,51 @@ from api.users.models import User
 
 router = APIRouter(prefix="/api/v1/releases", tags=["releases"])
 public_router = APIRouter(prefix="/api/v1/public/releases", tags=["open data"])
+public_indicators_router = APIRouter(prefix="/api/v1/public/indicators", tags=["open data"])
 
 Publisher = Annotated[User, require(Permission.publish_releases)]
 CSV = "text/csv; charset=utf-8"
 
 
-def _table(table: ReleaseTable) -> TablePublic:
-    return TablePublic(id=table.key, position=table.position, spec=table.spec, origin=table.origin, rows=table.rows)
+def _table(table: ReleaseTable, withheld: bool = False) -> TablePublic:
+    return TablePublic(id=table.key, position=table.position, spec=table.spec, origin=table.origin,
+                       rows=[] if withheld else table.rows, rows_withheld=withheld)
 
 
-def _draft(session: Session, release: Release) -> ReleaseDraft:
+def _draft(session: Session, reader: User, release: Release) -> ReleaseDraft:
+    tables = repository.tables(session, release.id)
+    withheld = service.withheld_from(session, reader, release, tables)
     return ReleaseDraft(
         id=release.id, status=release.status, number=release.number, slug=release.slug,
         title={"en": release.title_en, "es": release.title_es}, wave=release.wave,
         reference_period=release.reference_period, quality_profile=release.quality_profile,
         metadata=release.release_metadata, comparisons=release.comparisons, corrects=release.corrects,
         changes=release.changes, content_sha256=release.content_sha256, created_at=release.created_at,
-        published_at=release.published_at, tables=[_table(t) for t in repository.tables(session, release.id)],
+        published_at=release.published_at, tables=[_table(t, t.key in withheld) for t in tables],
     )
 
 
 @router.post("", response_model=ReleaseDraft, status_code=201)
 def create_release(session: SessionDep, publisher: Publisher, data: ReleaseCreate) -> ReleaseDraft:
     """A draft release; `corrects` names a published release this one corrects, `changes` says what changed."""
-    return _draft(session, service.create(session, publisher, data))
+    return _draft(session, publisher, service.create(session, publisher, data))
 
 
 @router.get("", response_model=list[ReleaseDraft])
-def list_releases(session: SessionDep, _publisher: Publisher, page: PageDep) -> list[ReleaseDraft]:
-    return [_draft(session, r) for r in repository.page(session, offset=page.offset, limit=page.limit)]
+def list_releases(session: SessionDep, publisher: Publisher, page: PageDep) -> list[ReleaseDraft]:
+    """Releases, drafts included; a draft's sensitive tables come without rows for users without sensitive access."""
+    return [_draft(session, publisher, r) for r in repository.page(session, offset=page.offset, limit=page.limit)]
 
 
 @router.get("/{release_id}", response_model=ReleaseDraft)
-def get_release(session: SessionDep, _publisher: Publisher, release_id: int) -> ReleaseDraft:
-    return _draft(session, service.get_release(session, release_id))
+def get_release(session: SessionDep, publisher: Publisher, release_id: int) -> ReleaseDraft:
+    return _draft(session, publisher, service.get_release(session, release_id))
 
 
 @router.patch("/{release_id}", response_model=ReleaseDraft)
 def update_release(session: SessionDep, publisher: Publisher, release_id: int, data: ReleaseUpdate) -> ReleaseDraft:
     """Change a draft; a published release answers 409."""
-    return _draft(session, service.update(session, publisher, release_id, data))
+    return _draft(session, publisher, service.update(session, publisher, release_id, data))
 
 
 @router.delete("/{release_id}", status_code=204, response_class=Response)
@@ -93,9 +99,10 @@ def delete_table(session: SessionDep, publisher: Publisher, release_id: int, tab
 
 
 @router.get("/{release_id}/preview", response_model=PublishedRelease)
-def preview_release(session: SessionDep, _publisher: Publisher, release_id: int) -> dict[str, Any]:
-    """The release as it would be published: flags, suppression and metadata, without a number."""
-    return service.preview(session, release_id)
+def preview_release(session: SessionDep, publisher: Publisher, release_id: int) -> dict[str, Any]:
+    """The release as it would be published: flags, suppression and metadata, without a number
+    (a draft with sensitive tables: for users with sensitive access only)."""
+    return service.preview(session, publisher, release_id)
 
 
 @router.post("/{release_id}/publish", response_model=PublishedRelease)
@@ -142,6 +149,15 @@ def public_table_csv(session: SessionDep, _limit: RateLimited, number: int, tabl
 @public_router.get("/{number}/tables/{table_id}", response_model=PublishedTable)
 def public_table(session: SessionDep, _limit: RateLimited, number: int, table_id: str) -> dict[str, Any]:
     return service.published_table(session, number, table_id)[1]
+
+
+@public_indicators_router.get("/{indicator_id}/series", response_model=IndicatorSeries)
+def public_indicator_series(
+    session: SessionDep, _limit: RateLimited, indicator_id: str,
+    include_superseded: Annotated[bool, Query(description="Also releases a later correction replaces")] = False,
+) -> dict[str, Any]:
+    """An indicator's published tables across releases and waves (a trend), with flags and suppression."""
+    return service.indicator_series(session, indicator_id, include_superseded=include_superseded)
 
 
 def _download(body: str, media_type: str, filename: str) -> Response:

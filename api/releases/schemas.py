@@ -148,6 +148,11 @@ class TableSpec(BaseModel):
     sensitive: bool = Field(default=False, description="A VAWG table: the stricter vawg profile applies")
     counting_rule: str | None = Field(default=None, max_length=5000)
     total_label: str = Field(default="total", max_length=50, description="Label of total rows in any disaggregation")
+    column_labels: dict[str, Bilingual] = Field(
+        default_factory=dict, max_length=6, description="Names of disaggregation columns in each language")
+    value_labels: dict[str, dict[str, Bilingual]] = Field(
+        default_factory=dict, max_length=6,
+        description="Per disaggregation column (or 'level'), names of its values in each language")
 
     @model_validator(mode="after")
     def _administrative_names_its_source(self) -> "TableSpec":
@@ -155,16 +160,31 @@ class TableSpec(BaseModel):
             raise ValueError("an administrative table must name its source ('administrative_source')")
         return self
 
+    def _labels_name(self, columns: list[str]) -> None:
+        unknown = sorted(set(self.column_labels) - set(columns)) + sorted(set(self.value_labels) - {*columns, "level"})
+        if unknown:
+            raise ValueError(f"labels name columns the table does not have: {', '.join(unknown)}")
+
 
 class TableFromRows(TableSpec):
     statistic: Literal["mean", "total", "proportion", "ratio", "quantile"]
     disaggregation: list[str] = Field(default_factory=list, max_length=5)
     rows: list[dict[str, Any]] = Field(min_length=1, max_length=5000)
 
+    @model_validator(mode="after")
+    def _labelled_columns_exist(self) -> "TableFromRows":
+        self._labels_name(self.disaggregation)
+        return self
+
 
 class TableFromAnalysis(TableSpec):
     analysis_id: int
     request: EstimateIn
+
+    @model_validator(mode="after")
+    def _labelled_columns_exist(self) -> "TableFromAnalysis":
+        self._labels_name(list(self.request.by))
+        return self
 
 
 class TablePublic(BaseModel):
@@ -173,6 +193,7 @@ class TablePublic(BaseModel):
     spec: dict[str, Any]
     origin: dict[str, Any] | None
     rows: list[dict[str, Any]]
+    rows_withheld: bool = Field(default=False, description="Sensitive rows of a draft, for users with sensitive access only")
 
 
 class ReleaseDraft(BaseModel):
@@ -243,6 +264,8 @@ class PublishedTable(BaseModel):
     disaggregation: list[str]
     total_label: str
     counting_rule: str | None
+    column_labels: dict[str, Bilingual] = Field(default_factory=dict)
+    value_labels: dict[str, dict[str, Bilingual]] = Field(default_factory=dict)
     rows: list[PublishedRow]
 
 
@@ -262,3 +285,24 @@ class PublishedRelease(BaseModel):
     metadata: dict[str, Any]
     tables: list[PublishedTable]
     comparisons: list[Comparison]
+
+
+class SeriesRelease(BaseModel):
+    """One release's published tables of an indicator."""
+
+    release: int
+    slug: str
+    title: Bilingual
+    wave: str
+    reference_period: str
+    published_at: str
+    corrects: int | None
+    superseded: bool = Field(description="A later published release corrects this one")
+    tables: list[PublishedTable]
+
+
+class IndicatorSeries(BaseModel):
+    """An indicator across published releases (waves), oldest reference period first."""
+
+    indicator_id: str
+    releases: list[SeriesRelease]

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api.audit import service as audit
 from api.db_types import utcnow
-from api.errors import Conflict, NotFound, Unprocessable
+from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.estimates import service as estimates
 from api.estimates.schemas import EstimateIn
 from api.releases import repository
@@ -30,7 +30,7 @@ from api.releases.schemas import (
 )
 from api.users.models import User
 from weighting import WeightingError
-from weighting.disclosure import level_relations, margin_relations, protect
+from weighting.disclosure import TableCells, protect_tables
 from weighting.quality import PROFILES, MinimumBase, QualityProfile, get_profile
 from weighting.results import EstimateRow
 
@@ -43,9 +43,11 @@ WITHHELD_FIELDS = ("estimate", "se", "ci_low", "ci_high", "cv", "deff", "n", "we
 ROW_FIELDS = ("level", *NUMBER_FIELDS, "n", "flag")
 COMPLEMENTARY = "complementary"
 SECONDARY_RULE = (
-    "Complementary suppression within each table: relations are total rows or columns (cells sharing every "
-    "other key add up to the cell labelled total) and, for proportions, the levels of each group (they sum to "
-    "one). While a suppressed cell follows exactly from published cells, the next cell withheld is taken from "
+    "Complementary suppression within each table and across the tables of one indicator (same statistic, unit "
+    "and population): relations are total rows or columns (cells sharing every other key add up to the cell "
+    "labelled total, including totals that only another table publishes or that no table publishes) and, for "
+    "proportions, the levels of each group (they sum to one); a figure published in two tables is withheld in "
+    "both. While a suppressed cell follows exactly from published cells, the next cell withheld is taken from "
     "the relations that expose a cell on their own; it leaves the fewest cells exposed, then is an interior "
     "cell rather than a total, then has the smallest estimate, then comes first in the table."
 )
@@ -205,7 +207,8 @@ def add_analysis_table(session: Session, actor: User, release_id: int, data: Tab
     origin = {
         "analysis_id": analysis.id, "request": request.model_dump(),
         "analysis": {"name": analysis.name, "design": analysis.design, "steps": analysis.steps,
-                     "dataset": {"name": dataset.name, "sha256": dataset.sha256, "n_rows": dataset.n_rows}},
+                     "dataset": {"name": dataset.name, "sha256": dataset.sha256, "n_rows": dataset.n_rows,
+                                 "sensitive": dataset.sensitive}},
     }
     table = _add_table(session, release, spec, clean_rows(rows, list(request.by)), origin)
     audit.record(session, actor, "release.table_add", "release", release.id,
@@ -223,6 +226,37 @@ def delete_table(session: Session, actor: User, release_id: int, key: str) -> No
     audit.record(session, actor, "release.table_delete", "release", release.id, {"table": key})
 
 
+def holds_sensitive(session: Session, table: ReleaseTable) -> bool:
+    """A VAWG table, or one computed from a dataset holding sensitive answers (looked up when the
+    table predates the origin recording it; a vanished analysis counts as sensitive)."""
+    if table.spec.get("sensitive"):
+        return True
+    if not table.origin:
+        return False
+    recorded = table.origin.get("analysis", {}).get("dataset", {}).get("sensitive")
+    if recorded is not None:
+        return bool(recorded)
+    try:
+        analysis = estimates.get_analysis(session, table.origin["analysis_id"])
+        return estimates.get_dataset(session, analysis.dataset_id).sensitive
+    except NotFound:
+        return True
+
+
+def withheld_from(session: Session, actor: User, release: Release, tables: list[ReleaseTable]) -> set[str]:
+    """Keys of the tables whose rows ``actor`` may not read: sensitive ones of a draft, for users
+    without sensitive access. Published releases are public (after disclosure control)."""
+    if release.status == PUBLISHED or actor.sensitive_access:
+        return set()
+    return {table.key for table in tables if holds_sensitive(session, table)}
+
+
+def _check_may_read_all(session: Session, actor: User, release: Release, tables: list[ReleaseTable]) -> None:
+    if withheld := withheld_from(session, actor, release, tables):
+        raise Forbidden(f"Release {release.id} has sensitive tables ({', '.join(sorted(withheld))}); previewing "
+                        "or publishing it needs sensitive access", code="sensitive_access_required")
+
+
 def minimum_base(profile: QualityProfile) -> int:
     bases = [rule.min_n for rule in profile.rules if isinstance(rule, MinimumBase)]
     return max(bases, default=DEFAULT_MINIMUM_BASE)
@@ -232,12 +266,9 @@ def _assessable(row: dict[str, Any]) -> EstimateRow:
     return EstimateRow(by=(), **{field: row[field] for field in ROW_FIELDS if field != "flag"}, flag=None)
 
 
-def disclose(spec: dict[str, Any], rows: list[dict[str, Any]], profile: QualityProfile) -> list[dict[str, Any]]:
-    """Flag every cell with the profile, suppress cells under the minimum base or that the profile
-    suppresses, then the complementary cells that would give them away."""
-    if spec["source"] == "administrative":
-        return [{**row, "flag": row["flag"] or "not_assessed", "suppressed": False, "suppression_reason": None}
-                for row in rows]
+def _primary(spec: dict[str, Any], rows: list[dict[str, Any]], profile: QualityProfile) -> tuple[list[str], dict[int, str]]:
+    """Each cell's flag, and the reason of each cell the profile withholds (under the minimum base or
+    suppressed by a rule)."""
     base = minimum_base(profile)
     flags = [profile.flag(_assessable(row), spec["statistic"]) for row in rows]
     reasons: dict[int, str] = {}
@@ -246,26 +277,80 @@ def disclose(spec: dict[str, Any], rows: list[dict[str, Any]], profile: QualityP
             reasons[index] = "min_base"
         elif flag.startswith("suppressed:"):
             reasons[index] = flag.partition(":")[2]
-    dimensions = [*spec["disaggregation"], "level"]
-    keys = [{d: row[d] for d in dimensions} for row in rows]
-    relations = margin_relations(keys, dimensions, spec["total_label"])
-    if spec["statistic"] == "proportion":
-        relations += level_relations(keys, spec["disaggregation"])
-    # Totals are what readers use most: withheld only when no interior cell would do.
-    costs = [(any(key[d] == spec["total_label"] for d in dimensions), abs(row["estimate"] or 0.0))
-             for key, row in zip(keys, rows, strict=True)]
-    try:
-        withheld = protect(set(reasons), relations, costs)
-    except WeightingError as error:
-        raise Unprocessable(str(error), code=error.code) from error
+    return flags, reasons
+
+
+def family(spec: dict[str, Any], origin: dict[str, Any] | None) -> str:
+    """Tables measuring the same quantity: one indicator, statistic and unit over one population
+    (the estimate request's domain and denominator when the table comes from an analysis). Their
+    shared cells and margins are protected together."""
+    request = (origin or {}).get("request") or {}
+    return json.dumps([spec["indicator_id"], spec["statistic"], spec["unit"], request.get("variable"),
+                       request.get("denominator"), request.get("domain") or {}], sort_keys=True, default=str)
+
+
+def _key(value: Any) -> Any:
+    return str(value) if isinstance(value, int | float) else value  # 1 and "1" are the same category
+
+
+def disclose_tables(tables: list[tuple[dict[str, Any], list[dict[str, Any]], QualityProfile, str]]) -> list[list[dict[str, Any]]]:
+    """Flag every cell with its table's profile, suppress cells under the minimum base or that the
+    profile suppresses, then the complementary cells that would give any of them away, within each
+    table and across the tables of the same family (spec, rows, profile, family key)."""
+    assessed = [None if spec["source"] == "administrative" else _primary(spec, rows, profile)
+                for spec, rows, profile, _ in tables]
+    withheld: dict[int, frozenset[int]] = {}
+    reasons_by_key: dict[tuple[str, tuple[Any, ...]], str] = {}
+    families: dict[str, list[int]] = {}
+    for index, (spec, _rows, _profile, key) in enumerate(tables):
+        if assessed[index] is not None:
+            families.setdefault(key, []).append(index)
+    for key, members in families.items():
+        cells = []
+        for index in members:
+            spec, rows = tables[index][0], tables[index][1]
+            dimensions = list(spec["disaggregation"])
+            keys = [{**{d: _key(row[d]) for d in dimensions}, "level": row["level"]} for row in rows]
+            # Totals are what readers use most: withheld only when no interior cell would do.
+            costs = [(any(k[d] == spec["total_label"] for d in dimensions), abs(row["estimate"] or 0.0))
+                     for k, row in zip(keys, rows, strict=True)]
+            cells.append(TableCells(keys, dimensions, spec["total_label"], set(assessed[index][1]), costs))
+            for position, reason in assessed[index][1].items():
+                reasons_by_key.setdefault((key, _canonical(keys[position], spec)), reason)
+        proportion = all(tables[i][0]["statistic"] == "proportion" for i in members)
+        try:
+            found = protect_tables(cells, extra=["level"], level_sums="level" if proportion else None)
+        except WeightingError as error:
+            raise Unprocessable(str(error), code=error.code) from error
+        withheld.update(zip(members, found, strict=True))
     disclosed = []
-    for index, (row, flag) in enumerate(zip(rows, flags, strict=True)):
-        out = {**row, "flag": flag, "suppressed": index in withheld,
-               "suppression_reason": reasons.get(index, COMPLEMENTARY) if index in withheld else None}
-        if index in withheld:
-            out.update(dict.fromkeys(WITHHELD_FIELDS))
-        disclosed.append(out)
+    for index, (spec, rows, _profile, key) in enumerate(tables):
+        if assessed[index] is None:
+            disclosed.append([{**row, "flag": row["flag"] or "not_assessed", "suppressed": False,
+                               "suppression_reason": None} for row in rows])
+            continue
+        flags, reasons = assessed[index]
+        out_rows = []
+        for position, (row, flag) in enumerate(zip(rows, flags, strict=True)):
+            hidden = position in withheld[index]
+            canonical = _canonical({**{d: _key(row[d]) for d in spec["disaggregation"]}, "level": row["level"]}, spec)
+            reason = reasons.get(position) or reasons_by_key.get((key, canonical), COMPLEMENTARY)
+            out = {**row, "flag": flag, "suppressed": hidden, "suppression_reason": reason if hidden else None}
+            if hidden:
+                out.update(dict.fromkeys(WITHHELD_FIELDS))
+            out_rows.append(out)
+        disclosed.append(out_rows)
     return disclosed
+
+
+def _canonical(key: dict[str, Any], spec: dict[str, Any]) -> tuple[Any, ...]:
+    """A cell's name shared by every table of its family: its non-total values and level."""
+    return (tuple(sorted((d, v) for d, v in key.items() if d != "level" and v != spec["total_label"])), key["level"])
+
+
+def disclose(spec: dict[str, Any], rows: list[dict[str, Any]], profile: QualityProfile) -> list[dict[str, Any]]:
+    """One table on its own (see ``disclose_tables``)."""
+    return disclose_tables([(spec, rows, profile, "")])[0]
 
 
 def _check_publishable(release: Release, tables: list[ReleaseTable]) -> None:
@@ -296,17 +381,20 @@ def document(release: Release, tables: list[ReleaseTable], *, number: int | None
     """The public form of a release (the shape the dashboard and open data read)."""
     profile = get_profile(release.quality_profile)
     sensitive = get_profile(SENSITIVE_PROFILE)
+    used = [sensitive if table.spec["sensitive"] else profile for table in tables]
+    disclosed = disclose_tables([(table.spec, table.rows, table_profile, family(table.spec, table.origin))
+                                 for table, table_profile in zip(tables, used, strict=True)])
     published_tables = []
-    for table in tables:
+    for table, table_profile, rows in zip(tables, used, disclosed, strict=True):
         spec = table.spec
-        used = sensitive if spec["sensitive"] else profile
         published_tables.append({
             "id": table.key, "indicator_id": spec["indicator_id"], "title": spec["title"], "unit": spec["unit"],
             "source": spec["source"], "administrative_source": spec["administrative_source"],
             "sdmx_series": spec["sdmx_series"], "sdmx_level": spec["sdmx_level"], "sensitive": spec["sensitive"],
-            "statistic": spec["statistic"], "quality_profile": None if spec["source"] == "administrative" else used.name,
+            "statistic": spec["statistic"], "quality_profile": None if spec["source"] == "administrative" else table_profile.name,
             "disaggregation": spec["disaggregation"], "total_label": spec["total_label"],
-            "counting_rule": spec["counting_rule"], "rows": disclose(spec, table.rows, used),
+            "counting_rule": spec["counting_rule"],
+            "column_labels": spec.get("column_labels", {}), "value_labels": spec.get("value_labels", {}), "rows": rows,
         })
     analyses = {t.origin["analysis_id"]: {"analysis_id": t.origin["analysis_id"], **t.origin["analysis"]}
                 for t in tables if t.origin}
@@ -342,11 +430,12 @@ def slugify(number: int, title: str) -> str:
     return f"{number}-" + re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:100]
 
 
-def preview(session: Session, release_id: int) -> dict[str, Any]:
+def preview(session: Session, actor: User, release_id: int) -> dict[str, Any]:
     release = get_release(session, release_id)
     if release.status == PUBLISHED:
         return release.document
     tables = repository.tables(session, release.id)
+    _check_may_read_all(session, actor, release, tables)
     _check_publishable(release, tables)
     return document(release, tables, number=None, slug=None, published_at=None)
 
@@ -355,6 +444,7 @@ def publish(session: Session, actor: User, release_id: int) -> dict[str, Any]:
     release = get_release(session, release_id)
     _editable(release)
     tables = repository.tables(session, release.id)
+    _check_may_read_all(session, actor, release, tables)
     _check_publishable(release, tables)
     number = repository.last_number(session) + 1
     published_at = utcnow()
@@ -387,3 +477,26 @@ def published_table(session: Session, number: int, key: str) -> tuple[dict[str, 
         if table["id"] == key:
             return doc, table
     raise NotFound(f"Release {number} has no table '{key}'", code="table_not_found")
+
+
+def indicator_series(session: Session, indicator_id: str, *, include_superseded: bool = False) -> dict[str, Any]:
+    """The published tables of one indicator across releases, oldest reference period first: a
+    correction replaces the release it corrects unless ``include_superseded``. Only what was
+    published (flags, suppression) is returned, from the published documents alone."""
+    released = repository.published_all(session)
+    superseded = {release.corrects for release in released if release.corrects is not None}
+    points = []
+    for release in released:
+        doc = release.document
+        tables = [table for table in doc["tables"] if table["indicator_id"] == indicator_id]
+        if not tables or (release.number in superseded and not include_superseded):
+            continue
+        points.append({
+            "release": doc["number"], "slug": doc["slug"], "title": doc["title"], "wave": doc["wave"],
+            "reference_period": doc["reference_period"], "published_at": doc["published_at"],
+            "corrects": doc["corrects"], "superseded": release.number in superseded, "tables": tables,
+        })
+    if not points:
+        raise NotFound(f"No published release has indicator '{indicator_id}'", code="indicator_not_published")
+    points.sort(key=lambda point: (point["reference_period"], point["release"]))
+    return {"indicator_id": indicator_id, "releases": points}

@@ -40,6 +40,16 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "interviews_completed": {"es": "Entrevistas completas", "en": "Completed interviews"},
     "response_rate": {"es": "Tasa de respuesta", "en": "Response rate"},
     "weighting_steps": {"es": "Ponderación", "en": "Weighting"},
+    "population_figures": {"es": "Cifras de población", "en": "Population figures"},
+    "instrument_versions": {"es": "Versiones del cuestionario", "en": "Instrument versions"},
+    "administrative_sources": {"es": "Fuentes administrativas", "en": "Administrative sources"},
+    "disclosure": {"es": "Control de divulgación", "en": "Disclosure control"},
+    "disclosure_summary": {
+        "es": "ninguna celda con menos de {base} casos sin ponderar ({sensitive} en módulos sensibles), ni deducible "
+        "restando de sus totales; las celdas suprimidas indican el motivo",
+        "en": "no cell under {base} unweighted cases ({sensitive} in sensitive modules), nor recoverable by "
+        "subtraction from its totals; suppressed cells state the reason",
+    },
     "source": {"es": "Fuente", "en": "Source"},
     "source_survey": {"es": "encuesta", "en": "survey"},
     "source_administrative": {"es": "registro administrativo", "en": "administrative records"},
@@ -47,8 +57,12 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "unit": {"es": "Unidad", "en": "Unit"},
     "unit_proportion": {"es": "proporción", "en": "proportion"},
     "unit_rate_per_100000": {"es": "tasa por 100.000 habitantes", "en": "rate per 100,000 population"},
+    "unit_percent": {"es": "porcentaje", "en": "percent"},
+    "unit_count": {"es": "número", "en": "number"},
+    "unit_mean": {"es": "media", "en": "mean"},
     "counting_rule": {"es": "Regla de conteo", "en": "Counting rule"},
     "sdmx_series": {"es": "Serie ODS (SDMX)", "en": "SDG series (SDMX)"},
+    "breakdown": {"es": "por {dimensions}", "en": "by {dimensions}"},
     "chart_by": {"es": "{indicator}, por {dimension}", "en": "{indicator}, by {dimension}"},
     "chart_by_and": {"es": "{indicator}, por {dimension} y {group}", "en": "{indicator}, by {dimension} and {group}"},
     "chart_description": {
@@ -63,8 +77,12 @@ _STRINGS: dict[str, dict[Language, str]] = {
         "en": "Line chart: estimate by wave with a 95% confidence-interval band.",
     },
     "trend_unavailable": {
-        "es": "Solo una publicación contiene este indicador: no hay evolución que mostrar.",
-        "en": "Only one release carries this indicator: there is no trend to show.",
+        "es": "Ninguna cifra publicada de este indicador puede dibujarse (todas están suprimidas).",
+        "en": "No published figure of this indicator can be drawn (all are suppressed).",
+    },
+    "trend_single_wave": {
+        "es": "Por ahora solo se ha publicado una ola: la serie empieza aquí.",
+        "en": "Only one wave has been published so far: the series starts here.",
     },
     "comparison_heading": {
         "es": "Encuesta y registros administrativos: la cifra oculta",
@@ -86,6 +104,7 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "estimate": {"es": "Estimación", "en": "Estimate"},
     "ci_low": {"es": "IC 95% inferior", "en": "95% CI low"},
     "ci_high": {"es": "IC 95% superior", "en": "95% CI high"},
+    "ci_label": {"es": "IC 95%", "en": "95% CI"},
     "se": {"es": "Error estándar", "en": "Standard error"},
     "cv": {"es": "CV", "en": "CV"},
     "n": {"es": "n (sin ponderar)", "en": "n (unweighted)"},
@@ -94,6 +113,15 @@ _STRINGS: dict[str, dict[Language, str]] = {
     "territory": {"es": "territorio", "en": "territory"},
     "sex": {"es": "sexo", "en": "sex"},
     "age_group": {"es": "grupo de edad", "en": "age group"},
+    # Common column names of disaggregations (a table's own column_labels come first).
+    "column_respondent_sex": {"es": "sexo", "en": "sex"},
+    "column_respondent_age_group": {"es": "grupo de edad", "en": "age group"},
+    "column_region": {"es": "región", "en": "region"},
+    "column_stratum": {"es": "estrato", "en": "stratum"},
+    "column_area": {"es": "área", "en": "area"},
+    "column_urban_rural": {"es": "área urbana o rural", "en": "urban or rural area"},
+    "column_municipality": {"es": "municipio", "en": "municipality"},
+    "column_year": {"es": "año", "en": "year"},
     "period": {"es": "periodo", "en": "period"},
     "total": {"es": "total", "en": "total"},
     "female": {"es": "mujeres", "en": "women"},
@@ -138,14 +166,21 @@ _STRINGS: dict[str, dict[Language, str]] = {
     },
     "legend_quality": {"es": "Calidad de la estimación", "en": "Estimate quality"},
     "legend_flagged": {"es": "† usar con cautela", "en": "† use with caution"},
+    "legend_unreliable": {"es": "‡ poco fiable", "en": "‡ unreliable"},
     "legend_reliable": {"es": "sin observaciones", "en": "no quality flag"},
     "legend_suppressed": {
         "es": "Las celdas suprimidas no se dibujan; la tabla indica el motivo.",
         "en": "Suppressed cells are not drawn; the table gives the reason.",
     },
     "flag_symbol_note": {
-        "es": "† marca una estimación con advertencia de calidad.",
-        "en": "† marks an estimate with a quality warning.",
+        "es": "† marca una estimación con advertencia de calidad (barra clara con borde discontinuo).",
+        "en": "† marks an estimate with a quality warning (light bar, dashed outline).",
+    },
+    "unreliable_symbol_note": {
+        "es": "‡ marca una estimación poco fiable: se publica, pero no debe usarse para conclusiones "
+        "(barra hueca con borde continuo).",
+        "en": "‡ marks an unreliable estimate: published, but not to be used for conclusions "
+        "(hollow bar, solid outline).",
     },
 }
 

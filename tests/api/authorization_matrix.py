@@ -99,6 +99,7 @@ DECISIONS: dict[str, str] = {
     "GET /api/v1/releases/{release_id}/preview": "publish_releases",
     "POST /api/v1/releases/{release_id}/publish": "publish_releases",
     "GET /api/v1/public/releases": "public",
+    "GET /api/v1/public/indicators/{indicator_id}/series": "public",
     "GET /api/v1/public/releases/{number}": "public",
     "GET /api/v1/public/releases/{number}/sdmx.csv": "public",
     "GET /api/v1/public/releases/{number}/datapackage.json": "public",

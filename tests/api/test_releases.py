@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.releases.demo import DemoTable, publish_demo_release
 from api.releases.schemas import Bilingual
@@ -179,7 +179,8 @@ def test_suppressed_proportion_level_takes_a_second_level_with_it(client, analys
     assert not table[("total", "safe")]["suppressed"]
 
 
-def test_vawg_table_uses_the_stricter_profile(client, analyst):
+def test_vawg_table_uses_the_stricter_profile(client, make_account):
+    analyst = make_account("analyst", sensitive_access=True)  # VAWG drafts are theirs to publish
     rows = [cell(0.21, 40, age_group="15-29", level="any"), cell(0.26, 455, age_group="30-49", level="any")]
     common = {"indicator_id": "sdg_5_2_1", "sdmx_series": "VC_VAW_MARR", "sdmx_level": "any"}
     plain = published_release(client, analyst, rows=rows, disaggregation=("age_group",), **common)
@@ -327,3 +328,62 @@ def test_comparison_interval_must_hold_its_estimate(client, analyst):
     response = client.post("/api/v1/releases", json=release_body(comparisons=[comparison]), headers=analyst.headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"][:3] == ["body", "comparisons", 0]
+
+
+def test_tables_of_one_indicator_are_suppressed_together(client, analyst):
+    """A table by sex (with its total) and one by sex and age group: within-table suppression alone
+    would publish female 30-49 as female - (15-29) - (50+), every term of it published."""
+    counts = {"female": (900, 14, 700), "male": (850, 1000, 640)}
+    by_sex = [cell(sum(v) * 10.0, sum(v), sex=s) for s, v in counts.items()]
+    by_sex.append(cell(sum(map(sum, counts.values())) * 10.0, sum(map(sum, counts.values())), sex="total"))
+    by_age = [cell(n * 10.0, n, sex=s, age_group=g) for s, v in counts.items()
+              for g, n in zip(("15-29", "30-49", "50+"), v, strict=True)]
+    common = {"indicator_id": "victims", "unit": "count", "statistic": "total", "sdmx_series": None, "sdmx_level": None}
+    alone = rows_by(published_release(client, analyst, rows=by_age, disaggregation=("sex", "age_group"), **common)
+                    ["tables"][0], "sex", "age_group")
+    assert [key for key, row in alone.items() if row["suppressed"]] == [("female", "30-49")]  # no total in the table
+    release_id = create_release(client, analyst)
+    assert add_table(client, analyst, release_id, table_body(by_sex, ["sex"], **common)).status_code == 201
+    assert add_table(client, analyst, release_id, table_body(by_age, ["sex", "age_group"], **common)).status_code == 201
+    doc = client.post(f"/api/v1/releases/{release_id}/publish", headers=analyst.headers).json()
+    sexes, ages = rows_by(doc["tables"][0], "sex"), rows_by(doc["tables"][1], "sex", "age_group")
+    assert ages[("female", "30-49")]["suppression_reason"] == "min_base"
+    # Whatever is withheld, no published sum pins female 30-49 down: the reader's unknowns are the
+    # withheld cells of both tables, tied by female/male = the sum of their age groups.
+    known = {("sex", s): row["estimate"] for (s,), row in sexes.items()}
+    known |= {("age", s, g): row["estimate"] for (s, g), row in ages.items()}
+    unknown = sorted(key for key, value in known.items() if value is None)
+    assert len(unknown) >= 2
+    for sex in counts:
+        members = [("age", sex, g) for g in ("15-29", "30-49", "50+")] + [("sex", sex)]
+        assert sum(key in unknown for key in members) != 1, sex
+    assert sum(key in unknown for key in (("sex", "female"), ("sex", "male"), ("sex", "total"))) != 1
+    assert doc["metadata"]["disclosure"]["complementary_rule"].startswith("Complementary suppression within each table and across")
+
+
+def test_tables_of_different_indicators_are_suppressed_separately(client, analyst):
+    by_sex = [cell(4000.0, 400, sex="female"), cell(3900.0, 390, sex="male"), cell(7900.0, 790, sex="total")]
+    by_age = [cell(140.0, 14, sex="female", age_group="15-29"), cell(3860.0, 386, sex="female", age_group="30+")]
+    release_id = create_release(client, analyst)
+    common = {"unit": "count", "statistic": "total", "sdmx_series": None, "sdmx_level": None}
+    add_table(client, analyst, release_id, table_body(by_sex, ["sex"], indicator_id="victims", **common))
+    add_table(client, analyst, release_id, table_body(by_age, ["sex", "age_group"], indicator_id="sdg_16_1_4", **common))
+    doc = client.post(f"/api/v1/releases/{release_id}/publish", headers=analyst.headers).json()
+    assert not any(row["suppressed"] for row in doc["tables"][0]["rows"])
+    assert [row["suppressed"] for row in doc["tables"][1]["rows"]] == [True, False]
+
+
+def test_published_document_does_not_follow_later_changes_to_its_sources(client, analyst, engine):
+    from api.releases.models import ReleaseTable
+
+    doc = published_release(client, analyst)
+    with Session(engine) as session:  # the stored rows a draft was built from, changed behind the API's back
+        stored = session.exec(select(ReleaseTable)).one()
+        stored.rows = [{**row, "estimate": 0.99} for row in stored.rows]
+        stored.spec = {**stored.spec, "indicator_id": "changed"}
+        session.add(stored)
+        session.commit()
+    served = client.get("/api/v1/public/releases/1").json()
+    assert served == doc and content_sha256(served) == doc["content_sha256"]
+    assert client.get("/api/v1/public/indicators/sdg_16_1_4/series").json()["releases"][0]["tables"] == doc["tables"]
+    assert client.get("/api/v1/public/indicators/changed/series").status_code == 404

@@ -14,7 +14,7 @@ from api.db import get_session
 from api.pagination import page_params
 from api.releases.exports import SDMX_COLUMNS
 from api.releases.ratelimit import TokenBucket, public_rate_limit
-from api.releases.router import public_router
+from api.releases.router import public_indicators_router, public_router
 from api.releases.service import content_sha256
 from tests.api.release_data import add_table, cell, create_release, published_release, safety_rows, table_body
 
@@ -56,7 +56,7 @@ def test_drafts_are_not_public(client, analyst):
 
 def test_public_routes_depend_on_nothing_but_a_session_and_the_rate_limit():
     allowed = {get_session, public_rate_limit, page_params}
-    for route in public_router.routes:
+    for route in [*public_router.routes, *public_indicators_router.routes]:
         calls = set()
         pending = list(route.dependant.dependencies)
         while pending:
@@ -77,6 +77,7 @@ def test_public_routes_read_only_the_release_table(client, analyst, engine):
     try:
         for path in ("", "/1", "/1/tables/t1", "/1/tables/t1.csv", "/1/sdmx.csv", "/1/datapackage.json"):
             assert client.get(f"/api/v1/public/releases{path}").status_code == 200, path
+        assert client.get("/api/v1/public/indicators/sdg_16_1_4/series").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     read = {name for statement in statements for name in re.findall(r"\b(?:from|join)\s+\"?(\w+)", statement)}
@@ -183,3 +184,55 @@ def test_sdmx_has_one_observation_per_series_key(client, analyst):
     # The proportion table names no level its series measures, so it has no observations to give.
     assert [(o["SERIES"], o["SEX"], o["UNIT_MEASURE"], o["OBS_VALUE"]) for o in observations] == [
         ("victims", "M", "NUMBER", "9100.0"), ("victims", "F", "NUMBER", "8800.0")]
+
+
+def publish_wave(client, account, wave: str, period: str, female_safe: float, female_n: int = 400, **changes) -> dict:
+    release_id = create_release(client, account, wave=wave, reference_period=period, **changes)
+    rows = safety_rows(female_n)
+    rows[0]["estimate"], rows[1]["estimate"] = female_safe, round(1 - female_safe, 2)
+    assert add_table(client, account, release_id, table_body(rows, ["sex"])).status_code == 201
+    other = table_body([cell(1200.0, 300, sex="total")], ["sex"], indicator_id="victims", unit="count",
+                       statistic="total", sdmx_series=None, sdmx_level=None)
+    assert add_table(client, account, release_id, other).status_code == 201
+    response = client.post(f"/api/v1/releases/{release_id}/publish", headers=account.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_indicator_series_holds_each_wave_as_published(client, analyst):
+    second = publish_wave(client, analyst, "2026", "2025", 0.37, female_n=12)  # published first, later wave
+    first = publish_wave(client, analyst, "2025", "2024", 0.33)
+    create_release(client, analyst, wave="2027", reference_period="2026")  # a draft: never in the series
+    response = client.get("/api/v1/public/indicators/sdg_16_1_4/series")
+    assert response.status_code == 200
+    series = response.json()
+    assert series["indicator_id"] == "sdg_16_1_4"
+    assert [(p["release"], p["wave"]) for p in series["releases"]] == [(2, "2025"), (1, "2026")]
+    for point, doc in zip(series["releases"], (first, second), strict=True):
+        assert point["tables"] == [doc["tables"][0]]  # the published table, flags and suppression included
+        assert point["superseded"] is False
+    female_2026 = rows_of(series["releases"][1]["tables"][0])[("female", "safe")]
+    assert female_2026["suppressed"] and female_2026["estimate"] is None  # never the draft's 0.37
+    assert rows_of(series["releases"][0]["tables"][0])[("female", "safe")]["estimate"] == 0.33
+    assert "0.37" not in response.text
+
+
+def test_indicator_series_shows_a_corrected_wave_once(client, analyst):
+    publish_wave(client, analyst, "2025", "2024", 0.33)
+    publish_wave(client, analyst, "2026", "2025", 0.36)
+    publish_wave(client, analyst, "2026", "2025", 0.38, corrects=2, changes="female estimate revised")
+    series = client.get("/api/v1/public/indicators/sdg_16_1_4/series").json()
+    assert [p["release"] for p in series["releases"]] == [1, 3]
+    assert rows_of(series["releases"][1]["tables"][0])[("female", "safe")]["estimate"] == 0.38
+    everything = client.get("/api/v1/public/indicators/sdg_16_1_4/series?include_superseded=true").json()
+    assert [(p["release"], p["superseded"]) for p in everything["releases"]] == [(1, False), (2, True), (3, False)]
+
+
+def test_indicator_series_of_an_unpublished_indicator_is_404(client, analyst):
+    publish_wave(client, analyst, "2025", "2024", 0.33)
+    response = client.get("/api/v1/public/indicators/sdg_5_2_1/series")
+    assert response.status_code == 404 and response.json()["code"] == "indicator_not_published"
+
+
+def rows_of(table: dict) -> dict:
+    return {(row["sex"], row["level"]): row for row in table["rows"]}

@@ -10,7 +10,8 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,20 +53,17 @@ class LiveServer:
     releases: list[dict[str, Any]]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    import httpx2 as httpx
+@contextmanager
+def serving(database_url: str, prepare: Callable[[Session], None]) -> Iterator[str]:
+    """uvicorn serving the app over a migrated database that ``prepare`` fills first; yields its URL."""
     import uvicorn
 
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'dashboard.db'}"
     migrate.upgrade(database_url)
     engine = create_db_engine(database_url)
     settings = Settings(environment="test", database_url=database_url,
                         secret_key="dashboard-test-secret-that-is-long-enough-0123456789", log_level="WARNING")
     with Session(engine) as session:
-        users_service.create_user(
-            session, UserCreate(username="publisher", role=Role.analyst, password=PUBLISHER_PASSWORD), actor=None
-        )
+        prepare(session)
         session.commit()
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port,
@@ -76,17 +74,30 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
     try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    import httpx2 as httpx
+
+    def publisher(session: Session) -> None:
+        users_service.create_user(
+            session, UserCreate(username="publisher", role=Role.analyst, password=PUBLISHER_PASSWORD, sensitive_access=True),
+            actor=None,
+        )
+
+    with serving(f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'dashboard.db'}", publisher) as url:
         with httpx.Client(base_url=url, timeout=30) as http:
             login = http.post("/api/v1/auth/token", data={"username": "publisher", "password": PUBLISHER_PASSWORD})
             assert login.status_code == 200, login.text
             published = publish_all(http, {"Authorization": f"Bearer {login.json()['access_token']}"})
         yield LiveServer(url=url, releases=published)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -122,7 +133,7 @@ class BrowserPage:
 
 
 @pytest.fixture
-def browser_page(browser_context, live_server: LiveServer) -> Iterator[BrowserPage]:
+def browser_page(browser_context) -> Iterator[BrowserPage]:
     page = browser_context.new_page()
     watched = BrowserPage(page)
 

@@ -11,67 +11,24 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
-import numpy
 import pytest
-from PIL import Image
 
 from api.web.catalogue import catalogue
-from tests.web.conftest import BrowserPage, LiveServer, requires_chromium
+from tests.web.browsing import (
+    assert_ready,
+    bars,
+    estimate_text,
+    figure,
+    localized,
+    open_dashboard,
+    quality_text,
+    screenshot,
+    table_cells,
+)
+from tests.web.conftest import LiveServer, requires_chromium
 from tests.web.releases import FORMULA_COMPARISON
 
 pytestmark = requires_chromium
-
-VIEWPORT_WIDTH = 1200
-MIN_PIXEL_STDEV = 12.0  # a blank or single-colour page is far below; a page with charts is far above
-
-
-def localized(value: float | int | None, language: str) -> str:
-    """A number as Intl.NumberFormat writes it with at most 6 decimals (es-ES or en-GB)."""
-    if value is None:
-        return "—"
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    integer, _, fraction = digits.partition(".")
-    group, decimal, min_digits = (".", ",", 5) if language == "es" else (",", ".", 4)
-    if len(integer) >= min_digits:
-        integer = f"{int(integer):,}".replace(",", group)
-    return sign + integer + (decimal + fraction if fraction else "")
-
-
-def open_dashboard(browser_page: BrowserPage, live_server: LiveServer, path: str):
-    page = browser_page.page
-    page.goto(live_server.url + path)
-    page.wait_for_selector('.status[data-state="ready"], .status[data-state="error"]', state="attached", timeout=30_000)
-    return page
-
-
-def assert_ready(page) -> None:
-    status = page.locator(".status")
-    assert status.get_attribute("data-state") == "ready", status.text_content()
-
-
-def screenshot(page, artifacts: Path, name: str) -> Image.Image:
-    path = artifacts / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    image = Image.open(path).convert("L")
-    assert image.width == VIEWPORT_WIDTH
-    assert image.height >= 600
-    assert numpy.asarray(image).std() > MIN_PIXEL_STDEV, f"{name}.png looks blank"
-    return image
-
-
-def figure(page, heading: str):
-    return page.locator("section.figure").filter(has=page.get_by_role("heading", name=heading, exact=True))
-
-
-def table_cells(section) -> list[list[str]]:
-    section.locator(".view-toggle").click()
-    assert section.locator(".table-view").is_visible()
-    assert section.locator(".chart").is_hidden()
-    return section.locator(".table-view tbody tr").evaluate_all(
-        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent))"
-    )
-
 
 def release(live_server: LiveServer, number: int) -> dict[str, Any]:
     return next(doc for doc in live_server.releases if doc["number"] == number)
@@ -79,10 +36,6 @@ def release(live_server: LiveServer, number: int) -> dict[str, Any]:
 
 def table(doc: dict[str, Any], table_id: str) -> dict[str, Any]:
     return next(t for t in doc["tables"] if t["id"] == table_id)
-
-
-def bars(section) -> int:
-    return section.locator('.chart svg path[aria-roledescription="bar"]').count()
 
 
 def test_home_lists_every_release_and_the_latest_indicators(browser_page, live_server, artifacts):
@@ -173,19 +126,23 @@ def test_flagged_cell_is_lighter_marked_and_explained(browser_page, live_server,
     page = open_dashboard(browser_page, live_server, "/dashboard/releases/1/tables/t1?lang=en")
     assert_ready(page)
     section = figure(page, f"{published['title']['en']}, by territory")
-    assert section.locator(".chart svg text").filter(has_text=re.compile("^†$")).count() == 1
-    assert section.locator(".chart svg", has_text="† use with caution").count() == 1  # the legend
-    opacities = section.locator('.chart svg path[aria-roledescription="bar"]').evaluate_all(
-        "paths => paths.map(p => Number(p.getAttribute('opacity') ?? 1))"
-    )
-    assert sorted(opacities) == [0.4, 1, 1]
     screenshot(page, artifacts, "indicator-t1-flagged-en")
+    assert section.locator(".chart svg text").filter(has_text=re.compile("^†$")).count() == 1
+    legend = section.locator(".chart svg .role-legend").all_text_contents()
+    assert any("† use with caution" in text and "‡ unreliable" in text for text in legend), legend
+    assert opacities(section) == [0.45, 1, 1]
     rows = {cells[0]: cells for cells in table_cells(section)}
     cells = rows[flagged[0]["territory"]]
     assert cells[1] == f"{localized(flagged[0]['estimate'], 'en')} †"
     assert cells[-1] == "use with caution: high coefficient of variation"
     assert section.locator('tr[data-quality="flagged"]').count() == 1
     browser_page.assert_clean()
+
+
+def opacities(section) -> list[float]:
+    return sorted(section.locator('.chart svg path[aria-roledescription="bar"]').evaluate_all(
+        "paths => paths.map(p => Number(p.getAttribute('opacity') ?? 1))"
+    ))
 
 
 def test_trend_shows_each_wave_once_as_corrected(browser_page, live_server, artifacts):
@@ -197,10 +154,11 @@ def test_trend_shows_each_wave_once_as_corrected(browser_page, live_server, arti
     section = figure(page, f"{title}: trend across waves")
     assert section.locator(".chart svg .mark-line path").count() == 3  # Norte, Centro, Sur
     expected = [
-        [doc["wave"], row["territory"], str(doc["number"]), localized(row["estimate"], "en"),
-         localized(row["ci_low"], "en"), localized(row["ci_high"], "en")]
+        [doc["wave"], row["territory"], str(doc["number"]), estimate_text(row, "en"),
+         localized(row["ci_low"], "en"), localized(row["ci_high"], "en"), quality_text(row, "en")]
         for doc in (first, corrected) for row in table(doc, "t1")["rows"] if row["sex"] == "total"
     ]
+    assert any(cells[3].endswith(" †") for cells in expected)  # release 1's flagged cell keeps its mark
     assert table_cells(section) == expected
     browser_page.assert_clean()
 

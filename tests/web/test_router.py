@@ -31,7 +31,7 @@ def _urls(html: str) -> list[str]:
 
 @pytest.fixture
 def published(client, make_account) -> list[dict]:
-    return publish_all(client, make_account("analyst").headers)
+    return publish_all(client, make_account("analyst", sensitive_access=True).headers)
 
 
 def test_page_is_spanish_by_default(client):

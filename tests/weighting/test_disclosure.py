@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from weighting.disclosure import Relation, exposed_cells, level_relations, margin_relations, protect
+from weighting.disclosure import (
+    Relation,
+    TableCells,
+    exposed_cells,
+    level_relations,
+    margin_relations,
+    protect,
+    protect_tables,
+)
 from weighting.errors import WeightingError
 
 
@@ -149,3 +157,84 @@ def test_proportions_by_level_leave_nothing_recoverable(groups, levels, data):
     chosen = protect(primary, relations, shares)
     assert primary <= chosen
     assert recoverable(chosen, relations, len(keys)) == set()
+
+
+# ---- across tables --------------------------------------------------------------------------
+
+def by_sex_and_age(primary_b=(), primary_a=()):
+    """Table A: female, male, total. Table B: sex x age group (three groups), no totals of its own."""
+    a = TableCells([{"sex": s} for s in ("female", "male", "total")], ["sex"], "total", set(primary_a),
+                   [(s == "total", v) for s, v in (("female", 300), ("male", 280), ("total", 580))])
+    b_keys = [{"sex": s, "age": g} for s in ("female", "male") for g in ("15-29", "30-49", "50+")]
+    b_values = [90, 120, 90, 80, 110, 90]
+    b = TableCells(b_keys, ["sex", "age"], "total", set(primary_b), [(False, v) for v in b_values])
+    # The combined cells: A's three, then B's six; the sums a reader knows.
+    relations = [Relation((3, 4, 5, 0), (1, 1, 1, -1)), Relation((6, 7, 8, 1), (1, 1, 1, -1)),
+                 Relation((0, 1, 2), (1, 1, -1))]
+    return a, b, relations
+
+
+def test_within_table_suppression_alone_leaks_through_another_tables_total():
+    a, b, relations = by_sex_and_age(primary_b={1})  # female 30-49
+    alone = protect(b.primary, margin_relations(b.keys, b.dimensions, "total"), b.costs)
+    assert alone == {1}  # B has no totals of its own: nothing else is withheld in it
+    assert recoverable({3 + 1}, relations, 9) == {4}  # ... yet A's female total gives it away
+
+
+def test_tables_sharing_a_margin_are_protected_together():
+    a, b, relations = by_sex_and_age(primary_b={1})
+    withheld_a, withheld_b = protect_tables([a, b])
+    hidden = set(withheld_a) | {3 + i for i in withheld_b}
+    assert 4 in hidden and len(hidden) > 1
+    assert recoverable(hidden, relations, 9) == set()
+    assert withheld_a == set()  # a second age group of the same sex is cheaper than a published total
+
+
+def test_a_figure_published_in_two_tables_is_withheld_in_both():
+    a, b, _ = by_sex_and_age(primary_a={0})  # female total under the base in A
+    total_only = TableCells([{"sex": "female"}], ["sex"], "total", set(), [(False, 300)])
+    withheld_a, _, withheld_c = protect_tables([a, b, total_only])
+    assert 0 in withheld_a and withheld_c == {0}
+
+
+def test_total_published_only_in_another_table_is_a_relation():
+    # Territories without a total row, and the national figure in a table of its own.
+    by_territory = TableCells([{"territory": t} for t in ("Norte", "Centro", "Sur")], ["territory"], "total",
+                              {0}, [(False, v) for v in (40, 70, 55)])
+    national = TableCells([{}], [], "total", set(), [(True, 165)])
+    withheld_territory, withheld_national = protect_tables([by_territory, national])
+    relations = [Relation((0, 1, 2, 3), (1, 1, 1, -1))]
+    hidden = set(withheld_territory) | {3 + i for i in withheld_national}
+    assert recoverable({0}, relations, 4) == {0}
+    assert len(hidden) >= 2 and recoverable(hidden, relations, 4) == set()
+
+
+def test_unpublished_grand_total_still_ties_two_one_way_tables():
+    # By sex and by age group, no total anywhere: female + male = the sum of the age groups.
+    by_sex = TableCells([{"sex": s} for s in ("female", "male")], ["sex"], "total", set(), [(False, 300), (False, 280)])
+    by_age = TableCells([{"age": g} for g in ("15-29", "30-49", "50+")], ["age"], "total", {2},
+                        [(False, v) for v in (170, 230, 180)])
+    withheld_sex, withheld_age = protect_tables([by_sex, by_age])
+    relations = [Relation((0, 1, 2, 3, 4), (1, 1, -1, -1, -1))]
+    hidden = set(withheld_sex) | {2 + i for i in withheld_age}
+    assert recoverable({4}, relations, 5) == {4}
+    assert recoverable(hidden, relations, 5) == set() and 4 in hidden
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 4), st.integers(2, 4), st.data())
+def test_one_way_and_two_way_tables_together_leave_nothing_recoverable(rows, columns, data):
+    two_way_keys = [{"row": str(r), "column": str(c)} for r in range(rows) for c in range(columns)]
+    one_way_keys = [{"row": str(r)} for r in range(rows)] + [{"row": "total"}]
+    primary = data.draw(st.sets(st.integers(0, rows * columns - 1), min_size=1, max_size=2))
+    tables = [TableCells(one_way_keys, ["row"], "total", set(), [(k["row"] == "total", 1) for k in one_way_keys]),
+              TableCells(two_way_keys, ["row", "column"], "total", primary, [(False, i) for i in range(len(two_way_keys))])]
+    withheld_one, withheld_two = protect_tables(tables)
+    # Combined: one-way cells first, then the interior; rows add up to the one-way cells, which add up to the total.
+    n_one = len(one_way_keys)
+    relations = [Relation((*(n_one + r * columns + c for c in range(columns)), r), (*([1.0] * columns), -1.0))
+                 for r in range(rows)]
+    relations.append(Relation((*range(rows), rows), (*([1.0] * rows), -1.0)))
+    hidden = set(withheld_one) | {n_one + i for i in withheld_two}
+    assert {n_one + i for i in primary} <= hidden
+    assert recoverable(hidden, relations, n_one + len(two_way_keys)) == set()

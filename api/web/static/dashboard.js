@@ -21,7 +21,9 @@
     : { decimal: ".", thousands: ",", grouping: [3], currency: ["£", ""] };
   // Dark enough for 3:1 against white as graphics (WCAG 1.4.11).
   const palette = ["#1f5f99", "#b3471d", "#2e7d32", "#6a3d9a", "#8a6d00", "#00707a", "#a3195b"];
-  const FLAG_SYMBOL = "†";
+  // Caution (and review) flags and INEGI's "unreliable" are marked apart, and apart from suppressed cells.
+  const SYMBOLS = { flagged: "†", unreliable: "‡" };
+  const FILL_OPACITY = { reliable: 1, flagged: 0.45, unreliable: 0.1 };
   const chartConfig = {
     font: "system-ui, sans-serif",
     axis: { labelFontSize: 12, titleFontSize: 13, labelColor: "#222", titleColor: "#222" },
@@ -42,7 +44,8 @@
       {
         transform: valid,
         mark: { type: "rule", strokeWidth: 1.5, color: "#222" },
-        encoding: { ...encoding, y: { field: "ci_low", type: "quantitative", title }, y2: { field: "ci_high" } },
+        encoding: { ...encoding, y: { field: "ci_low", type: "quantitative", title }, y2: { field: "ci_high" },
+          description: { field: "intervalText" } },
       },
       tick("ci_low"),
       tick("ci_high"),
@@ -74,13 +77,24 @@
   // Codes of the contract that read in the page's language; other values are names, shown as published.
   const TRANSLATED_VALUES = ["female", "male", "total"];
 
-  function valueLabel(value) {
+  // The table being drawn names its columns and values in both languages (column_labels, value_labels);
+  // the interface catalogue knows the common ones (sex, age group, territory, ...).
+  let labels = { columns: {}, values: {} };
+
+  function useLabels(table) {
+    labels = { columns: table?.column_labels ?? {}, values: table?.value_labels ?? {} };
+  }
+
+  function valueLabel(value, column) {
     if (value == null) return "—";
+    const own = column ? labels.values[column]?.[String(value)] : null;
+    if (own) return pick(own);
     return TRANSLATED_VALUES.includes(value) ? strings[value] : String(value);
   }
 
   function dimensionName(column) {
-    return strings[column] ?? column.replaceAll("_", " ");
+    if (labels.columns[column]) return pick(labels.columns[column]);
+    return strings[`column_${column}`] ?? strings[column] ?? column.replaceAll("_", " ");
   }
 
   function capitalised(text) {
@@ -129,7 +143,7 @@
     const flag = row.flag ?? "not_assessed";
     if (flag === "reliable" || flag === "not_assessed") return { kind: "reliable", text: t(flag) };
     const [status, reason] = flag.split(":");
-    return { kind: "flagged", text: `${t(`status_${status}`)}: ${reasonText(reason)}` };
+    return { kind: status === "unreliable" ? "unreliable" : "flagged", text: `${t(`status_${status}`)}: ${reasonText(reason)}` };
   }
 
   /* ---- figures: chart + table + CSV ------------------------------------------------------- */
@@ -221,21 +235,29 @@
   }
 
   function categoryLabel(row, dimension, withLevel) {
-    const base = dimension ? valueLabel(row[dimension]) : t("total");
-    return withLevel ? `${base} · ${valueLabel(row.level)}` : base;
+    const base = dimension ? valueLabel(row[dimension], dimension) : t("total");
+    return withLevel ? `${base} · ${valueLabel(row.level, "level")}` : base;
   }
 
   function estimateText(row) {
     const rowQuality = quality(row);
     if (rowQuality.kind === "suppressed") return t("suppressed");
     const text = formatNumber(row.estimate);
-    return rowQuality.kind === "flagged" ? `${text} ${FLAG_SYMBOL}` : text;
+    return SYMBOLS[rowQuality.kind] ? `${text} ${SYMBOLS[rowQuality.kind]}` : text;
+  }
+
+  function qualityNotes(values) {
+    const notes = [];
+    if (values.some((v) => v.quality.kind === "flagged")) notes.push(t("flag_symbol_note"));
+    if (values.some((v) => v.quality.kind === "unreliable")) notes.push(t("unreliable_symbol_note"));
+    if (values.some((v) => v.quality.kind === "suppressed")) notes.push(t("legend_suppressed"));
+    return notes;
   }
 
   function rowColumns(view, withLevel) {
     const columns = [{ title: capitalised(view.dimension ? dimensionName(view.dimension) : t("level")), value: (r) => r.category }];
     if (view.group) columns.push({ title: capitalised(dimensionName(view.group)), value: (r) => r.groupLabel });
-    if (withLevel) columns.push({ title: t("level"), value: (r) => valueLabel(r.level) });
+    if (withLevel) columns.push({ title: t("level"), value: (r) => valueLabel(r.level, "level") });
     columns.push(
       { title: t("estimate"), numeric: true, value: estimateText },
       { title: t("ci_low"), numeric: true, value: (r) => formatNumber(r.ci_low) },
@@ -287,25 +309,38 @@
             color: group
               ? { field: "groupLabel", type: "nominal", title: capitalised(dimensionName(group)), scale: { domain: groups, range: palette } }
               : { value: palette[0] },
-            // Flagged bars are lighter with a dashed outline, named in the legend and marked with the symbol.
+            // Flagged bars are lighter with a dashed outline, unreliable ones nearly hollow with a solid
+            // outline (the next layer); both are named in the legend and carry their symbol.
+            // Suppressed cells are not drawn.
             opacity: {
               field: "qualityLegend", type: "nominal", title: t("legend_quality"),
-              scale: { domain: [t("legend_reliable"), t("legend_flagged")], range: [1, 0.4] },
+              scale: {
+                type: "ordinal",
+                domain: [t("legend_reliable"), t("legend_flagged"), t("legend_unreliable")],
+                range: [FILL_OPACITY.reliable, FILL_OPACITY.flagged, FILL_OPACITY.unreliable],
+              },
             },
-            stroke: { value: "#1a1a1a" },
-            strokeDash: { value: [4, 3] },
-            strokeWidth: { condition: { test: "datum.flagged", value: 1.5 }, value: 0 },
             tooltip,
+          },
+        },
+        {
+          // Outlines at full opacity (the bars' own opacity would fade them); not read out twice.
+          transform: [drawn, { filter: "datum.symbol" }],
+          mark: { type: "bar", aria: false, fill: "transparent", stroke: "#1a1a1a" },
+          encoding: {
+            y: { field: "estimate", type: "quantitative" },
+            strokeDash: { condition: { test: "datum.quality.kind === 'flagged'", value: [4, 3] }, value: [1, 0] },
+            strokeWidth: { condition: { test: "datum.quality.kind === 'flagged'", value: 1.5 }, value: 2 },
           },
         },
         ...intervalLayers([drawn], xOffset, capitalised(unitText(unit))),
         {
-          transform: [drawn, { filter: "datum.flagged" }],
+          transform: [drawn, { filter: "datum.symbol" }],
           mark: { type: "text", dy: -8, fontSize: 16, fontWeight: "bold", color: "#222", baseline: "bottom" },
           encoding: {
             ...(xOffset ? { xOffset } : {}),
             y: { field: "top", type: "quantitative" },
-            text: { value: FLAG_SYMBOL },
+            text: { field: "symbol" },
           },
         },
         {
@@ -321,19 +356,25 @@
     };
   }
 
+  // What a screen reader says of an interval (the rule's own label would name the raw fields).
+  function intervalText(category, low, high, group) {
+    return `${group ? `${category}, ${group}` : category}: ${t("ci_label")} ${formatNumber(low)} – ${formatNumber(high)}`;
+  }
+
   function chartValues(rows, dimension, group, withLevel) {
     return rows.map((row) => {
       const rowQuality = quality(row);
       return {
         ...row,
         category: categoryLabel(row, dimension, withLevel),
-        groupLabel: group ? valueLabel(row[group]) : null,
+        groupLabel: group ? valueLabel(row[group], group) : null,
         quality: rowQuality,
         qualityText: rowQuality.text,
-        qualityLegend: rowQuality.kind === "flagged" ? t("legend_flagged") : t("legend_reliable"),
-        flagged: rowQuality.kind === "flagged",
+        qualityLegend: t(`legend_${rowQuality.kind === "suppressed" ? "reliable" : rowQuality.kind}`),
+        symbol: SYMBOLS[rowQuality.kind] ?? null,
         suppressed: rowQuality.kind === "suppressed",
         suppressedLabel: t("suppressed"),
+        intervalText: intervalText(categoryLabel(row, dimension, withLevel), row.ci_low, row.ci_high, group ? valueLabel(row[group], group) : null),
         top: row.ci_high ?? row.estimate,
       };
     });
@@ -351,9 +392,7 @@
       ? t("chart_by_and", { indicator, dimension: dimensionText, group: dimensionName(view.group) })
       : t("chart_by", { indicator, dimension: dimensionText });
     const values = chartValues(view.rows, view.dimension, view.group, withLevel);
-    const notes = [];
-    if (values.some((v) => v.flagged)) notes.push(t("flag_symbol_note"));
-    if (values.some((v) => v.suppressed)) notes.push(t("legend_suppressed"));
+    const notes = qualityNotes(values);
     return figure({
       heading,
       description: t("chart_description", { dimension: dimensionText }),
@@ -367,36 +406,27 @@
 
   /* ---- trend across waves ----------------------------------------------------------------- */
 
-  async function currentReleases(viewed) {
-    const listed = await getJSON(`${api}/releases?limit=500`);
-    // A correction replaces the release it corrects: the trend shows each wave once, as corrected,
-    // and superseded releases are not even fetched (the public endpoints are rate limited).
-    const corrected = new Set(listed.map((entry) => entry.corrects).filter((number) => number != null));
-    const current = listed.filter((entry) => !corrected.has(entry.number));
-    return Promise.all(current.map((entry) => (
-      entry.number === viewed.number ? viewed : getJSON(`${api}/releases/${entry.number}`))));
-  }
-
-  function trendValues(releases, table) {
+  // The indicator's published tables across waves, a correction standing for the release it corrects.
+  function trendValues(series, table) {
     const values = [];
-    releases
-      .slice()
-      .sort((a, b) => String(a.reference_period ?? a.published_at).localeCompare(String(b.reference_period ?? b.published_at)))
-      .forEach((release, order) => {
-        const match = release.tables.find((candidate) => candidate.indicator_id === table.indicator_id && candidate.unit === table.unit);
-        if (!match) return;
-        const totals = tableViews(match)[0];
-        if (!totals || totals.group) return;
-        for (const row of totals.rows) {
-          if (row.suppressed || row.estimate == null) continue;
-          values.push({
-            release: release.number, wave: release.wave ?? release.reference_period, order,
-            series: categoryLabel(row, totals.dimension, multipleLevels(match)),
-            estimate: row.estimate, ci_low: row.ci_low, ci_high: row.ci_high,
-            flag: row.flag,
-          });
-        }
-      });
+    series.releases.forEach((release, order) => {
+      const match = release.tables.find((candidate) => candidate.unit === table.unit
+        && candidate.disaggregation.join() === table.disaggregation.join())
+        ?? release.tables.find((candidate) => candidate.unit === table.unit);
+      if (!match) return;
+      const totals = tableViews(match)[0];
+      if (!totals || totals.group) return;
+      for (const row of totals.rows) {
+        const rowQuality = quality(row);
+        values.push({
+          release: release.release, wave: release.wave ?? release.reference_period, order,
+          series: categoryLabel(row, totals.dimension, multipleLevels(match)),
+          estimate: row.estimate, ci_low: row.ci_low, ci_high: row.ci_high, flag: row.flag,
+          suppressed: row.suppressed, suppression_reason: row.suppression_reason, quality: rowQuality,
+          qualityText: rowQuality.text, symbol: SYMBOLS[rowQuality.kind] ?? null,
+        });
+      }
+    });
     return values;
   }
 
@@ -418,12 +448,19 @@
           encoding: { y: { field: "ci_low", type: "quantitative", title: capitalised(unitText(unit)), axis: { format: axisFormat(unit) } }, y2: { field: "ci_high" } },
         },
         {
+          transform: [{ filter: "!datum.suppressed" }],
           mark: { type: "line", point: true, strokeWidth: 2 },
           encoding: {
             y: { field: "estimate", type: "quantitative" },
             tooltip: [{ field: "wave", title: t("wave") }, { field: "series", title: t("series") },
-              { field: "estimate", title: t("estimate") }, { field: "ci_low", title: t("ci_low") }, { field: "ci_high", title: t("ci_high") }],
+              { field: "estimate", title: t("estimate") }, { field: "ci_low", title: t("ci_low") }, { field: "ci_high", title: t("ci_high") },
+              { field: "qualityText", title: t("quality") }],
           },
+        },
+        {
+          transform: [{ filter: "!datum.suppressed && datum.symbol" }],
+          mark: { type: "text", dx: 8, align: "left", fontSize: 15, fontWeight: "bold", color: "#222" },
+          encoding: { y: { field: "estimate", type: "quantitative" }, text: { field: "symbol" } },
         },
       ],
     };
@@ -433,11 +470,14 @@
     const container = document.getElementById("trend");
     const indicator = pick(table.title);
     const heading = t("trend_heading", { indicator });
-    const values = trendValues(await currentReleases(release), table);
-    if (new Set(values.map((v) => v.wave)).size < 2) {
+    const series = await getJSON(`${api}/indicators/${encodeURIComponent(table.indicator_id)}/series`);
+    const values = trendValues(series, table);
+    if (!values.some((v) => !v.suppressed)) {
       container.append(element("h2", { text: heading }), element("p", { class: "trend-unavailable", text: t("trend_unavailable") }));
       return;
     }
+    const notes = qualityNotes(values);
+    if (new Set(values.map((v) => v.wave)).size < 2) notes.unshift(t("trend_single_wave"));
     const trend = figure({
       heading,
       description: t("trend_description"),
@@ -446,12 +486,15 @@
         { title: t("wave"), value: (r) => r.wave },
         { title: t("series"), value: (r) => r.series },
         { title: t("release"), value: (r) => String(r.release) },
-        { title: t("estimate"), numeric: true, value: (r) => formatNumber(r.estimate) },
+        { title: t("estimate"), numeric: true, value: estimateText },
         { title: t("ci_low"), numeric: true, value: (r) => formatNumber(r.ci_low) },
         { title: t("ci_high"), numeric: true, value: (r) => formatNumber(r.ci_high) },
+        { title: t("quality"), value: (r) => r.qualityText },
       ],
       rows: values,
-      csv: csvLink(values, ["wave", "release", "series", "estimate", "ci_low", "ci_high", "flag"], `trend-${table.indicator_id}.csv`),
+      csv: csvLink(values, ["wave", "release", "series", "estimate", "ci_low", "ci_high", "flag", "suppressed", "suppression_reason"],
+        `trend-${table.indicator_id}.csv`),
+      notes,
     });
     container.replaceWith(Object.assign(trend.section, { id: "trend" }));
     await trend.rendered;
@@ -459,14 +502,24 @@
 
   /* ---- survey next to administrative records ---------------------------------------------- */
 
-  function comparisonValues(comparisons) {
+  // An indicator's name in the page's language: the title of a table of it, else its identifier.
+  function indicatorName(release, indicatorId) {
+    const table = release.tables.find((candidate) => candidate.indicator_id === indicatorId);
+    return table ? pick(table.title) : indicatorId;
+  }
+
+  function comparisonValues(release) {
+    const comparisons = release.comparisons;
     const values = [];
+    // Several indicators compared for one territory and period each get their own group of bars.
+    const named = new Set(comparisons.map((c) => c.indicator_id)).size > 1;
     for (const c of comparisons) {
-      const place = `${c.territory} (${c.period})`;
+      const place = `${c.territory} (${c.period})${named ? ` · ${indicatorName(release, c.indicator_id)}` : ""}`;
       const darkFigure = c.dark_figure == null ? t("not_available") : percentFormat.format(c.dark_figure);
       const top = Math.max(c.survey_ci_high ?? c.survey_estimate ?? 0, c.recorded_rate ?? 0);
       values.push(
-        { place, series: t("survey_estimate"), value: c.survey_estimate, ci_low: c.survey_ci_low, ci_high: c.survey_ci_high, top, darkFigure: `${t("dark_figure")}: ${darkFigure}` },
+        { place, series: t("survey_estimate"), value: c.survey_estimate, ci_low: c.survey_ci_low, ci_high: c.survey_ci_high, top, darkFigure: `${t("dark_figure")}: ${darkFigure}`,
+          intervalText: intervalText(place, c.survey_ci_low, c.survey_ci_high, t("survey_estimate")) },
         { place, series: t("recorded_rate"), value: c.recorded_rate, ci_low: null, ci_high: null, top, darkFigure: null },
       );
     }
@@ -475,7 +528,7 @@
 
   function comparisonSpec(description, values) {
     const x = { field: "place", type: "nominal", title: capitalised(dimensionName("territory")),
-      scale: { domain: categoryOrder(values, "place") }, axis: { labelAngle: 0 } };
+      scale: { domain: categoryOrder(values, "place") }, axis: { labelAngle: 0, labelLimit: 0, labelExpr: "split(datum.label, ' · ')" } };
     const series = [t("survey_estimate"), t("recorded_rate")];
     const xOffset = { field: "series", scale: { domain: series } };
     const y = { type: "quantitative", title: t("unit_rate_per_100000"), axis: { format: ",.0f" } };
@@ -519,11 +572,11 @@
     const comparison = figure({
       heading,
       description: t("comparison_description"),
-      spec: comparisonSpec(heading, comparisonValues(rows)),
+      spec: comparisonSpec(heading, comparisonValues(release)),
       columns: [
         { title: capitalised(dimensionName("territory")), value: (r) => r.territory },
         { title: capitalised(dimensionName("period")), value: (r) => r.period },
-        { title: t("indicators"), value: (r) => r.indicator_id },
+        { title: t("indicators"), value: (r) => indicatorName(release, r.indicator_id) },
         { title: t("survey_estimate"), numeric: true, value: (r) => formatNumber(r.survey_estimate) },
         { title: t("ci_low"), numeric: true, value: (r) => formatNumber(r.survey_ci_low) },
         { title: t("ci_high"), numeric: true, value: (r) => formatNumber(r.survey_ci_high) },
@@ -560,7 +613,18 @@
   function indicatorList(release) {
     return element("ul", { class: "indicator-list" }, release.tables.map((table) => element("li", {},
       element("a", { href: pageUrl(`/releases/${release.number}/tables/${encodeURIComponent(table.id)}`), text: pick(table.title) }),
-      element("span", { class: "indicator-meta", text: ` · ${unitText(table.unit)} · ${t(`source_${table.source}`)}${table.sensitive ? ` · ${t("sensitive")}` : ""}` }))));
+      element("span", { class: "indicator-meta", text: [
+        "", breakdownText(table), unitText(table.unit), t(`source_${table.source}`), table.sensitive ? t("sensitive") : null,
+      ].filter((part) => part != null).join(" · ") }))));
+  }
+
+  // "by region and sex": which of a release's tables of one indicator this is.
+  function breakdownText(table) {
+    useLabels(table);
+    const names = table.disaggregation.map(dimensionName);
+    useLabels(null);
+    if (!names.length) return null;
+    return t("breakdown", { dimensions: names.join(" × ") });
   }
 
   async function homePage() {
@@ -590,12 +654,32 @@
     if (meta.fieldwork) facts.push([t("fieldwork"), `${meta.fieldwork.start} – ${meta.fieldwork.end}`]);
     if (meta.sample?.interviews_completed != null) facts.push([t("interviews_completed"), formatNumber(meta.sample.interviews_completed)]);
     if (meta.sample?.response_rate != null) facts.push([t("response_rate"), percentFormat.format(meta.sample.response_rate)]);
-    if (meta.weighting?.steps) facts.push([t("weighting_steps"), meta.weighting.steps.join("; ")]);
+    if (meta.weighting?.steps) {
+      facts.push([t("weighting_steps"), meta.weighting.steps.map((step) => (typeof step === "string" ? step : JSON.stringify(step))).join("; ")]);
+    }
+    if (meta.weighting?.population) facts.push([t("population_figures"), describe(meta.weighting.population)]);
+    if (meta.instrument_versions?.length) {
+      facts.push([t("instrument_versions"), meta.instrument_versions.map((v) => `${v.form_id} ${v.version}`).join(", ")]);
+    }
+    if (meta.administrative_sources?.length) {
+      facts.push([t("administrative_sources"), meta.administrative_sources.map((s) => `${s.series}: ${s.source}`).join("; ")]);
+    }
+    if (meta.disclosure) {
+      facts.push([t("disclosure"), t("disclosure_summary", {
+        base: formatNumber(meta.disclosure.minimum_base), sensitive: formatNumber(meta.disclosure.sensitive_minimum_base),
+      })]);
+    }
     const list = element("dl", { class: "facts" }, facts.map(([term, value]) => [element("dt", { text: term }), element("dd", { text: value })]));
     const definitions = (meta.indicators || []).map((indicator) => element("p", {},
       element("strong", { text: `${indicator.indicator_id}: ` }), indicator.definition,
       indicator.counting_rule ? ` (${t("counting_rule")}: ${indicator.counting_rule})` : null));
     return [list, ...definitions];
+  }
+
+  // Metadata an observatory adds in its own shape, as "key: value" text.
+  function describe(value) {
+    if (value == null || typeof value !== "object") return String(value ?? "");
+    return Object.entries(value).map(([key, item]) => `${key.replaceAll("_", " ")}: ${describe(item)}`).join("; ");
   }
 
   async function releasePage() {
@@ -611,6 +695,7 @@
   async function tablePage() {
     const release = await getJSON(`${api}/releases/${body.dataset.number}`);
     const table = release.tables.find((candidate) => candidate.id === body.dataset.tableId);
+    useLabels(table);
     document.getElementById("indicator-title").textContent = pick(table.title);
     document.title = `${pick(table.title)} · ${pick(release.title)}`;
     document.getElementById("release-link").textContent = `${release.number}. ${pick(release.title)}`;
