@@ -12,10 +12,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import OperationalError as DatabaseOperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("sinmiedo.errors")
+# How long a client is asked to wait when the database is restarting, failing over or locked.
+DATABASE_RETRY_AFTER_SECONDS = 2
 
 
 class AppError(Exception):
@@ -156,7 +161,26 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         return problem(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        # A lost or refused connection (a PostgreSQL restart, a locked SQLite file) is transient.
+        # Whether a commit cut off midway landed is unknown, so the client is told to resend:
+        # writes are idempotent (interviews on their instance id), a resend finds what was stored.
+        if isinstance(exc, DatabaseOperationalError) or exc.connection_invalidated:
+            return _database_unavailable(request, exc)
+        return await _unexpected(request, exc)
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool_exhausted(request: Request, exc: PoolTimeoutError) -> JSONResponse:
+        return _database_unavailable(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", extra={"path": request.url.path})
         return problem(500, "internal_error", "An unexpected error occurred; it has been logged")
+
+
+def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("database unavailable: %s", type(exc).__name__, extra={"path": request.url.path})
+    return problem(503, "database_unavailable", "The database is unavailable for a moment; send the request again "
+                   "(a resent interview is recognised, never stored twice)", headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
