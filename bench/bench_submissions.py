@@ -22,7 +22,6 @@ import copy
 import json
 import os
 import pstats
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,7 @@ from api.users import service as users_service
 from api.users.models import AccessToken, Role
 from api.users.schemas import UserCreate
 from survey_defs.instruments import bundled_instrument_path
+from tests.reliability.live_server import free_port, wait_until_answering
 from tests.survey_defs.test_instruments import VICTIMIZATION_ANSWERS  # run from the repository root
 
 ODK_CENTRAL_PER_SECOND = 41.0
@@ -125,12 +125,6 @@ def prepare(url: str, enumerators: int) -> tuple[str, list[str]]:
 
 # --- the server --------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def server(url: str, workers: int, profile_to: Path | None) -> Iterator[str]:
     port = free_port()
@@ -144,18 +138,9 @@ def server(url: str, workers: int, profile_to: Path | None) -> Iterator[str]:
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {process.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start within 60 s")
-            time.sleep(0.2)
+        # The pipe is read only once the server has exited: reading a live one would block.
+        wait_until_answering(process, base, lambda: process.stderr.read().decode()[-2000:]
+                             if process.poll() is not None else "")
         yield base
     finally:
         process.send_signal(2)  # SIGINT: uvicorn shuts down cleanly and cProfile writes its file

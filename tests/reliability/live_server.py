@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx2 as httpx
@@ -20,6 +21,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until_answering(process: subprocess.Popen, base: str, log_tail: Callable[[], str]) -> None:
+    """Poll /health until the server answers; raise with the end of its log if it exits or hangs."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}: {log_tail()}")
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS} s: {log_tail()}")
+        time.sleep(0.1)
 
 
 class LiveServer:
@@ -39,18 +56,7 @@ class LiveServer:
         # A session of its own, so that SIGKILL reaches the workers too and nothing outlives the test.
         self.process = subprocess.Popen(self.command, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                         stderr=self._log, start_new_session=True)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}: {self.log_tail()}")
-            try:
-                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS} s: {self.log_tail()}")
-            time.sleep(0.1)
+        wait_until_answering(self.process, self.base, self.log_tail)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handler runs, in-flight requests die wherever they are."""
