@@ -9,7 +9,7 @@ import api.models  # noqa: F401  (every table registered before the first query)
 from api.audit.router import router as audit_router
 from api.config import Settings, get_settings
 from api.crime.router import router as crime_router
-from api.db import create_db_engine
+from api.db import DatabaseTurns, create_db_engine
 from api.errors import install_error_handlers
 from api.estimates.router import router as estimates_router
 from api.exports.router import router as exports_router
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.database_turns = DatabaseTurns(engine)
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimitMiddleware,

@@ -4,18 +4,29 @@ SQLite gets WAL, foreign keys and a busy timeout on every connection;
 PostgreSQL is reached through psycopg 3. The session dependency owns the
 transaction: it commits when the request succeeds and rolls back on any
 error, so services only ever flush.
+
+Requests take turns at the database (`DatabaseTurns`): a request holds its pooled
+connection across several hops into the worker-thread pool (dependencies, the endpoint,
+the response's validation). Were every request let in, a burst larger than the thread pool
+fills all threads with requests waiting for a connection while the requests holding the
+connections wait for a thread: nothing moves until the pool's timeout fails them all.
+Requests beyond the turns wait in the event loop, holding neither a thread nor a connection.
 """
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POOL_SIZE, MAX_OVERFLOW = 10, 20
 
 # Explicit constraint names keep Alembic autogenerate and downgrades stable on both databases.
 SQLModel.metadata.naming_convention = {
@@ -54,13 +65,44 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            **({} if parsed.database in (None, "", ":memory:") else
+               {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}),
         )
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+class DatabaseTurns:
+    """At most `turns` requests use the database at once (see the module's docstring)."""
+
+    def __init__(self, engine: Engine) -> None:
+        pool = engine.pool
+        # Half the connections, so that a request using a second one of its own (a failed
+        # login's counter) still finds it free. No limit when the pool sets none.
+        bounded = isinstance(pool, QueuePool) and pool._max_overflow >= 0
+        self.turns = max(1, (pool.size() + pool._max_overflow) // 2) if bounded else None
+        self._semaphores: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
+
+    def semaphore(self) -> asyncio.Semaphore | None:
+        if self.turns is None:
+            return None
+        loop = asyncio.get_running_loop()  # one per event loop: test clients each run their own
+        if loop not in self._semaphores:
+            self._semaphores[loop] = asyncio.Semaphore(self.turns)
+        return self._semaphores[loop]
+
+
+async def database_turn(request: Request) -> AsyncIterator[None]:
+    semaphore = request.app.state.database_turns.semaphore()
+    if semaphore is None:
+        yield
+        return
+    async with semaphore:
+        yield
+
+
+def get_session(request: Request, _turn: Annotated[None, Depends(database_turn, scope="function")]) -> Iterator[Session]:
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         try:
             yield session

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from api.app import create_app
-from api.db import get_session
+from api.db import database_turn, get_session
 from api.pagination import page_params
 from api.releases.exports import SDMX_COLUMNS
 from api.releases.ratelimit import TokenBucket, public_rate_limit
@@ -55,7 +55,7 @@ def test_drafts_are_not_public(client, analyst):
 
 
 def test_public_routes_depend_on_nothing_but_a_session_and_the_rate_limit():
-    allowed = {get_session, public_rate_limit, page_params}
+    allowed = {get_session, database_turn, public_rate_limit, page_params}
     for route in [*public_router.routes, *public_indicators_router.routes]:
         calls = set()
         pending = list(route.dependant.dependencies)
