@@ -1,0 +1,76 @@
+"""Property-based fuzzing of every operation in the OpenAPI document (schemathesis).
+
+Each operation is called with generated parameters and bodies, as a user whose role may
+call it (so the requests reach past authentication into validation and the services) and
+as an anonymous caller. Whatever comes in, the service answers below 500 and every error
+is the one problem+json shape. Examples per operation are bounded and derandomized so the
+run is short and the same on every machine.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+
+from api.errors import PROBLEM_JSON
+from api.security import ROLE_PERMISSIONS, Permission
+from api.users.models import Role
+from tests.api.authorization_matrix import DECISIONS
+from tests.api.submission_data import publish_bundled
+
+EXAMPLES_PER_OPERATION = 10
+# Pages of the dashboard may answer a miss with an HTML page; every other error is problem+json.
+HTML_PAGES = "/dashboard"
+
+
+@pytest.fixture
+def seeded(engine):
+    """Real records for generated ids and names to hit, beside the misses."""
+    publish_bundled(engine, "perception")
+
+
+def role_for(decision: str) -> Role | None:
+    if decision == "public":
+        return None
+    if decision == "authenticated":
+        return Role.enumerator
+    return next(role for role in Role if Permission(decision) in ROLE_PERMISSIONS[role])
+
+
+def assert_well_formed(response, label: str) -> None:
+    assert response.status_code < 500, f"{label} answered {response.status_code}: {response.text[:500]}"
+    if response.status_code >= 400:
+        content_type = response.headers.get("content-type", [""])[0]
+        if label.split(" ", 1)[1].startswith(HTML_PAGES) and content_type.startswith("text/html"):
+            return
+        assert content_type.startswith(PROBLEM_JSON), f"{label}: {response.headers}"
+        body = response.json()
+        assert isinstance(body.get("code"), str) and body["code"], f"{label}: {body}"
+        assert isinstance(body.get("detail"), str), f"{label}: {body}"
+        assert body.get("status") == response.status_code, f"{label}: {body}"
+
+
+@pytest.mark.parametrize("label", sorted(DECISIONS))
+def test_no_operation_answers_500_or_an_unshaped_error(label, app, make_account, seeded):
+    method, path = label.split(" ", 1)
+    operation = schemathesis.openapi.from_asgi("/openapi.json", app)[path][method]
+    role = role_for(DECISIONS[label])
+    headers = make_account(role).headers if role is not None else {}
+    cases = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+    )
+
+    @given(case=cases)
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def call(case):
+        assert_well_formed(case.call(headers=headers), label)
+        assert_well_formed(case.call(headers={"Authorization": ""}), label + " (anonymous)")
+
+    call()
