@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import SessionDep
 from api.errors import AppError, BadRequest, Unauthorized
+from api.files import safe_filename
 from api.instruments import service as instruments
 from api.openrosa import responses, service
 from api.security import authenticate_token
@@ -133,8 +134,8 @@ async def submission_parts(request: Request) -> SubmissionParts:
         raise BadRequest("The submission has no xml_submission_file part", code="xml_part_missing")
     xml = await xml_part.read()
     media = [
-        service.MediaPart(name=value.filename or key, content_type=value.content_type or "application/octet-stream",
-                          data=await value.read())
+        service.MediaPart(name=safe_filename(value.filename or key, "attachment"),
+                          content_type=value.content_type or "application/octet-stream", data=await value.read())
         for key, value in form.multi_items()
         if isinstance(value, UploadFile) and key != "xml_submission_file"
     ]

@@ -74,3 +74,22 @@ def test_no_operation_answers_500_or_an_unshaped_error(label, app, make_account,
         assert_well_formed(case.call(headers={"Authorization": ""}), label + " (anonymous)")
 
     call()
+
+
+# --- what the fuzzing found, kept as plain regressions ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/users/99999999999999999999",
+        "/api/v1/users?offset=99999999999999999999",
+        "/api/v1/audit?actor_id=99999999999999999999",
+        "/api/v1/public/releases/99999999999999999999",
+        "/dashboard/releases/99999999999999999999",
+    ],
+)
+def test_ids_and_offsets_past_what_the_database_stores_are_422_not_500(client, make_account, url):
+    response = client.get(url, headers=make_account(Role.admin).headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
