@@ -22,7 +22,7 @@ from api.errors import AppError, BadRequest, Unauthorized
 from api.files import safe_filename
 from api.instruments import service as instruments
 from api.openrosa import responses, service
-from api.security import authenticate_token
+from api.security import DEVICE_TOKEN, authenticate_token
 from api.users import service as users_service
 from api.users.models import User
 
@@ -56,7 +56,7 @@ def openrosa_user(request: Request, session: SessionDep) -> User:
     settings = request.app.state.settings
     token = request.path_params.get("token")
     if token:
-        return authenticate_token(session, token, settings)
+        return authenticate_token(session, token, settings, kind=DEVICE_TOKEN)
     header = request.headers.get("authorization", "")
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded:

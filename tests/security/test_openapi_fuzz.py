@@ -1,8 +1,8 @@
 """Property-based fuzzing of every operation in the OpenAPI document (schemathesis).
 
 Each operation is called with generated parameters and bodies, as a user whose role may
-call it (so the requests reach past authentication into validation and the services) and
-as an anonymous caller. Whatever comes in, the service answers below 500 and every error
+call it (so the requests reach past authentication into validation and the services) and, on
+SQLite, as an anonymous caller. Whatever comes in, the service answers below 500 and every error
 is the one problem+json shape. Examples per operation are bounded and derandomized so the
 run is short and the same on every machine.
 """
@@ -19,7 +19,8 @@ from api.users.models import Role
 from tests.api.authorization_matrix import DECISIONS
 from tests.api.submission_data import publish_bundled
 
-EXAMPLES_PER_OPERATION = 10
+# PostgreSQL runs the same generated cases, fewer of them: its round trips make each one dearer.
+EXAMPLES_PER_OPERATION = {"sqlite": 10, "postgresql": 4}
 # Pages of the dashboard may answer a miss with an HTML page; every other error is problem+json.
 HTML_PAGES = "/dashboard"
 
@@ -52,7 +53,7 @@ def assert_well_formed(response, label: str) -> None:
 
 
 @pytest.mark.parametrize("label", sorted(DECISIONS))
-def test_no_operation_answers_500_or_an_unshaped_error(label, app, make_account, seeded):
+def test_no_operation_answers_500_or_an_unshaped_error(label, app, make_account, seeded, database_url):
     method, path = label.split(" ", 1)
     operation = schemathesis.openapi.from_asgi("/openapi.json", app)[path][method]
     role = role_for(DECISIONS[label])
@@ -61,9 +62,11 @@ def test_no_operation_answers_500_or_an_unshaped_error(label, app, make_account,
         operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
     )
 
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
     @given(case=cases)
     @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
+        max_examples=EXAMPLES_PER_OPERATION[backend],
         deadline=None,
         derandomize=True,
         database=None,
@@ -71,7 +74,8 @@ def test_no_operation_answers_500_or_an_unshaped_error(label, app, make_account,
     )
     def call(case):
         assert_well_formed(case.call(headers=headers), label)
-        assert_well_formed(case.call(headers={"Authorization": ""}), label + " (anonymous)")
+        if backend == "sqlite" and role is not None:
+            assert_well_formed(case.call(headers={"Authorization": ""}), label + " (anonymous)")
 
     call()
 
