@@ -135,7 +135,8 @@ def test_ten_thousand_columns_are_422(client, designer, engine):
 
 
 @pytest.mark.parametrize("name", ["form.csv", "form.md"])
-@pytest.mark.parametrize("data", ["survey,type,name\n,text,q\u00f1\n".encode("latin-1"), b"\xff\xfe\x00s\x00u", b"\xc3("])
+@pytest.mark.parametrize("data", ["survey,type,name\n,text,q\u00f1\n".encode("latin-1"), b"\xff\xfe\x00s\x00u", b"\xc3("],
+                         ids=["latin-1", "utf-16", "truncated-utf-8"])
 def test_text_forms_in_a_broken_encoding_are_422(client, designer, engine, name, data):
     response = upload_form(client, designer, name, data)
     assert response.status_code == 422
@@ -189,9 +190,12 @@ def test_zip_bomb_crime_workbook_is_413_and_leaves_no_temporary_files(client, an
     ("name", "data", "code"),
     [
         ("territorios.xlsx", b"not a zip at all", "unreadable_file"),
+        ("territorios.xlsx", xlsx([["code", "name", "level", *(f"x{i}" for i in range(10_000))]]), "too_many_columns"),
+        ("territorios.csv", ("code,name,level," + ",".join(f"x{i}" for i in range(10_000))).encode(), "too_many_columns"),
         ("territorios.csv", "code,name,level,parent_code\nXX,Ni\u00f1a,country,\n".encode("utf-16"), "bad_encoding"),
         ("territorios.csv", b"code,name,level,parent_code\nXX,\xff\xfe,country,\n", "bad_encoding"),
     ],
+    ids=["not-a-zip", "xlsx-10000-columns", "csv-10000-columns", "utf-16", "invalid-utf-8"],
 )
 def test_broken_crime_files_are_422_and_leave_nothing(client, analyst, engine, name, data, code, scratch):
     response = client.post(CRIME_UPLOAD, headers=analyst.headers, files={"file": (name, data)})

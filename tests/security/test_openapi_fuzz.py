@@ -7,6 +7,8 @@ is the one problem+json shape. Examples per operation are bounded and derandomiz
 run is short and the same on every machine.
 """
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +22,9 @@ from tests.api.authorization_matrix import DECISIONS
 from tests.api.submission_data import publish_bundled
 
 # PostgreSQL runs the same generated cases, fewer of them: its round trips make each one dearer.
+# SINMIEDO_FUZZ_EXAMPLES=200 makes a deeper run by hand.
 EXAMPLES_PER_OPERATION = {"sqlite": 10, "postgresql": 4}
+DEEPER_RUN = int(os.environ.get("SINMIEDO_FUZZ_EXAMPLES", "0"))
 # Pages of the dashboard may answer a miss with an HTML page; every other error is problem+json.
 HTML_PAGES = "/dashboard"
 
@@ -66,7 +70,7 @@ def test_no_operation_answers_500_or_an_unshaped_error(label, app, make_account,
 
     @given(case=cases)
     @settings(
-        max_examples=EXAMPLES_PER_OPERATION[backend],
+        max_examples=DEEPER_RUN or EXAMPLES_PER_OPERATION[backend],
         deadline=None,
         derandomize=True,
         database=None,
