@@ -36,7 +36,7 @@ def compute_indicator(session: SessionDep, analyst: Analyst, analysis_id: Record
 
 
 @router.post("/analyses/{analysis_id}/comparisons", response_model=ComparisonOut)
-def compare_with_records(session: SessionDep, analyst: Analyst, analysis_id: int,
+def compare_with_records(session: SessionDep, analyst: Analyst, analysis_id: RecordId,
                          request: ComparisonRequest) -> ComparisonOut:
     """Per territory and period, a survey total (with CI) beside one source's recorded count and rate,
     the recording ratio with its CI and the dark figure; quantities of different units are refused."""
