@@ -101,3 +101,18 @@ def test_ids_and_offsets_past_what_the_database_stores_are_422_not_500(client, m
     response = client.get(url, headers=make_account(Role.admin).headers)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith(PROBLEM_JSON)
+
+
+@pytest.mark.parametrize("field", ["full_name", "role", "is_active", "sensitive_access", "vawg_certified"])
+def test_null_for_a_required_user_field_is_422_and_changes_nothing(client, make_account, field):
+    admin = make_account(Role.admin)
+    response = client.patch(f"/api/v1/users/{admin.user.id}", json={field: None}, headers=admin.headers)
+    assert response.status_code == 422, response.text
+    assert field in response.json()["errors"][0]["msg"]
+    assert client.get(f"/api/v1/users/{admin.user.id}", headers=admin.headers).json()["role"] == "admin"
+
+
+def test_sex_may_be_emptied(client, make_account):
+    admin = make_account(Role.admin)
+    response = client.patch(f"/api/v1/users/{admin.user.id}", json={"sex": None}, headers=admin.headers)
+    assert response.status_code == 200, response.text
