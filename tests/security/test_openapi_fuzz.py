@@ -116,3 +116,13 @@ def test_sex_may_be_emptied(client, make_account):
     admin = make_account(Role.admin)
     response = client.patch(f"/api/v1/users/{admin.user.id}", json={"sex": None}, headers=admin.headers)
     assert response.status_code == 200, response.text
+
+
+def test_a_nul_character_postgresql_refuses_is_422_not_500(client, make_account, database_url):
+    analyst = make_account(Role.analyst)
+    response = client.get("/api/v1/crime/territories", params={"parent": "\x00"}, headers=analyst.headers)
+    if database_url.startswith("sqlite"):  # SQLite compares the NUL like any character: no such parent
+        assert (response.status_code, response.json()["total"]) == (200, 0)
+    else:
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "unstorable_value"
