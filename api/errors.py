@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import OperationalError as DatabaseOperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -173,6 +173,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PoolTimeoutError)
     async def _pool_exhausted(request: Request, exc: PoolTimeoutError) -> JSONResponse:
         return _database_unavailable(request, exc)
+    @app.exception_handler(DataError)
+    async def _unstorable_value(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value a client sent (PostgreSQL: a NUL byte in text, a number out
+        # of range, text longer than its column); SQLite stores what PostgreSQL refuses, so the
+        # schemas cannot foresee every case. The transaction was rolled back; nothing changed.
+        logger.warning("value refused by the database", extra={"path": request.url.path, "error": str(exc.orig)})
+        return problem(422, "unstorable_value", "A value in the request cannot be stored (for example a NUL "
+                       "character in text, or a number out of range); nothing was changed")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

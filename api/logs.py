@@ -1,6 +1,7 @@
 """Structured JSON logs carrying the request id of the request being served."""
 
 import logging
+import re
 import sys
 from contextvars import ContextVar
 
@@ -9,15 +10,28 @@ from pythonjsonlogger.json import JsonFormatter
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
-class _RequestIdFilter(logging.Filter):
+# A device token travels in ODK Collect's server URL (/openrosa/key/<token>/...); it never reaches a log.
+_URL_TOKEN = re.compile(r"(/openrosa/key/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    return _URL_TOKEN.sub(r"\1[redacted]", path)
+
+
+class _RequestContextFilter(logging.Filter):
+    """Adds the request id to every record and redacts secrets from the request path it carries."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        path = getattr(record, "path", None)
+        if isinstance(path, str):
+            record.path = loggable_path(path)
         return True
 
 
 def configure_logging(level: str = "INFO", json_output: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(_RequestIdFilter())
+    handler.addFilter(_RequestContextFilter())
     if json_output:
         handler.setFormatter(
             JsonFormatter(

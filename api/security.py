@@ -118,11 +118,19 @@ def has_permission(user: User, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[Role(user.role)]
 
 
-def authenticate_token(session: Session, token: str, settings: Settings) -> User:
+ACCESS_TOKEN, DEVICE_TOKEN = "access", "device"
+
+
+def authenticate_token(session: Session, token: str, settings: Settings, kind: str = ACCESS_TOKEN) -> User:
+    """The user a token of `kind` belongs to. A device token travels in ODK Collect's server URL, where
+    proxies and logs see it, so it opens the OpenRosa endpoints only, never the JSON API; and a login
+    token is never accepted in a URL."""
     found = users_repository.token_with_user(session, token_digest(token, settings.secret_key))
     if found is None:
         raise Unauthorized("The access token is not valid", code="token_invalid")
     access, user = found
+    if access.kind != kind:
+        raise Unauthorized("The access token is not valid here", code="token_invalid")
     if access.revoked_at is not None:
         raise Unauthorized("The access token has been revoked", code="token_revoked")
     if access.expires_at is not None and access.expires_at <= utcnow():

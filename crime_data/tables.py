@@ -22,6 +22,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from crime_data.errors import CrimeDataError, Location, RowProblem, ValidationReport
 
 T = TypeVar("T")
+# Wide files hold a column per period or per offence and sex: hundreds at most. Past this a file is
+# refused before its rows are built (10,000 columns took tens of seconds to check).
+MAX_COLUMNS = 1000
 
 
 @dataclass(frozen=True)
@@ -139,8 +142,15 @@ def _build_table(file: str, records: list[tuple[Location, list[object]]]) -> Sou
     if not cleaned:
         raise CrimeDataError("empty_file", "the file has no header row", file=file)
     header_location, header = cleaned[0]
+    widest = max(len(values) for _, values in cleaned)
+    if widest > MAX_COLUMNS:
+        raise CrimeDataError(
+            "too_many_columns", f"the file has {widest} columns; at most {MAX_COLUMNS} are read",
+            file=file, line=header_location.line,
+        )
     body = cleaned[1:]
     kept: list[tuple[int, str]] = []
+    seen: set[str] = set()
     for index, raw_name in enumerate(header):
         if raw_name is None:
             if any(index < len(values) and values[index] is not None for _, values in body):
@@ -152,10 +162,11 @@ def _build_table(file: str, records: list[tuple[Location, list[object]]]) -> Sou
                 )
             continue
         name = str(raw_name).strip()
-        if name in (kept_name for _, kept_name in kept):
+        if name in seen:
             raise CrimeDataError(
                 "duplicate_column", f"column {name!r} appears twice", file=file, line=header_location.line
             )
+        seen.add(name)
         kept.append((index, name))
     width = max((index for index, _ in kept), default=-1) + 1
     rows = tuple(

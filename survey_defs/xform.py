@@ -135,7 +135,8 @@ def instance_form(xml: bytes) -> tuple[str | None, str | None]:
 
 def _parse_instance(xml: bytes) -> Any:
     try:
-        return ElementTree.fromstring(xml)
+        # An instance from Collect never has a DTD: refusing any closes entity expansion and external fetches.
+        return ElementTree.fromstring(xml, forbid_dtd=True)
     except (ElementTree.ParseError, DefusedXmlException) as error:
         raise SurveyDefsError("invalid_instance_xml", f"the instance is not well-formed XML: {error}") from error
 

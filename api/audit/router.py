@@ -8,6 +8,7 @@ from api.audit import service
 from api.audit.schemas import AuditEventPublic, AuditPage
 from api.db import SessionDep
 from api.pagination import PageDep
+from api.params import RecordIdQuery
 from api.security import Permission, require
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
@@ -19,7 +20,7 @@ def list_audit_events(
     page: PageDep,
     action: Annotated[str | None, Query(max_length=64)] = None,
     resource_type: Annotated[str | None, Query(max_length=64)] = None,
-    actor_id: int | None = None,
+    actor_id: RecordIdQuery = None,
 ) -> AuditPage:
     rows, total = service.page(
         session, offset=page.offset, limit=page.limit, action=action, resource_type=resource_type, actor_id=actor_id

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from api.cli.common import BadInput, Failure, open_engine, session_scope
 from api.crime import rates, service
 from api.errors import AppError
+from api.files import escape_cell
 from crime_data import FemicideRule, FileFormat, MonthlyBasis, Source, Unit
 
 T = TypeVar("T")
@@ -215,5 +216,6 @@ def rates_command(
     writer = csv.DictWriter(out, fieldnames=["indicator", "basis", *rows[0]], lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({"indicator": result.indicator, "basis": str(result.basis), **row})
+        cells = {"indicator": result.indicator, "basis": str(result.basis), **row}
+        writer.writerow({column: escape_cell(value) for column, value in cells.items()})
     click.echo(out.getvalue(), nl=False)

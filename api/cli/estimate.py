@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import click
 import pandas as pd
 
+from api.files import escape_cell
 from weighting import Design, WeightingError
 from weighting.microdata import Microdata, coerce_numeric, read_microdata
 from weighting.pipeline import EstimateRequest, Step, build_survey
@@ -172,8 +173,9 @@ def _write(rows: list[dict[str, Any]], columns: list[str], output_format: str) -
         click.echo(json.dumps(plain, ensure_ascii=False, allow_nan=False, indent=2))
         return
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(plain)
+    # Column names come from the user's data too: the header row is escaped like every cell.
+    writer.writerow({column: escape_cell(column) for column in columns})
+    writer.writerows({column: escape_cell(value) for column, value in row.items()} for row in plain)
 
 
 @click.command("estimate")

@@ -26,6 +26,7 @@ from api.crime.schemas import (
 from api.db import SessionDep
 from api.errors import Forbidden
 from api.pagination import PageDep
+from api.params import RecordId
 from api.security import CurrentUser, Permission, has_permission, require
 from api.users.models import User
 from crime_data import FemicideRule, FileFormat, MonthlyBasis, Source, Unit
@@ -184,7 +185,7 @@ def list_batches(
 
 
 @router.get("/batches/{batch_id}", response_model=BatchPublic)
-def get_batch(session: SessionDep, _reader: Reader, batch_id: int) -> BatchPublic:
+def get_batch(session: SessionDep, _reader: Reader, batch_id: RecordId) -> BatchPublic:
     return _batch(service.get_batch(session, batch_id))
 
 

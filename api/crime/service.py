@@ -12,7 +12,6 @@ territory as it is), because stored counts and population rows point at territor
 
 import codecs
 import hashlib
-import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from api.crime.models import (
     CrimeVictimRecord,
 )
 from api.errors import Conflict, NotFound, Unprocessable
+from api.files import check_workbook_size, safe_filename
 from api.users.models import User
 from crime_data import (
     CrimeDataError,
@@ -62,7 +62,6 @@ from crime_data import (
 from crime_data.offences import MappedOffence
 
 T = TypeVar("T")
-_SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._ -]")
 MAX_LABEL_LENGTH = 100
 
 
@@ -84,12 +83,10 @@ class ImportedFile:
 
     @classmethod
     def of(cls, data: bytes, name: str | None, file_format: FileFormat = FileFormat()) -> "ImportedFile":
-        # Only the base name in a plain alphabet: a user's file name never reaches a path raw.
-        base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-        safe = _SAFE_FILENAME.sub("_", base)[:200].strip(". ")
+        safe = safe_filename(name)
         if not safe.lower().endswith((".csv", ".xlsx")):
             raise Unprocessable(
-                f"{base or 'the file'}: only .csv and .xlsx files are read", code="unsupported_file_type"
+                f"{safe or 'the file'}: only .csv and .xlsx files are read", code="unsupported_file_type"
             )
         if not data:
             raise Unprocessable(f"{safe}: the file is empty", code="empty_file")
@@ -99,6 +96,7 @@ class ImportedFile:
             raise Unprocessable(f"{file_format.encoding!r} is not a known encoding", code="unknown_encoding") from None
         if len(file_format.delimiter) != 1:
             raise Unprocessable("the CSV delimiter must be one character", code="bad_delimiter")
+        check_workbook_size(data, safe)
         return cls(data, safe, file_format)
 
     @property

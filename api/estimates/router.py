@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from api.db import SessionDep
 from api.errors import BadRequest
+from api.files import safe_filename
 from api.estimates import repository, service
 from api.estimates.schemas import (
     AnalysisCreate,
@@ -18,6 +19,7 @@ from api.estimates.schemas import (
     WaveAnalysisPublic,
 )
 from api.pagination import PageDep
+from api.params import RecordId
 from api.security import Permission, require
 from api.users.models import User
 
@@ -37,7 +39,7 @@ def upload_microdata(
     data = file.file.read()
     if not data:
         raise BadRequest("The uploaded file is empty", code="empty_upload")
-    filename = (file.filename or "data.csv").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    filename = safe_filename(file.filename, "data.csv")
     dataset = service.upload_dataset(session, analyst, name, filename, data)
     return DatasetPublic.model_validate(dataset, from_attributes=True)
 
@@ -70,11 +72,11 @@ def list_analyses(session: SessionDep, _analyst: Analyst, page: PageDep) -> list
 
 
 @router.get("/analyses/{analysis_id}", response_model=AnalysisPublic)
-def get_analysis(session: SessionDep, _analyst: Analyst, analysis_id: int) -> AnalysisPublic:
+def get_analysis(session: SessionDep, _analyst: Analyst, analysis_id: RecordId) -> AnalysisPublic:
     return AnalysisPublic.model_validate(service.get_analysis(session, analysis_id), from_attributes=True)
 
 
 @router.post("/analyses/{analysis_id}/estimates", response_model=EstimateOut)
-def request_estimate(session: SessionDep, analyst: Analyst, analysis_id: int, data: EstimateIn) -> EstimateOut:
+def request_estimate(session: SessionDep, analyst: Analyst, analysis_id: RecordId, data: EstimateIn) -> EstimateOut:
     rows, cached = service.run_estimate(session, analyst, analysis_id, data)
     return EstimateOut(analysis_id=analysis_id, cached=cached, request=data.model_dump(), rows=rows)

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet
+import pyreadstat
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api.audit import service as audit
-from api.errors import Forbidden, NotFound, Unprocessable
+from api.errors import AppError, Forbidden, NotFound, PayloadTooLarge, Unprocessable
 from api.estimates import repository
 from api.estimates.models import Analysis, Dataset, EstimateResult
 from api.estimates.frames import wave_frame
@@ -27,6 +29,9 @@ from weighting.microdata import read_microdata
 from weighting.pipeline import EstimateRequest, Step, build_survey, estimate
 
 MICRODATA_SUFFIXES = (".csv", ".parquet", ".dta", ".sav")
+# Parquet, Stata and SPSS files compress well: a small upload can declare a table that fills memory
+# (a "parquet bomb"). Their headers say how large the table is, so it is refused before it is read.
+MAX_MICRODATA_CELLS = 20_000_000
 
 
 def weighting_problem(error: WeightingError) -> Unprocessable:
@@ -55,7 +60,29 @@ def _frame_cached(stored: _Stored) -> pd.DataFrame:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / f"data{stored.suffix}"
         path.write_bytes(stored.data)
+        _refuse_oversized_table(path)
         return read_microdata(path).data
+
+
+def _declared_cells(path: Path) -> int | None:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        metadata = pyarrow.parquet.read_metadata(path)
+        return metadata.num_rows * metadata.num_columns
+    if suffix in (".dta", ".sav"):
+        read = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+        _, metadata = read(str(path), metadataonly=True)
+        return (metadata.number_rows or 0) * (metadata.number_columns or 0)
+    return None  # CSV: bounded by the upload limit itself
+
+
+def _refuse_oversized_table(path: Path) -> None:
+    cells = _declared_cells(path)
+    if cells is not None and cells > MAX_MICRODATA_CELLS:
+        raise PayloadTooLarge(
+            f"the file declares {cells} cells; microdata may hold at most {MAX_MICRODATA_CELLS}",
+            code="microdata_too_large",
+        )
 
 
 def upload_dataset(session: Session, actor: User, name: str, filename: str, data: bytes, *,
@@ -71,6 +98,8 @@ def upload_dataset(session: Session, actor: User, name: str, filename: str, data
         frame = _frame_cached(_Stored(digest, suffix, data))
     except WeightingError as error:
         raise weighting_problem(error) from error
+    except AppError:
+        raise
     except Exception as error:  # a reader's own error: the file is not what its name says
         raise Unprocessable(f"'{filename}' could not be read as {suffix}: {error}", code="unreadable_file") from error
     dataset = Dataset(

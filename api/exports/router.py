@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from api.db import SessionDep
 from api.exports import service
 from api.exports.schemas import Codebook, Format, Language
+from api.params import RecordId
 from api.security import Permission, require
 from api.users.models import User
 
@@ -26,7 +27,7 @@ FreeTextQuery = Annotated[bool, Query(description="Include free-text answers (le
 def export_microdata(
     session: SessionDep,
     exporter: Exporter,
-    analysis_id: int,
+    analysis_id: RecordId,
     file_format: Annotated[Format, Query(alias="format", description="csv, parquet, dta (Stata) or sav (SPSS)")],
     language: LanguageQuery = "es",
     free_text: FreeTextQuery = False,
@@ -39,7 +40,7 @@ def export_microdata(
 
 
 @router.get("/analyses/{analysis_id}/codebook", response_model=Codebook)
-def get_codebook(session: SessionDep, exporter: Exporter, analysis_id: int, language: LanguageQuery = "es",
+def get_codebook(session: SessionDep, exporter: Exporter, analysis_id: RecordId, language: LanguageQuery = "es",
                  free_text: FreeTextQuery = False) -> Codebook:
     """What an export of the analysis would hold, column by column, with the frame's names."""
     return service.codebook(session, exporter, analysis_id, language, free_text)

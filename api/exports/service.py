@@ -43,7 +43,7 @@ from api.exports.schemas import (
 )
 from api.instruments import repository as instruments_repository
 from api.instruments import service as instruments
-from api.releases.exports import escape_cell
+from api.files import escape_cell
 from api.users.models import User
 from survey_defs import SurveyDefsError
 from survey_defs.labels import Variable, describe, language_key

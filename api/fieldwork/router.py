@@ -38,6 +38,7 @@ from api.fieldwork.schemas import (
     TeamCreate,
     TeamPublic,
 )
+from api.params import RecordId
 from api.security import Permission, require
 from api.users.models import User
 
@@ -98,12 +99,12 @@ def list_teams(session: SessionDep, manager: Manager) -> list[TeamPublic]:
 
 
 @router.post("/teams/{team_id}/members", response_model=TeamPublic)
-def add_member(session: SessionDep, manager: Manager, team_id: int, member: MemberAdd) -> TeamPublic:
+def add_member(session: SessionDep, manager: Manager, team_id: RecordId, member: MemberAdd) -> TeamPublic:
     return service.add_member(session, manager, team_id, member.username)
 
 
 @router.delete("/teams/{team_id}/members/{username}", status_code=204, response_class=Response)
-def remove_member(session: SessionDep, manager: Manager, team_id: int, username: str) -> None:
+def remove_member(session: SessionDep, manager: Manager, team_id: RecordId, username: str) -> None:
     service.remove_member(session, manager, team_id, username)
 
 
@@ -126,14 +127,14 @@ def my_assignments(session: SessionDep, enumerator: Collector) -> list[MyAssignm
 
 
 @router.post("/assignments/{assignment_id}/dispositions", response_model=DispositionPublic, status_code=201)
-def record_disposition(session: SessionDep, enumerator: Collector, assignment_id: int,
+def record_disposition(session: SessionDep, enumerator: Collector, assignment_id: RecordId,
                        data: DispositionCreate) -> DispositionPublic:
     """An AAPOR outcome for one of your households (or a member, by roster position); never overwritten."""
     return service.record_disposition(session, enumerator, assignment_id, data)
 
 
 @router.get("/assignments/{assignment_id}/dispositions", response_model=list[DispositionPublic])
-def disposition_history(session: SessionDep, reader: InterviewReader, assignment_id: int) -> list[DispositionPublic]:
+def disposition_history(session: SessionDep, reader: InterviewReader, assignment_id: RecordId) -> list[DispositionPublic]:
     """Every outcome recorded, oldest first: for the assigned enumerator, their supervisor or an admin."""
     return service.disposition_history(session, reader, assignment_id)
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from api.db import SessionDep
 from api.indicators import service
 from api.indicators.schemas import ComparisonOut, ComparisonRequest, IndicatorOut, IndicatorRequest
+from api.params import RecordId
 from api.security import Permission, require
 from api.users.models import User
 
@@ -27,7 +28,7 @@ def get_indicator(indicator_id: str) -> dict[str, Any]:
 
 
 @router.post("/analyses/{analysis_id}/indicators/{indicator_id}", response_model=IndicatorOut)
-def compute_indicator(session: SessionDep, analyst: Analyst, analysis_id: int, indicator_id: str,
+def compute_indicator(session: SessionDep, analyst: Analyst, analysis_id: RecordId, indicator_id: str,
                       request: IndicatorRequest) -> IndicatorOut:
     """The indicator under a counting rule, with the standard estimate rows and the rule's settings."""
     metadata, rows, cached = service.compute_on_analysis(session, analyst, analysis_id, indicator_id, request)
@@ -35,7 +36,7 @@ def compute_indicator(session: SessionDep, analyst: Analyst, analysis_id: int, i
 
 
 @router.post("/analyses/{analysis_id}/comparisons", response_model=ComparisonOut)
-def compare_with_records(session: SessionDep, analyst: Analyst, analysis_id: int,
+def compare_with_records(session: SessionDep, analyst: Analyst, analysis_id: RecordId,
                          request: ComparisonRequest) -> ComparisonOut:
     """Per territory and period, a survey total (with CI) beside one source's recorded count and rate,
     the recording ratio with its CI and the dark figure; quantities of different units are refused."""

@@ -1,7 +1,6 @@
 """Instruments over HTTP: designers upload, publish and retire; everyone with access reads
 published versions, their XLSForm and XForm."""
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
@@ -9,6 +8,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from api.db import SessionDep
 from api.fieldwork import collection
 from api.errors import BadRequest, Conflict, NotFound, Unprocessable
+from api.files import check_workbook_size, safe_filename
 from api.instruments import service
 from api.instruments.models import Instrument, InstrumentVersion
 from api.instruments.schemas import InstrumentPage, InstrumentPublic, ValidationReport, VersionDetail, VersionSummary
@@ -22,7 +22,6 @@ Designer = Annotated[User, require(Permission.write_instruments)]
 Reader = Annotated[User, require(Permission.read_instruments)]
 UploadDep = Annotated[UploadFile, File(description="An XLSForm (.xlsx; .csv and .md tables are also read)")]
 
-_SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._ -]")
 _MEDIA_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".csv": "text/csv",
@@ -31,12 +30,12 @@ _MEDIA_TYPES = {
 
 
 def _read_upload(upload: UploadFile) -> tuple[bytes, str]:
-    # Only the base name, in a plain alphabet: user file names never reach a path or a header raw.
-    name = _SAFE_FILENAME.sub("_", (upload.filename or "form.xlsx").replace("\\", "/").rsplit("/", 1)[-1])[:200]
+    name = safe_filename(upload.filename, "form.xlsx")
     data = upload.file.read()
     if not data:
         raise BadRequest("The uploaded file is empty", code="empty_upload")
-    return data, name or "form.xlsx"
+    check_workbook_size(data, name)
+    return data, name
 
 
 def _summary(row: InstrumentVersion) -> VersionSummary:
@@ -162,10 +161,11 @@ def preview(session: SessionDep, user: Reader, form_id: str, version: str) -> di
 def download_xlsform(session: SessionDep, user: Reader, form_id: str, version: str) -> Response:
     row = _readable_version(session, user, form_id, version)
     suffix = "." + row.source_filename.rsplit(".", 1)[-1].lower() if "." in row.source_filename else ".xlsx"
+    filename = safe_filename(f"{form_id}-{version}", "form") + suffix
     return Response(
         row.source,
         media_type=_MEDIA_TYPES.get(suffix, "application/octet-stream"),
-        headers={"Content-Disposition": f'attachment; filename="{form_id}-{_SAFE_FILENAME.sub("_", version)}{suffix}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -19,9 +19,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import SessionDep
 from api.errors import AppError, BadRequest, Unauthorized
+from api.files import safe_filename
 from api.instruments import service as instruments
 from api.openrosa import responses, service
-from api.security import authenticate_token
+from api.security import DEVICE_TOKEN, authenticate_token
 from api.users import service as users_service
 from api.users.models import User
 
@@ -55,7 +56,7 @@ def openrosa_user(request: Request, session: SessionDep) -> User:
     settings = request.app.state.settings
     token = request.path_params.get("token")
     if token:
-        return authenticate_token(session, token, settings)
+        return authenticate_token(session, token, settings, kind=DEVICE_TOKEN)
     header = request.headers.get("authorization", "")
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded:
@@ -133,8 +134,8 @@ async def submission_parts(request: Request) -> SubmissionParts:
         raise BadRequest("The submission has no xml_submission_file part", code="xml_part_missing")
     xml = await xml_part.read()
     media = [
-        service.MediaPart(name=value.filename or key, content_type=value.content_type or "application/octet-stream",
-                          data=await value.read())
+        service.MediaPart(name=safe_filename(value.filename or key, "attachment"),
+                          content_type=value.content_type or "application/octet-stream", data=await value.read())
         for key, value in form.multi_items()
         if isinstance(value, UploadFile) and key != "xml_submission_file"
     ]

@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-# Spreadsheet programs run cells starting with these as formulas (CSV injection); tab and carriage
-# return are in OWASP's list too.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from api.files import escape_cell
+
 ROW_TAIL = ("level", "estimate", "se", "ci_low", "ci_high", "cv", "deff", "df", "n", "weighted_n", "flag",
             "suppressed", "suppression_reason")
 NUMBER_COLUMNS = {"estimate", "se", "ci_low", "ci_high", "cv", "deff", "df", "weighted_n"}
@@ -23,13 +22,6 @@ SDMX_DIMENSIONS = {"territory": "REF_AREA", "sex": "SEX", "age_group": "AGE", "p
 SDMX_SEX = {"female": "F", "f": "F", "mujer": "F", "women": "F", "male": "M", "m": "M", "hombre": "M", "men": "M"}
 SDMX_UNITS = {"proportion": ("PERCENT", 100.0), "percent": ("PERCENT", 1.0), "count": ("NUMBER", 1.0),
               "rate_per_100000": ("PER_100000_POP", 1.0)}
-
-
-def escape_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

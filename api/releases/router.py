@@ -7,7 +7,9 @@ from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
 
 from api.db import SessionDep
+from api.files import safe_filename
 from api.pagination import PageDep
+from api.params import RecordId
 from api.releases import exports, repository, service
 from api.releases.models import Release, ReleaseTable
 from api.releases.ratelimit import RateLimited
@@ -65,48 +67,48 @@ def list_releases(session: SessionDep, publisher: Publisher, page: PageDep) -> l
 
 
 @router.get("/{release_id}", response_model=ReleaseDraft)
-def get_release(session: SessionDep, publisher: Publisher, release_id: int) -> ReleaseDraft:
+def get_release(session: SessionDep, publisher: Publisher, release_id: RecordId) -> ReleaseDraft:
     return _draft(session, publisher, service.get_release(session, release_id))
 
 
 @router.patch("/{release_id}", response_model=ReleaseDraft)
-def update_release(session: SessionDep, publisher: Publisher, release_id: int, data: ReleaseUpdate) -> ReleaseDraft:
+def update_release(session: SessionDep, publisher: Publisher, release_id: RecordId, data: ReleaseUpdate) -> ReleaseDraft:
     """Change a draft; a published release answers 409."""
     return _draft(session, publisher, service.update(session, publisher, release_id, data))
 
 
 @router.delete("/{release_id}", status_code=204, response_class=Response)
-def delete_release(session: SessionDep, publisher: Publisher, release_id: int) -> None:
+def delete_release(session: SessionDep, publisher: Publisher, release_id: RecordId) -> None:
     service.delete_draft(session, publisher, release_id)
 
 
 @router.post("/{release_id}/tables", response_model=TablePublic, status_code=201)
-def add_table(session: SessionDep, publisher: Publisher, release_id: int, data: TableFromRows) -> TablePublic:
+def add_table(session: SessionDep, publisher: Publisher, release_id: RecordId, data: TableFromRows) -> TablePublic:
     """A table of estimate rows posted by the analyst (indicator results, administrative rates)."""
     return _table(service.add_rows_table(session, publisher, release_id, data))
 
 
 @router.post("/{release_id}/tables/from-analysis", response_model=TablePublic, status_code=201)
-def add_table_from_analysis(session: SessionDep, publisher: Publisher, release_id: int,
+def add_table_from_analysis(session: SessionDep, publisher: Publisher, release_id: RecordId,
                             data: TableFromAnalysis) -> TablePublic:
     """A table computed from a stored analysis with an estimate request (as POST /analyses/{id}/estimates)."""
     return _table(service.add_analysis_table(session, publisher, release_id, data))
 
 
 @router.delete("/{release_id}/tables/{table_id}", status_code=204, response_class=Response)
-def delete_table(session: SessionDep, publisher: Publisher, release_id: int, table_id: str) -> None:
+def delete_table(session: SessionDep, publisher: Publisher, release_id: RecordId, table_id: str) -> None:
     service.delete_table(session, publisher, release_id, table_id)
 
 
 @router.get("/{release_id}/preview", response_model=PublishedRelease)
-def preview_release(session: SessionDep, publisher: Publisher, release_id: int) -> dict[str, Any]:
+def preview_release(session: SessionDep, publisher: Publisher, release_id: RecordId) -> dict[str, Any]:
     """The release as it would be published: flags, suppression and metadata, without a number
     (a draft with sensitive tables: for users with sensitive access only)."""
     return service.preview(session, publisher, release_id)
 
 
 @router.post("/{release_id}/publish", response_model=PublishedRelease)
-def publish_release(session: SessionDep, publisher: Publisher, release_id: int) -> dict[str, Any]:
+def publish_release(session: SessionDep, publisher: Publisher, release_id: RecordId) -> dict[str, Any]:
     """Publish: the next number, a content hash, and no further changes."""
     return service.publish(session, publisher, release_id)
 
@@ -121,33 +123,33 @@ def public_releases(session: SessionDep, _limit: RateLimited, page: PageDep) -> 
 
 
 @public_router.get("/{number}", response_model=PublishedRelease)
-def public_release(session: SessionDep, _limit: RateLimited, number: int) -> dict[str, Any]:
+def public_release(session: SessionDep, _limit: RateLimited, number: RecordId) -> dict[str, Any]:
     """A published release with its metadata, tables and comparisons."""
     return service.published_document(session, number)
 
 
 @public_router.get("/{number}/sdmx.csv", response_class=Response)
-def public_sdmx(session: SessionDep, _limit: RateLimited, number: int) -> Response:
+def public_sdmx(session: SessionDep, _limit: RateLimited, number: RecordId) -> Response:
     """SDMX-CSV (1.0) against the SDG global data structure, with SDG series codes where they exist."""
     doc = service.published_document(session, number)
     return _download(exports.sdmx_csv(doc), CSV, f"{doc['slug']}-sdmx.csv")
 
 
 @public_router.get("/{number}/datapackage.json")
-def public_datapackage(session: SessionDep, _limit: RateLimited, number: int) -> dict[str, Any]:
+def public_datapackage(session: SessionDep, _limit: RateLimited, number: RecordId) -> dict[str, Any]:
     """A Frictionless tabular data package: one CSV resource per table with its schema."""
     return exports.datapackage(service.published_document(session, number))
 
 
 # Declared before the JSON route: "{table_id}" would otherwise take "t1.csv" as a table id.
 @public_router.get("/{number}/tables/{table_id}.csv", response_class=Response)
-def public_table_csv(session: SessionDep, _limit: RateLimited, number: int, table_id: str) -> Response:
+def public_table_csv(session: SessionDep, _limit: RateLimited, number: RecordId, table_id: str) -> Response:
     doc, table = service.published_table(session, number, table_id)
     return _download(exports.table_csv(table), CSV, f"{doc['slug']}-{table['id']}.csv")
 
 
 @public_router.get("/{number}/tables/{table_id}", response_model=PublishedTable)
-def public_table(session: SessionDep, _limit: RateLimited, number: int, table_id: str) -> dict[str, Any]:
+def public_table(session: SessionDep, _limit: RateLimited, number: RecordId, table_id: str) -> dict[str, Any]:
     return service.published_table(session, number, table_id)[1]
 
 
@@ -161,5 +163,5 @@ def public_indicator_series(
 
 
 def _download(body: str, media_type: str, filename: str) -> Response:
-    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in filename)
+    safe = safe_filename(filename, "download")
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})

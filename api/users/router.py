@@ -7,6 +7,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.db import SessionDep
 from api.pagination import PageDep
+from api.params import RecordId
 from api.security import CurrentUser, Permission, bearer_token, require
 from api.users import service
 from api.users.models import User
@@ -61,17 +62,17 @@ def create_user(session: SessionDep, admin: Admin, data: UserCreate) -> User:
 
 
 @users_router.get("/{user_id}", response_model=UserPublic)
-def get_user(session: SessionDep, _admin: Admin, user_id: int) -> User:
+def get_user(session: SessionDep, _admin: Admin, user_id: RecordId) -> User:
     return service.get_user(session, user_id)
 
 
 @users_router.patch("/{user_id}", response_model=UserPublic)
-def update_user(session: SessionDep, admin: Admin, user_id: int, data: UserUpdate) -> User:
+def update_user(session: SessionDep, admin: Admin, user_id: RecordId, data: UserUpdate) -> User:
     return service.update_user(session, user_id, data, actor=admin)
 
 
 @users_router.post("/{user_id}/device-tokens", response_model=DeviceTokenCreated, status_code=201)
-def create_device_token(request: Request, session: SessionDep, admin: Admin, user_id: int,
+def create_device_token(request: Request, session: SessionDep, admin: Admin, user_id: RecordId,
                         data: DeviceTokenCreate) -> DeviceTokenCreated:
     """A token for one ODK Collect device; the token is in the server URL, so no password is typed."""
     row, token = service.create_device_token(session, request.app.state.settings, user_id, data.label, actor=admin)
@@ -82,10 +83,10 @@ def create_device_token(request: Request, session: SessionDep, admin: Admin, use
 
 
 @users_router.get("/{user_id}/device-tokens", response_model=list[DeviceTokenPublic])
-def list_device_tokens(session: SessionDep, _admin: Admin, user_id: int) -> list[DeviceTokenPublic]:
+def list_device_tokens(session: SessionDep, _admin: Admin, user_id: RecordId) -> list[DeviceTokenPublic]:
     return [DeviceTokenPublic.model_validate(t, from_attributes=True) for t in service.list_device_tokens(session, user_id)]
 
 
 @users_router.delete("/{user_id}/device-tokens/{token_id}", status_code=204, response_class=Response)
-def revoke_device_token(session: SessionDep, admin: Admin, user_id: int, token_id: int) -> None:
+def revoke_device_token(session: SessionDep, admin: Admin, user_id: RecordId, token_id: RecordId) -> None:
     service.revoke_device_token(session, user_id, token_id, actor=admin)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import SQLModel
 
 from api.security import MIN_PASSWORD_LENGTH
@@ -27,6 +27,10 @@ class UserCreate(SQLModel):
         return value.strip().lower() if isinstance(value, str) else value
 
 
+# The only user column that may be emptied.
+NULLABLE = {"sex"}
+
+
 class UserUpdate(SQLModel):
     full_name: str | None = Field(default=None, max_length=200)
     role: Role | None = None
@@ -35,6 +39,14 @@ class UserUpdate(SQLModel):
     vawg_certified: bool | None = None
     sex: Literal["female", "male", "other"] | None = None
     password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
+
+    @model_validator(mode="after")
+    def _no_null_for_required_columns(self) -> "UserUpdate":
+        # Left out means "unchanged"; an explicit null would reach a NOT NULL column (a 500 before).
+        nulled = sorted(name for name in self.model_fields_set if name not in NULLABLE and getattr(self, name) is None)
+        if nulled:
+            raise ValueError(f"{', '.join(nulled)} cannot be null; leave a field out to keep it")
+        return self
 
 
 class UserPublic(UserBase):

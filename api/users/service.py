@@ -10,7 +10,7 @@ from api.audit import service as audit
 from api.config import Settings
 from api.db_types import utcnow
 from api.errors import Conflict, NotFound, TooManyRequests, Unauthorized
-from api.security import hash_password, new_token, token_digest, verify_password
+from api.security import DEVICE_TOKEN, hash_password, new_token, token_digest, verify_password
 from api.users import repository
 from api.users.models import AccessToken, LoginThrottle, User
 from api.users.schemas import TokenResponse, UserCreate, UserUpdate
@@ -128,7 +128,7 @@ def create_device_token(session: Session, settings: Settings, user_id: int, labe
     token = new_token()
     row = repository.add_token(
         session,
-        AccessToken(user_id=user.id, token_hash=token_digest(token, settings.secret_key), kind="device", label=label),
+        AccessToken(user_id=user.id, token_hash=token_digest(token, settings.secret_key), kind=DEVICE_TOKEN, label=label),
     )
     audit.record(session, actor, "device_token.create", "user", user.id, {"token_id": row.id, "label": label})
     return row, token
@@ -136,11 +136,11 @@ def create_device_token(session: Session, settings: Settings, user_id: int, labe
 
 def list_device_tokens(session: Session, user_id: int) -> list[AccessToken]:
     get_user(session, user_id)
-    return repository.tokens_of(session, user_id, kind="device")
+    return repository.tokens_of(session, user_id, kind=DEVICE_TOKEN)
 
 
 def revoke_device_token(session: Session, user_id: int, token_id: int, *, actor: User) -> None:
-    token = next((t for t in repository.tokens_of(session, user_id, kind="device") if t.id == token_id), None)
+    token = next((t for t in repository.tokens_of(session, user_id, kind=DEVICE_TOKEN) if t.id == token_id), None)
     if token is None:
         raise NotFound(f"No device token {token_id} for user {user_id}", code="token_not_found")
     repository.revoke_token(session, token.id, utcnow())

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.db import SessionDep
 from api.errors import NotFound
+from api.params import RecordId
 from api.releases import service as releases
 from api.web.catalogue import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Language, catalogue
 
@@ -72,7 +73,7 @@ def dashboard_home(request: Request, lang: LanguageQuery = DEFAULT_LANGUAGE) -> 
 
 @router.get(f"{DASHBOARD_PREFIX}/releases/{{number}}", response_class=HTMLResponse, summary="Dashboard: one release")
 def dashboard_release(
-    request: Request, session: SessionDep, number: int, lang: LanguageQuery = DEFAULT_LANGUAGE
+    request: Request, session: SessionDep, number: RecordId, lang: LanguageQuery = DEFAULT_LANGUAGE
 ) -> HTMLResponse:
     if _published(session, number) is None:
         return _not_found(request, lang)
@@ -85,7 +86,7 @@ def dashboard_release(
     summary="Dashboard: one indicator table of a release",
 )
 def dashboard_table(
-    request: Request, session: SessionDep, number: int, table_id: str, lang: LanguageQuery = DEFAULT_LANGUAGE
+    request: Request, session: SessionDep, number: RecordId, table_id: str, lang: LanguageQuery = DEFAULT_LANGUAGE
 ) -> HTMLResponse:
     document = _published(session, number)
     if document is None or all(table["id"] != table_id for table in document["tables"]):

