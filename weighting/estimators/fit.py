@@ -27,7 +27,8 @@ class CellSums:
     They are summed once per sampling unit and cell (the units of the last stage that enters the
     variance): ``unit_count``, ``unit_weight`` (units x cells) and ``unit_totals`` (units x cells
     x m). Cell figures are their sums, and the Taylor variance of an uncalibrated design needs
-    nothing else (see ``unit_scores_variance``).
+    nothing else (see ``unit_scores_variance``). A replicate design, whose variance needs no
+    unit sums, is summed as a single unit.
     """
 
     cells: Cells
@@ -46,22 +47,26 @@ class CellSums:
         weights = np.where(inside, survey.weights(), 0.0)
         values = np.where(inside[:, None], values, 0.0)
         size = cells.n_groups
-        unit = variance_stages(survey)[-1]
+        if survey.design.replicate is None:
+            stage = variance_stages(survey)[-1]
+            unit, n_units = stage.unit, stage.n_units
+        else:
+            unit, n_units = np.zeros(len(inside), dtype=np.intp), 1
         # one key per (unit, cell); rows outside every cell carry zero weight and are not counted
-        key = unit.unit * size + np.maximum(cells.group, 0)
-        length = unit.n_units * size
-        unit_count = np.bincount(key[inside], minlength=length).reshape(unit.n_units, size).astype(float)
-        unit_weight = np.bincount(key, weights=weights, minlength=length).reshape(unit.n_units, size)
+        key = unit * size + np.maximum(cells.group, 0)
+        length = n_units * size
+        unit_count = np.bincount(key[inside], minlength=length).reshape(n_units, size).astype(float)
+        unit_weight = np.bincount(key, weights=weights, minlength=length).reshape(n_units, size)
         unit_totals = np.stack(
             [np.bincount(key, weights=weights * values[:, j], minlength=length) for j in range(values.shape[1])], axis=1
-        ).reshape(unit.n_units, size, values.shape[1])
+        ).reshape(n_units, size, values.shape[1])
         return cls(
             cells, weights, values, unit_count.sum(axis=0), unit_weight.sum(axis=0), unit_totals.sum(axis=0),
             unit_count, unit_weight, unit_totals,
         )
 
     def psu_has_rows(self, survey: Survey) -> np.ndarray:
-        """PSUs x cells: which first-stage units hold rows of each cell."""
+        """PSUs x cells: which first-stage units hold rows of each cell (designs without replicates)."""
         return self.stage_counts(survey)[0] > 0
 
     def stage_counts(self, survey: Survey) -> list[np.ndarray]:
