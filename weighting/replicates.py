@@ -88,6 +88,9 @@ def make_replicates(
             "create replicate weights before post-stratifying, raking or calibrating; then adjust the "
             "replicate design, which adjusts every replicate as R does",
         )
+    if storage not in ("auto", "columns", "psu"):
+        raise WeightingError("invalid_storage", f"unknown storage {storage!r}", expected=["auto", "columns", "psu"],
+                             got=storage)
     units = _units(survey)
     if len(survey.design.fpc) > 1 and method in ("jk1", "jkn", "bootstrap"):
         warnings.warn("replicates use the first-stage fpc only; later-stage fpcs are dropped, as R does",
@@ -110,9 +113,6 @@ def make_replicates(
             "unknown_replicate_method", f"unknown replicate method {method!r}",
             expected=["jk1", "jkn", "brr", "fay", "bootstrap"], got=method,
         )
-    if storage not in ("auto", "columns", "psu"):
-        raise WeightingError("invalid_storage", f"unknown storage {storage!r}", expected=["auto", "columns", "psu"],
-                             got=storage)
     n_rows = len(survey.data)
     n_replicates = jackknife.n_replicates if jackknife is not None else multipliers.shape[1]
     fits = n_rows * n_replicates <= max_cells
