@@ -27,6 +27,14 @@ def weight_matrix(survey: Survey) -> np.ndarray:
 
     Column-major, because every adjustment works one weight column at a time.
     """
+    spec = survey.design.replicate
+    if spec is not None and spec.jackknife is not None:
+        raise WeightingError(
+            "psu_jackknife_not_adjustable",
+            "this jackknife is kept per PSU (too many replicate weights for columns), and adjusting weights "
+            "needs every replicate weight: adjust a design without replicates (Taylor variance accounts "
+            "for the adjustment), or make the replicates with storage='columns' on a smaller design",
+        )
     replicates = survey.replicate_weights() if survey.design.replicate is not None else None
     matrix = np.empty((len(survey.data), 1 + (0 if replicates is None else replicates.shape[1])), order="F")
     matrix[:, 0] = survey.weights()

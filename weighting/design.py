@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from weighting.errors import WeightingError
+from weighting.jackknife import PsuJackknife
 
 ReplicateMethod = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
 LonelyPsuRule = Literal["fail", "remove", "certainty", "adjust", "average"]
@@ -27,6 +28,10 @@ class ReplicateSpec:
     Variance = scale * sum(rscales * (theta_r - center)^2), center = the full-sample estimate
     when ``mse`` else the mean of the replicates with rscales > 0. ``df`` None means R's rule:
     the QR rank (tolerance 1e-5) of the replicate weights minus one, recomputed in each domain.
+
+    A jackknife too large for columns (see ``weighting.replicates.make_replicates``) is kept as
+    ``jackknife``, its multipliers per PSU, with no ``columns``: its replicate weights exist only
+    as ``Survey.replicate_weights()`` builds them on request, within ``max_cells``.
     """
 
     columns: tuple[str, ...]
@@ -35,14 +40,16 @@ class ReplicateSpec:
     rscales: tuple[float, ...] | None = None
     mse: bool = False
     df: float | None = None
+    jackknife: PsuJackknife | None = field(default=None, compare=False)
+    max_cells: int | None = None  # the largest n x R matrix a ``jackknife`` spec may build
 
     def __post_init__(self) -> None:
-        if not self.columns:
-            raise WeightingError("no_replicates", "a replicate design needs at least two replicate weight columns")
-        if len(self.columns) < 2:
+        if self.jackknife is not None and self.columns:
+            raise WeightingError("replicate_columns_and_jackknife", "give replicate columns or a PSU jackknife, not both")
+        if self.count < 2:
             raise WeightingError(
                 "no_replicates", "a replicate design needs at least two replicate weight columns",
-                expected=">= 2", got=len(self.columns),
+                expected=">= 2", got=self.count,
             )
         if self.method not in get_args(ReplicateMethod):
             raise WeightingError(
@@ -52,19 +59,24 @@ class ReplicateSpec:
         if not np.isfinite(self.scale) or self.scale <= 0:
             raise WeightingError("invalid_replicate_scale", "scale must be positive and finite", got=self.scale)
         if self.rscales is not None:
-            if len(self.rscales) != len(self.columns):
+            if len(self.rscales) != self.count:
                 raise WeightingError(
                     "invalid_replicate_rscales", "rscales needs one value per replicate column",
-                    expected=len(self.columns), got=len(self.rscales),
+                    expected=self.count, got=len(self.rscales),
                 )
             if any(not np.isfinite(r) or r < 0 for r in self.rscales):
                 raise WeightingError("invalid_replicate_rscales", "rscales must be finite and >= 0", got=self.rscales)
         if self.df is not None and not self.df > 0:
             raise WeightingError("invalid_replicate_df", "df must be positive", got=self.df)
 
+    @property
+    def count(self) -> int:
+        """Number of replicates."""
+        return self.jackknife.n_replicates if self.jackknife is not None else len(self.columns)
+
     def rscale_array(self) -> np.ndarray:
         if self.rscales is None:
-            return np.ones(len(self.columns))
+            return np.ones(self.count)
         return np.asarray(self.rscales, dtype=float)
 
 
@@ -183,7 +195,14 @@ class Survey:
                     column=column, expected="a column of the data", got=column,
                 )
         _ = self.layout  # validates values and builds the codes once
-        if self.design.replicate is not None:
+        replicate = self.design.replicate
+        if replicate is not None and replicate.jackknife is not None:
+            if len(replicate.jackknife.psu) != len(self.data):
+                raise WeightingError(
+                    "stale_replicates", "the PSU jackknife was made for other rows; make the replicates again",
+                    expected=len(self.data), got=len(replicate.jackknife.psu),
+                )
+        elif replicate is not None:
             _ = self._replicate_matrix
 
     def weights(self) -> np.ndarray:
@@ -266,6 +285,8 @@ class Survey:
     def _replicate_matrix(self) -> np.ndarray:
         spec = self.design.replicate
         assert spec is not None
+        if spec.jackknife is not None:
+            return self._jackknife_matrix(spec)
         matrix = np.empty((len(self.data), len(spec.columns)))
         for j, column in enumerate(spec.columns):
             values = _numeric(self.data, column)
@@ -278,6 +299,21 @@ class Survey:
                 )
             matrix[:, j] = values
         return matrix
+
+    def _jackknife_matrix(self, spec: ReplicateSpec) -> np.ndarray:
+        jackknife = spec.jackknife
+        assert jackknife is not None
+        cells = len(self.data) * jackknife.n_replicates
+        if spec.max_cells is not None and cells > spec.max_cells:
+            raise WeightingError(
+                "replicate_matrix_too_large",
+                f"this step needs every replicate weight: {jackknife.n_replicates} replicates x {len(self.data)} "
+                f"rows is {cells * 8 / 1e9:.1f} GB. Means, totals, proportions, ratios and quantiles of a "
+                "jackknife this size are computed per PSU without them; for weight adjustments use Taylor "
+                "linearisation or the bootstrap with fewer replicates",
+                expected=f"<= {spec.max_cells} cells", got=cells,
+            )
+        return jackknife.multipliers()[jackknife.psu] * self.weights()[:, None]
 
 
 def _numeric(data: pd.DataFrame, column: str) -> np.ndarray:

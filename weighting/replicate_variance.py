@@ -12,6 +12,7 @@ from scipy import sparse
 from scipy.linalg import cholesky, solve_triangular
 
 from weighting.design import ReplicateSpec, Survey
+from weighting.jackknife import PsuJackknife
 
 RANK_TOLERANCE = 1e-5  # R's qr(..., tol = 1e-05) in degf.svyrep.design
 
@@ -20,16 +21,36 @@ def replicate_totals(survey: Survey, values: np.ndarray, group: np.ndarray, n_gr
     """Weighted totals of ``values`` (n x m) per group and replicate: n_groups x m x R.
 
     One sparse (groups * m) x n matrix times the n x R replicate weights: a single pass over
-    the replicate weights, without copying rows per group.
+    the replicate weights, without copying rows per group. A jackknife kept per PSU needs only
+    the totals per PSU and group (n_PSU x groups * m), never the replicate weights.
     """
-    replicates = survey.replicate_weights()
+    spec = survey.design.replicate
+    assert spec is not None
     n, m = values.shape
+    if spec.jackknife is not None:
+        return _jackknife_totals(spec.jackknife, survey.weights(), values, group, n_groups)
+    replicates = survey.replicate_weights()
     rows = np.flatnonzero(group >= 0)
     by_group = sparse.csr_matrix(
         (values[rows].ravel(), ((group[rows][:, None] * m + np.arange(m)).ravel(), np.repeat(rows, m))),
         shape=(n_groups * m, n),
     )
     return np.asarray(by_group @ replicates).reshape(n_groups, m, replicates.shape[1])
+
+
+def _jackknife_totals(
+    jackknife: PsuJackknife, weights: np.ndarray, values: np.ndarray, group: np.ndarray, n_groups: int
+) -> np.ndarray:
+    n, m = values.shape
+    inside = group >= 0
+    key = (jackknife.psu[inside] * n_groups + group[inside]) * m
+    weighted = values[inside] * weights[inside, None]
+    size = jackknife.n_psu * n_groups * m
+    psu_totals = np.zeros(size)
+    for j in range(m):
+        psu_totals += np.bincount(key + j, weights=weighted[:, j], minlength=size)
+    totals = jackknife.totals(psu_totals.reshape(jackknife.n_psu, n_groups * m))
+    return totals.reshape(n_groups, m, jackknife.n_replicates)
 
 
 def replicate_variance(estimate: np.ndarray, replicates: np.ndarray, spec: ReplicateSpec) -> np.ndarray:
@@ -56,6 +77,15 @@ def replicate_df(survey: Survey, rows_per_group: list[np.ndarray]) -> np.ndarray
     assert spec is not None
     if spec.df is not None:
         return np.full(len(rows_per_group), float(spec.df))
+    jackknife = spec.jackknife
+    if jackknife is not None:
+        flags = np.zeros(jackknife.n_psu, dtype=bool)
+        ranks = []
+        for rows in rows_per_group:
+            flags[:] = False
+            flags[jackknife.psu[rows]] = True
+            ranks.append(jackknife.rank(flags) - 1.0)
+        return np.array(ranks)
     replicates = survey.replicate_weights()
     return np.array([_qr_rank(_rows_of(replicates, rows)) - 1.0 for rows in rows_per_group])
 

@@ -2,11 +2,9 @@
 
 Replicate weights are stored as full weights in data columns (see ``ReplicateSpec``), n rows by
 R replicates. A delete-one jackknife has one replicate per PSU, so that matrix grows as
-rows x PSUs: 1,000,000 rows and 4,000 PSUs would need 32 GB. Rather than exhaust memory,
-``make_replicates`` refuses matrices larger than ``max_cells`` and says what to do instead: for
-a jackknife of a design with that many PSUs, Taylor linearisation gives the variance of the
-same with-replacement design at a fraction of the cost, and the bootstrap or BRR need far fewer
-replicates.
+rows x PSUs: 1,000,000 rows and 4,000 PSUs would need 32 GB. A jackknife whose matrix exceeds
+``max_cells`` is therefore kept per PSU (``weighting.jackknife.PsuJackknife``), from which
+estimates need only PSU totals; other replicate types refuse such matrices and say what to do.
 """
 
 from __future__ import annotations
@@ -22,8 +20,10 @@ from weighting.adjustment import value_label
 from weighting.design import ReplicateSpec, Survey
 from weighting.errors import WeightingError
 from weighting.hadamard import hadamard
+from weighting.jackknife import PsuJackknife
 
 ReplicateType = Literal["jk1", "jkn", "brr", "fay", "bootstrap"]
+ReplicateStorage = Literal["auto", "columns", "psu"]
 # 10^8 doubles: 800 MB for the replicate columns
 DEFAULT_MAX_CELLS = 100_000_000
 DEFAULT_BOOTSTRAP_REPLICATES = 50  # R's bootweights default
@@ -56,6 +56,7 @@ def make_replicates(
     prefix: str = "replicate_",
     mse: bool = False,
     max_cells: int = DEFAULT_MAX_CELLS,
+    storage: ReplicateStorage = "auto",
 ) -> Survey:
     """The survey with replicate weight columns ``prefix1..prefixR`` and ``design.replicate`` set.
 
@@ -72,6 +73,12 @@ def make_replicates(
     ``mse`` centres the replicate variance on the full-sample estimate instead of the mean of the
     replicates (R's ``mse=TRUE``). Create replicates from design weights, then adjust:
     calibrating a replicate design calibrates every replicate.
+
+    ``storage``: "columns" adds the n x R replicate weights to the data, refusing more than
+    ``max_cells`` of them; "psu" (jackknife only) keeps the jackknife's multipliers per PSU
+    instead (``weighting.jackknife``), which estimates means, totals, proportions, ratios and
+    quantiles by domain at any size but cannot be post-stratified, raked, calibrated or trimmed;
+    "auto" (default) takes columns when they fit in ``max_cells`` and else keeps a jackknife per PSU.
     """
     if survey.design.replicate is not None:
         raise WeightingError("already_replicated", "this survey already has replicate weights")
@@ -81,14 +88,18 @@ def make_replicates(
             "create replicate weights before post-stratifying, raking or calibrating; then adjust the "
             "replicate design, which adjusts every replicate as R does",
         )
+    if storage not in ("auto", "columns", "psu"):
+        raise WeightingError("invalid_storage", f"unknown storage {storage!r}", expected=["auto", "columns", "psu"],
+                             got=storage)
     units = _units(survey)
     if len(survey.design.fpc) > 1 and method in ("jk1", "jkn", "bootstrap"):
         warnings.warn("replicates use the first-stage fpc only; later-stage fpcs are dropped, as R does",
                       stacklevel=2)
+    jackknife: PsuJackknife | None = None
     if method == "jk1":
-        multipliers, scale, rscales = _jk1(survey, units)
+        jackknife, scale, rscales = _jk1(survey, units)
     elif method == "jkn":
-        multipliers, scale, rscales = _jkn(survey, units)
+        jackknife, scale, rscales = _jkn(survey, units)
     elif method in ("brr", "fay"):
         rho = 0.0 if method == "brr" else float(fay_rho)
         if not 0 < rho < 1 and method == "fay":
@@ -102,15 +113,28 @@ def make_replicates(
             "unknown_replicate_method", f"unknown replicate method {method!r}",
             expected=["jk1", "jkn", "brr", "fay", "bootstrap"], got=method,
         )
-    n_rows, n_replicates = len(survey.data), multipliers.shape[1]
-    if n_rows * n_replicates > max_cells:
+    n_rows = len(survey.data)
+    n_replicates = jackknife.n_replicates if jackknife is not None else multipliers.shape[1]
+    fits = n_rows * n_replicates <= max_cells
+    if jackknife is not None and (storage == "psu" or (storage == "auto" and not fits)):
+        spec = ReplicateSpec(columns=(), method=method, scale=scale, rscales=tuple(rscales), mse=mse,
+                             jackknife=jackknife, max_cells=max_cells)
+        return Survey(survey.data, dataclasses.replace(survey.design, replicate=spec))
+    if storage == "psu":
+        raise WeightingError(
+            "invalid_storage", "only the jackknife (jk1, jkn) can be kept per PSU", expected=["auto", "columns"],
+            got=storage,
+        )
+    if not fits:
         raise WeightingError(
             "replicate_matrix_too_large",
             f"{n_replicates} replicates x {n_rows} rows is {n_rows * n_replicates * 8 / 1e9:.1f} GB of "
-            "replicate weights; use Taylor linearisation (no replicates) for this many PSUs, or the "
-            "bootstrap with fewer replicates, or raise max_cells if the memory is there",
+            "replicate weights; use the jackknife kept per PSU (storage='psu' or 'auto'), Taylor "
+            "linearisation, the bootstrap with fewer replicates, or raise max_cells if the memory is there",
             expected=f"<= {max_cells} cells", got=n_rows * n_replicates,
         )
+    if jackknife is not None:
+        multipliers = jackknife.multipliers()
     columns = tuple(f"{prefix}{i + 1}" for i in range(n_replicates))
     clash = [c for c in columns if c in survey.data.columns]
     if clash:
@@ -143,7 +167,7 @@ def _units(survey: Survey) -> _Units:
     )
 
 
-def _jk1(survey: Survey, units: _Units) -> tuple[np.ndarray, float, list[float]]:
+def _jk1(survey: Survey, units: _Units) -> tuple[PsuJackknife, float, list[float]]:
     if survey.design.strata is not None:
         raise WeightingError(
             "jk1_stratified", "the JK1 jackknife is for unstratified designs; use method='jkn'",
@@ -153,17 +177,19 @@ def _jk1(survey: Survey, units: _Units) -> tuple[np.ndarray, float, list[float]]
     correction = 1.0 if units.stratum_popsize is None else _fpc_correction(units.stratum_popsize[0], n)
     if correction == 0:
         raise WeightingError("census", "every PSU was sampled: the design has no sampling variance to replicate")
-    multipliers = np.full((n, n), n / (n - 1))
-    np.fill_diagonal(multipliers, 0.0)
-    return multipliers, correction * (n - 1) / n, [1.0] * n
+    jackknife = PsuJackknife(
+        psu=units.psu, psu_stratum=units.psu_stratum, block=np.zeros(n, dtype=np.intp),
+        dropped=np.arange(n, dtype=np.intp), inside=np.full(n, n / (n - 1)), outside=np.ones(n),
+    )
+    return jackknife, correction * (n - 1) / n, [1.0] * n
 
 
-def _jkn(survey: Survey, units: _Units) -> tuple[np.ndarray, float, list[float]]:
+def _jkn(survey: Survey, units: _Units) -> tuple[PsuJackknife, float, list[float]]:
     if survey.design.strata is None:
         raise WeightingError("jkn_unstratified", "the JKn jackknife needs strata; use method='jk1'")
     n_strata = len(units.stratum_labels)
-    columns: list[np.ndarray] = []
-    rscales: list[float] = []
+    # per replicate: (stratum, dropped PSU or -1, inside multiplier, outside multiplier, rscale)
+    replicates: list[tuple[int, int, float, float, float]] = []
     for stratum in range(n_strata):
         psus = units.stratum_psus(stratum)
         n_h = len(psus)
@@ -179,23 +205,21 @@ def _jkn(survey: Survey, units: _Units) -> tuple[np.ndarray, float, list[float]]
                     "(choose a lonely_psu rule other than 'fail')",
                     column=survey.design.strata, got=units.stratum_labels[stratum],
                 )
-            if rule == "adjust":
-                column = np.where(units.psu_stratum == stratum, 0.0, n_strata / (n_strata - 1))
-                columns.append(column)
-                rscales.append((n_strata - 1) / n_strata)
+            if rule == "adjust":  # drop the stratum, scale up all the others
+                replicates.append((stratum, -1, 0.0, n_strata / (n_strata - 1), (n_strata - 1) / n_strata))
             continue
-        for dropped in psus:
-            column = np.ones(units.n_psu)
-            column[psus] = n_h / (n_h - 1)
-            column[dropped] = 0.0
-            columns.append(column)
-            rscales.append(correction * (n_h - 1) / n_h)
-    if not columns:
+        replicates.extend((stratum, int(dropped), n_h / (n_h - 1), 1.0, correction * (n_h - 1) / n_h) for dropped in psus)
+    if not replicates:
         raise WeightingError("census", "every stratum was sampled exhaustively: there is no variance to replicate")
+    block, dropped, inside, outside, rscales = (np.array(values) for values in zip(*replicates))
     scale = 1.0
-    if len(columns) < units.n_psu and survey.design.lonely_psu == "average":
-        scale = units.n_psu / len(columns)
-    return np.column_stack(columns), scale, rscales
+    if len(replicates) < units.n_psu and survey.design.lonely_psu == "average":
+        scale = units.n_psu / len(replicates)
+    jackknife = PsuJackknife(
+        psu=units.psu, psu_stratum=units.psu_stratum, block=block.astype(np.intp), dropped=dropped.astype(np.intp),
+        inside=inside.astype(float), outside=outside.astype(float),
+    )
+    return jackknife, scale, list(rscales)
 
 
 def _brr(survey: Survey, units: _Units, rho: float) -> tuple[np.ndarray, float, list[float]]:

@@ -64,19 +64,38 @@ def rows_by_group(group: np.ndarray, n_groups: int) -> list[np.ndarray]:
     return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
 
 
+def variance_stages(survey: Survey) -> tuple[StageLayout, ...]:
+    """The stages whose units enter the variance: without fpc R stops at the first stage
+    (ultimate clusters, with replacement)."""
+    layout = survey.layout
+    return layout.stages if survey.design.fpc else layout.stages[:1]
+
+
 def taylor_variance(survey: Survey, scores: GroupedScores, *, rows_dropped: bool) -> np.ndarray:
     """Variance of the total of each score column (length n_groups * n_levels).
 
     ``rows_dropped`` says whether R would drop the rows outside each group (an uncalibrated
     design subset by domain) rather than keep them with zero weight.
     """
-    layout = survey.layout
-    rows_dropped = rows_dropped and not survey.calibration
-    # Without fpc R stops at the first stage (ultimate clusters, with replacement).
-    stages = layout.stages if survey.design.fpc else layout.stages[:1]
+    stages = variance_stages(survey)
     totals = _unit_totals(survey, scores, stages)
+    has_rows = None
+    if rows_dropped and not survey.calibration:
+        has_rows = [_unit_has_rows(scores, stage) for stage in stages]
+    return variance_of_unit_totals(survey, totals, has_rows)
+
+
+def variance_of_unit_totals(
+    survey: Survey, totals: list[np.ndarray], has_rows: list[np.ndarray] | None
+) -> np.ndarray:
+    """Variance of the total of each score column, from the score totals of every sampling unit
+    (units x columns, one array per stage of ``variance_stages``). ``has_rows`` (same shapes,
+    boolean) says which units hold rows of each column, when R would drop the rows outside
+    (see ``taylor_variance``); None when it keeps them.
+    """
+    stages = variance_stages(survey)
     stage1 = stages[0]
-    psu_has_rows = _unit_has_rows(scores, stage1) if rows_dropped else None
+    psu_has_rows = None if has_rows is None else has_rows[0]
     contributions, present = _stage_contributions(survey, totals[0], psu_has_rows, stage1, 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         n_strata = present.sum(axis=0)
@@ -84,7 +103,7 @@ def taylor_variance(survey: Survey, scores: GroupedScores, *, rows_dropped: bool
         variance = np.nansum(contributions, axis=0) * n_strata / n_ok
     if len(stages) == 2:
         stage2 = stages[1]
-        ssu_has_rows = _unit_has_rows(scores, stage2) if rows_dropped else None
+        ssu_has_rows = None if has_rows is None else has_rows[1]
         within, _ = _stage_contributions(survey, totals[1], ssu_has_rows, stage2, 2)
         assert stage1.stratum_popsize is not None
         fraction = (stage1.stratum_units / stage1.stratum_popsize)[stage1.unit_stratum]
@@ -97,10 +116,14 @@ def taylor_variance(survey: Survey, scores: GroupedScores, *, rows_dropped: bool
 
 def taylor_df(survey: Survey, group: np.ndarray, n_groups: int) -> np.ndarray:
     """R's degf(design[domain, ]): PSUs minus strata among the rows of each group."""
+    return taylor_df_of(survey, _group_has_rows(group, n_groups, survey.layout.stages[0]))
+
+
+def taylor_df_of(survey: Survey, psu_has_rows: np.ndarray) -> np.ndarray:
+    """``taylor_df`` from which PSUs hold rows of each group (PSUs x groups, boolean)."""
     stage1 = survey.layout.stages[0]
-    has_rows = _group_has_rows(group, n_groups, stage1)
-    strata_with_rows = _sum_by(stage1.unit_stratum, has_rows.astype(float), stage1.n_strata) > 0
-    return has_rows.sum(axis=0).astype(float) - strata_with_rows.sum(axis=0)
+    strata_with_rows = sum_by(stage1.unit_stratum, psu_has_rows.astype(float), stage1.n_strata) > 0
+    return psu_has_rows.sum(axis=0).astype(float) - strata_with_rows.sum(axis=0)
 
 
 def _unit_totals(survey: Survey, scores: GroupedScores, stages: tuple[StageLayout, ...]) -> list[np.ndarray]:
@@ -148,8 +171,12 @@ def _unit_has_rows(scores: GroupedScores, stage: StageLayout) -> np.ndarray:
     return np.repeat(_group_has_rows(scores.group, scores.n_groups, stage), scores.n_levels, axis=1)
 
 
-def _sum_by(codes: np.ndarray, matrix: np.ndarray, n: int) -> np.ndarray:
-    return np.column_stack([np.bincount(codes, weights=matrix[:, j], minlength=n) for j in range(matrix.shape[1])])
+def sum_by(codes: np.ndarray, matrix: np.ndarray, n: int) -> np.ndarray:
+    """Sum of the rows of ``matrix`` (k x m) that have each code 0..n-1: n x m."""
+    if matrix.shape[1] == 1:
+        return np.bincount(codes, weights=matrix[:, 0], minlength=n)[:, None]
+    indicator = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n, len(codes)))
+    return np.asarray(indicator @ matrix)
 
 
 def _stage_contributions(
@@ -172,13 +199,13 @@ def _stage_contributions(
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(n_units > 1, fraction_unsampled * n_units / (n_units - 1), fraction_unsampled)
     codes = stage.unit_stratum
-    means = _sum_by(codes, totals, stage.n_strata) / n_units[:, None]
-    centered = _sum_by(codes, (totals - means[codes]) ** 2, stage.n_strata)
-    uncentered = _sum_by(codes, totals**2, stage.n_strata)
+    means = sum_by(codes, totals, stage.n_strata) / n_units[:, None]
+    centered = sum_by(codes, (totals - means[codes]) ** 2, stage.n_strata)
+    uncentered = sum_by(codes, totals**2, stage.n_strata)
     if has_rows is None:
         units_with_rows = np.broadcast_to(n_units[:, None], centered.shape)
     else:
-        units_with_rows = _sum_by(codes, has_rows.astype(float), stage.n_strata)
+        units_with_rows = sum_by(codes, has_rows.astype(float), stage.n_strata)
     present = units_with_rows > 0
     lonely = (n_units == 1)[:, None]
     census = (fraction_unsampled < CENSUS_FRACTION)[:, None]

@@ -125,11 +125,22 @@ def test_bootstrap_is_reproducible_with_a_seed():
     assert not np.array_equal(first, make_replicates(strat(), "bootstrap", seed=8).replicate_weights())
 
 
-def test_jackknife_too_large_for_memory_is_refused_with_a_suggestion():
+def test_jackknife_too_large_for_columns_is_kept_per_psu():
+    survey = make_replicates(strat(), "jkn", max_cells=200 * 199)
+    assert survey.design.replicate.columns == () and survey.design.replicate.jackknife is not None
+    assert list(survey.data.columns) == list(strat().data.columns)
     with pytest.raises(WeightingError) as error:
-        make_replicates(strat(), "jkn", max_cells=200 * 199)
+        survey.replicate_weights()
     assert error.value.code == "replicate_matrix_too_large"
     assert "Taylor" in error.value.message
+
+
+def test_replicate_columns_too_large_for_memory_are_refused_with_a_suggestion():
+    for method, options in (("jkn", {"storage": "columns"}), ("bootstrap", {"replicates": 200})):
+        with pytest.raises(WeightingError) as error:
+            make_replicates(strat(), method, max_cells=200 * 199, **options)
+        assert error.value.code == "replicate_matrix_too_large"
+        assert "Taylor" in error.value.message
 
 
 def test_jk1_refuses_a_stratified_design():

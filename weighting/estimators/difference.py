@@ -95,7 +95,7 @@ class _DomainStatistic:
                 variance = replicate_variance(sums.totals, replicates, survey.design.replicate)
             else:
                 variance = total_variance(survey, sums, sums.weights[:, None] * sums.values)
-            df = design_df(survey, cells)
+            df = design_df(survey, sums)
             return cls(sums, float(sums.totals[0, 0]), sums.weights[:, None] * sums.values,
                        None if replicates is None else replicates[0, 0], float(variance[0, 0]), float(df[0]))
         fit = MeanFit(survey, sums)

@@ -17,6 +17,7 @@ from weighting.estimators.fit import (
     replicate_estimates,
     rows_in_design,
     total_variance,
+    unit_scores_variance,
     variance_of_replicates,
 )
 from weighting.estimators.table import build_table
@@ -61,13 +62,15 @@ def total(
     if survey.design.replicate is not None:
         replicates = replicate_estimates(survey, sums, sums.values)
         variance = variance_of_replicates(survey, estimate, replicates)
-    else:
+    elif survey.calibration:
         variance = total_variance(survey, sums, sums.weights[:, None] * sums.values)
+    else:
+        variance = unit_scores_variance(survey, sums, sums.unit_totals)
     se = np.sqrt(variance)
     srs_variance = _srs_total_variance(sums, sums.values - sums.at_rows(estimate / sums.weighted_n[:, None]))
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = variance / srs_variance
-    df = design_df(survey, cells)
+    df = design_df(survey, sums)
     low, high = wald(estimate, se, df[:, None], level)
     return build_table(cells, [None], estimate, se, low, high, deff, df, sums.n, sums.weighted_n)
 
@@ -143,7 +146,7 @@ def ratio(
     ) / sums.weighted_n[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = deff_variance / _srs_total_variance(sums, linearised - sums.at_rows(linear_mean))
-    df = design_df(survey, cells)
+    df = design_df(survey, sums)
     low, high = wald(estimate, se, df[:, None], level)
     return build_table(cells, [None], estimate, se, low, high, deff, df, sums.n, sums.weighted_n)
 
