@@ -14,6 +14,9 @@ Requests beyond the turns wait in the event loop, holding neither a thread nor a
 """
 
 import asyncio
+import re
+import sqlite3
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated
@@ -56,6 +59,60 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_SQLITE_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+_sqlite_writer = threading.Lock()
+
+
+class _WriteGatedCursor(sqlite3.Cursor):
+    def execute(self, sql, parameters=(), /):
+        self.connection.before(sql)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql, parameters, /):
+        self.connection.before(sql)
+        return super().executemany(sql, parameters)
+
+
+class _WriteGatedConnection(sqlite3.Connection):
+    """SQLite lets one transaction write at a time, and a writer that finds the database locked sleeps
+    in growing steps (up to 100 ms) before it tries again. Transactions of one process that are about
+    to write queue on a lock instead, and the next starts as soon as the previous commits; between
+    processes SQLite's busy timeout still applies. A connection that cannot get the lock within the
+    busy timeout goes ahead and lets SQLite decide, as without the lock."""
+
+    holds_gate = False
+
+    def before(self, sql: str) -> None:
+        if not self.holds_gate and _SQLITE_WRITE.match(sql):
+            self.holds_gate = _sqlite_writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+
+    def _open_gate(self) -> None:
+        if self.holds_gate:
+            self.holds_gate = False
+            _sqlite_writer.release()
+
+    def cursor(self, factory=_WriteGatedCursor):
+        return super().cursor(factory)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._open_gate()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._open_gate()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._open_gate()
+
+
 def create_db_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
@@ -64,7 +121,8 @@ def create_db_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                          "factory": _WriteGatedConnection},
             **({} if parsed.database in (None, "", ":memory:") else
                {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}),
         )

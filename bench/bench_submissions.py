@@ -12,6 +12,8 @@ the bundled victimization instrument, creates enumerators with tokens, then meas
 
 Issue targets: >= 1,000 accepted/s single with p99 < 100 ms, >= 20,000 validated/s batch.
 ODK Central's published figure is about 41 submissions/s on a small server.
+Beside wall figures, the server's own CPU time (all its processes, read from /proc on Linux) per
+accepted interview: comparable between runs on a machine shared with other work.
 `--profile` runs the server under cProfile for the single-submission load and prints where the time goes.
 """
 
@@ -125,8 +127,28 @@ def prepare(url: str, enumerators: int) -> tuple[str, list[str]]:
 
 # --- the server --------------------------------------------------------------------------------------
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process and its live descendants (None where /proc is missing)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, pending, seen = 0, [pid], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            if current == pid:
+                return None
+    return total / ticks
+
+
 @contextlib.contextmanager
-def server(url: str, workers: int, profile_to: Path | None) -> Iterator[str]:
+def server(url: str, workers: int, profile_to: Path | None) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {**os.environ, "SINMIEDO_DATABASE_URL": url, "SINMIEDO_SECRET_KEY": SECRET,
            "SINMIEDO_ENVIRONMENT": "development", "SINMIEDO_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
@@ -135,13 +157,16 @@ def server(url: str, workers: int, profile_to: Path | None) -> Iterator[str]:
     command = [sys.executable, "-m", *uvicorn_args]
     if profile_to is not None:
         command = [sys.executable, "-m", "cProfile", "-o", str(profile_to), "-m", *uvicorn_args]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's errors go to a file: a pipe nobody reads would stall the server once full.
+    errors = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
-        # The pipe is read only once the server has exited: reading a live one would block.
-        wait_until_answering(process, base, lambda: process.stderr.read().decode()[-2000:]
-                             if process.poll() is not None else "")
-        yield base
+        wait_until_answering(process, base, lambda: _tail(errors))
+        yield base, process.pid
+    except BaseException:
+        print(f"the server said: {_tail(errors)}", file=sys.stderr)
+        raise
     finally:
         process.send_signal(2)  # SIGINT: uvicorn shuts down cleanly and cProfile writes its file
         try:
@@ -149,6 +174,12 @@ def server(url: str, workers: int, profile_to: Path | None) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        errors.close()
+
+
+def _tail(file, size: int = 3000) -> str:
+    file.seek(0)
+    return file.read().decode(errors="replace")[-size:]
 
 
 # --- the loads ---------------------------------------------------------------------------------------
@@ -197,24 +228,36 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
+def _server_cpu(before: float | None, after: float | None, count: int, what: str) -> str:
+    if before is None or after is None or not count:
+        return ""
+    return f"; server CPU {(after - before) * 1000 / count:.2f} ms per {what}"
+
+
 def run_backend(label: str, url: str, args: argparse.Namespace, workdir: Path) -> None:
     version, tokens = prepare(url, args.clients)
     singles = [json.dumps(interview(version)).encode() for _ in range(args.requests)]
     batches = [json.dumps({"submissions": [interview(version) for _ in range(BATCH_SIZE)]}).encode()
                for _ in range(args.batches)]
     profile_to = workdir / f"{label}.prof" if args.profile else None
-    with server(url, args.workers, profile_to) as base:
+    with server(url, args.workers, profile_to) as (base, pid):
+        cpu_before = cpu_seconds(pid)
         seconds, latencies, accepted = asyncio.run(single_load(base, tokens, singles))
+        cpu_after = cpu_seconds(pid)
         per_second = accepted / seconds
         p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
         print(f"{label}: single  {accepted}/{len(singles)} accepted in {seconds:.2f} s = {per_second:,.0f}/s "
               f"(target {TARGET_SINGLE_PER_SECOND:,.0f}); p50 {p50:.1f} ms, p99 {p99:.1f} ms "
               f"(target < {TARGET_P99_MS:.0f}); {per_second / ODK_CENTRAL_PER_SECOND:.1f}x ODK Central's "
-              f"{ODK_CENTRAL_PER_SECOND:.0f}/s", flush=True)
+              f"{ODK_CENTRAL_PER_SECOND:.0f}/s{_server_cpu(cpu_before, cpu_after, accepted, 'accepted interview')}",
+              flush=True)
         if not args.profile:
+            cpu_before = cpu_seconds(pid)
             seconds, created = asyncio.run(batch_load(base, tokens, batches))
+            cpu_after = cpu_seconds(pid)
             print(f"{label}: batch   {created} validated and stored in {seconds:.2f} s = {created / seconds:,.0f}/s "
-                  f"(target {TARGET_BATCH_PER_SECOND:,.0f}); {len(batches)} batches of {BATCH_SIZE}", flush=True)
+                  f"(target {TARGET_BATCH_PER_SECOND:,.0f}); {len(batches)} batches of {BATCH_SIZE}"
+                  f"{_server_cpu(cpu_before, cpu_after, created, 'stored interview')}", flush=True)
     if profile_to is not None and profile_to.exists():
         print(f"{label}: where the server's time goes (cumulative, top 25):")
         pstats.Stats(str(profile_to)).sort_stats("cumulative").print_stats(25)

@@ -1,6 +1,7 @@
 """All SQL touching instruments and their versions."""
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from api.instruments.models import Instrument, InstrumentVersion
@@ -8,6 +9,18 @@ from api.instruments.models import Instrument, InstrumentVersion
 
 def get_by_form_id(session: Session, form_id: str) -> Instrument | None:
     return session.exec(select(Instrument).where(Instrument.form_id == form_id)).first()
+
+
+def version_by_form(session: Session, form_id: str, version: str) -> InstrumentVersion | None:
+    """A version named by form id, in one query and without its large columns (the definition, the
+    source file, the XForm), which load only if read: what a submission needs to be checked."""
+    return session.exec(
+        select(InstrumentVersion)
+        .join(Instrument, col(Instrument.id) == col(InstrumentVersion.instrument_id))
+        .where(Instrument.form_id == form_id, InstrumentVersion.version == version)
+        .options(*(defer(column) for column in (InstrumentVersion.definition, InstrumentVersion.source,
+                                                InstrumentVersion.xform, InstrumentVersion.languages)))
+    ).first()
 
 
 def add(session: Session, row: Instrument | InstrumentVersion) -> None:

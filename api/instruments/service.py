@@ -6,8 +6,8 @@ stored: an invalid form is a 422 listing every problem and changes nothing.
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+import threading
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -170,22 +170,22 @@ def delete_draft(session: Session, actor: User | None, form_id: str, version: st
     audit.record(session, actor, "instrument.delete_draft", "instrument_version", row.id, {"form_id": form_id, "version": version})
 
 
-@dataclass(frozen=True)
-class _StoredDefinition:
-    """Hashed and compared by content hash only, so the cache key stays small."""
-
-    content_hash: str
-    definition: dict[str, Any] = field(compare=False, hash=False)
-
-
-@lru_cache(maxsize=128)
-def _compiled(stored: _StoredDefinition) -> survey_defs.Instrument:
-    return survey_defs.Instrument.model_validate(stored.definition)
+_COMPILED_CACHE_SIZE = 128
+_compiled_by_hash: dict[str, survey_defs.Instrument] = {}
+_compiled_lock = threading.Lock()
 
 
 def compiled(row: InstrumentVersion) -> survey_defs.Instrument:
-    """The typed instrument of a stored version, parsed once per content hash."""
-    return _compiled(_StoredDefinition(row.content_hash, row.definition))
+    """The typed instrument of a stored version, parsed once per content hash (the definition is
+    read from the row only when this process has not parsed it yet)."""
+    instrument = _compiled_by_hash.get(row.content_hash)
+    if instrument is None:
+        instrument = survey_defs.Instrument.model_validate(row.definition)
+        with _compiled_lock:
+            if len(_compiled_by_hash) >= _COMPILED_CACHE_SIZE:
+                _compiled_by_hash.pop(next(iter(_compiled_by_hash)))
+            instrument = _compiled_by_hash.setdefault(row.content_hash, instrument)
+    return instrument
 
 
 def xform_of(row: InstrumentVersion) -> str:

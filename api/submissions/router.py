@@ -52,10 +52,10 @@ RawBody = Annotated[str, Depends(raw_body)]
 )
 def submit(response: Response, session: SessionDep, enumerator: Collector, data: SubmissionCreate,
            payload: RawBody) -> SubmissionPublic:
-    submission, created = service.submit(session, enumerator, data, payload)
+    view, created = service.submit(session, enumerator, data, payload)
     if not created:
         response.status_code = 200
-    return service.public_view(session, enumerator, submission)
+    return view
 
 
 @router.post("/batch", response_model=BatchResult)

@@ -143,7 +143,9 @@ class VersionLookup:
     def get(self, form_id: str, version: str) -> InstrumentVersion:
         key = (form_id, version)
         if key not in self._rows:
-            row = instruments.get_version(self.session, form_id, version, include_drafts=False)
+            row = instruments_repository.version_by_form(self.session, form_id, version)
+            if row is None or row.status == instruments.DRAFT:  # raises what is missing
+                row = instruments.get_version(self.session, form_id, version, include_drafts=False)
             self._rows[key] = row
         return self._rows[key]
 
@@ -245,28 +247,18 @@ def _rows_for(prepared: Prepared, actor: User) -> tuple[Submission, SubmissionRe
     return submission, revision
 
 
-def _personal_row(prepared: Prepared, revision_id: int) -> SubmissionPersonal | None:
+def _personal_row(prepared: Prepared) -> SubmissionPersonal | None:
+    """The interview's personal identifiers and exact GPS, if any (its revision id is set when stored)."""
     gps = prepared.gps
     if not prepared.personal and gps is None:
         return None
     return SubmissionPersonal(
-        revision_id=revision_id,
+        revision_id=0,
         data=prepared.personal,
         latitude=gps.latitude if gps else None,
         longitude=gps.longitude if gps else None,
         gps_accuracy=gps.accuracy if gps else None,
     )
-
-
-def _store(session: Session, prepared: Prepared, actor: User) -> Submission:
-    submission, revision = _rows_for(prepared, actor)
-    repository.add(session, submission)
-    revision.submission_id = submission.id
-    repository.add(session, revision)
-    personal = _personal_row(prepared, revision.id)
-    if personal is not None:
-        repository.add(session, personal)
-    return submission
 
 
 def _resolve_existing(existing: Submission, prepared: Prepared) -> Submission:
@@ -281,23 +273,28 @@ def _resolve_existing(existing: Submission, prepared: Prepared) -> Submission:
 
 def accept(session: Session, actor: User, prepared: Prepared) -> tuple[Submission, bool]:
     """Store a prepared interview once; a resend of the same content returns the stored one."""
-    existing = repository.by_instance(session, prepared.instance_id)
-    if existing is not None:
-        return _resolve_existing(existing, prepared), False
-    try:
-        with session.begin_nested():
-            submission = _store(session, prepared, actor)
-    except IntegrityError:
-        # Another request stored the same instance id between our read and our insert.
+    submission, revision = _rows_for(prepared, actor)
+    if not repository.insert_if_new(session, submission):
+        # Stored before, or by a concurrent request that committed first: a resend or a conflict.
         existing = repository.by_instance(session, prepared.instance_id)
-        if existing is None:
-            raise
+        if existing is None:  # the unique index and the table disagree: never report it as stored
+            raise RuntimeError(f"instance id {prepared.instance_id} is taken but no submission holds it")
         return _resolve_existing(existing, prepared), False
+    revision.submission_id = submission.id
+    repository.insert_revision(session, revision, _personal_row(prepared))
     return submission, True
 
 
-def submit(session: Session, actor: User, data: SubmissionCreate, payload: str) -> tuple[Submission, bool]:
-    return accept(session, actor, prepare(VersionLookup(session), actor, data, payload))
+def submit(session: Session, actor: User, data: SubmissionCreate, payload: str) -> tuple[SubmissionPublic, bool]:
+    """Accept one JSON interview; its public view, and whether it was new (else the stored one)."""
+    prepared = prepare(VersionLookup(session), actor, data, payload)
+    submission, created = accept(session, actor, prepared)
+    if not created:
+        return public_view(session, actor, submission), False
+    revision = SubmissionRevision(submission_id=submission.id, revision=1, answers=prepared.answers, payload="",
+                                  content_hash=prepared.content_hash, author_id=actor.id)
+    return public_view(session, actor, submission, revision=revision, version=prepared.version,
+                       form_id=data.instrument.form_id, enumerator=actor.username), True
 
 
 def submit_batch(session: Session, actor: User, items: list[dict[str, Any]]) -> BatchResult:
@@ -366,18 +363,9 @@ def _accept_or_conflict(session: Session, actor: User, prepared: Prepared) -> tu
 
 
 def _store_many(session: Session, actor: User, prepared_list: list[Prepared]) -> None:
-    if not prepared_list:
-        return
     pairs = [_rows_for(p, actor) for p in prepared_list]
-    session.add_all([s for s, _ in pairs])
-    session.flush()
-    for (submission, revision) in pairs:
-        revision.submission_id = submission.id
-    session.add_all([r for _, r in pairs])
-    session.flush()
-    personals = [_personal_row(p, r.id) for p, (_, r) in zip(prepared_list, pairs, strict=True)]
-    session.add_all([row for row in personals if row is not None])
-    session.flush()
+    repository.insert_many(session, [s for s, _ in pairs], [r for _, r in pairs],
+                           [_personal_row(p) for p in prepared_list])
 
 
 # --- reading, editing, reviewing --------------------------------------------------------------------

@@ -69,13 +69,19 @@ class EvaluationContext:
 
     def at(self, repeat_path: RepeatPath, current: Any = None) -> EvaluationContext:
         """The same answers, evaluated for another field (its repeat instances and its value)."""
-        moved = replace(self, repeat_path=repeat_path, current=current)
-        if "_repeat_names" in self.__dict__:  # same parent_repeat: keep what was derived from it
-            moved.__dict__["_repeat_names"] = self.__dict__["_repeat_names"]
+        # A copy of the fields (and of what was derived from parent_repeat, which stays the same)
+        # with two of them changed: what dataclasses.replace does, without re-running __init__.
+        self._chains, self._repeat_names  # derived once, then shared  # noqa: B018
+        moved = object.__new__(EvaluationContext)
+        moved.__dict__.update(self.__dict__)
+        moved.__dict__["repeat_path"] = repeat_path
+        moved.__dict__["current"] = current
         return moved
 
     def value(self, name: str) -> Value:
         """`${name}` resolved relative to the current repeat instances."""
+        if not self._chain(name) and name not in self._repeat_names:  # a field outside repeats
+            return node_value(self.answers.get(name))
         found = list(self._instances_of(name, self.repeat_path))
         if len(found) == 1 and self._fixed(name, self.repeat_path) and not self.is_repeat(name):
             return node_value(found[0])
@@ -117,6 +123,20 @@ class EvaluationContext:
 
     def repeat_chain(self, name: str) -> list[str]:
         """The repeats enclosing `name`, outermost first."""
+        return list(self._chain(name))
+
+    def _chain(self, name: str) -> tuple[str, ...]:
+        chain = self._chains.get(name)
+        if chain is None:
+            chain = self._chains[name] = self._find_chain(name)
+        return chain
+
+    @cached_property
+    def _chains(self) -> dict[str, tuple[str, ...]]:
+        """repeat_chain by name, filled as names are met (shared by the contexts `at` derives)."""
+        return {}
+
+    def _find_chain(self, name: str) -> tuple[str, ...]:
         chain: list[str] = []
         repeat = self.parent_repeat.get(name)
         while repeat is not None:
@@ -124,18 +144,18 @@ class EvaluationContext:
                 raise ExpressionError("bad_argument", f"repeats nest in a cycle around {repeat!r}")
             chain.append(repeat)
             repeat = self.parent_repeat.get(repeat)
-        return chain[::-1]
+        return tuple(chain[::-1])
 
     def _fixed(self, name: str, path: RepeatPath) -> bool:
         """Whether the path picks one instance of every repeat around `name`."""
-        chain = self.repeat_chain(name)
-        return [repeat for repeat, _ in path[: len(chain)]] == chain
+        chain = self._chain(name)
+        return tuple(repeat for repeat, _ in path[: len(chain)]) == chain
 
     def _instances_of(self, name: str, path: RepeatPath) -> Iterator[Any]:
         """The raw answers of `name`: one per instance of its repeats (one instance when the path fixes them)."""
         containers: list[Mapping[str, Any]] = [self.answers]
         following_path = True
-        for depth, repeat in enumerate(self.repeat_chain(name)):
+        for depth, repeat in enumerate(self._chain(name)):
             following_path = following_path and depth < len(path) and path[depth][0] == repeat
             next_containers: list[Mapping[str, Any]] = []
             for container in containers:

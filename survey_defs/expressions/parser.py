@@ -16,7 +16,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from survey_defs.expressions.errors import ExpressionError
-from survey_defs.expressions.evaluator import evaluate
+from survey_defs.expressions.evaluator import Compiled, compile_tree
 from survey_defs.expressions.functions import check_call
 from survey_defs.expressions.nodes import (
     BareName,
@@ -174,11 +174,12 @@ class Expression:
     functions: frozenset[str]  # every function called, e.g. to refuse now() in a checked calculation
     choice_columns: frozenset[str]  # unprefixed names: columns of the choices sheet (choice_filter)
     root: Node = field(repr=False, compare=False)
+    compiled: Compiled = field(repr=False, compare=False)  # the root as closures, built once when parsed
 
     def evaluate(self, context: EvaluationContext) -> Value:
         """The XPath value (str, float, bool, date, datetime or NodeSet) in `context`."""
         try:
-            return evaluate(self.root, context)
+            return self.compiled(context)
         except ExpressionError as error:
             raise error.located(self.text) from None
 
@@ -237,4 +238,5 @@ def _expression(text: str, root: Node) -> Expression:
         functions=frozenset(node.name for node in nodes if isinstance(node, Call)),
         choice_columns=frozenset(node.name for node in nodes if isinstance(node, BareName)),
         root=root,
+        compiled=compile_tree(root),
     )
