@@ -130,7 +130,8 @@ def test_every_export_is_audited_with_what_it_held(client, engine, analyst, repl
     def events() -> list[AuditEvent]:
         with Session(engine) as session:
             return list(session.exec(select(AuditEvent).where(AuditEvent.action == "microdata.export",
-                                                              AuditEvent.resource_id == str(analysis_id))))
+                                                              AuditEvent.resource_id == str(analysis_id))
+                                     .order_by(AuditEvent.id)))
 
     before = len(events())
     export(client, analyst, analysis_id, "csv")
