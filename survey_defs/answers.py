@@ -19,9 +19,12 @@ username -> string; note -> nothing; calculate -> optional scalar. null, "" and 
 Paths are ``name`` or ``repeat[index].name`` with 0-based indexes (``incidents[2].reported_police``).
 
 Decisions:
-- A calculate's value sent by the client is used as is (it is what the enumerator's device computed,
-  e.g. the random selection of a respondent); a missing one is computed here, in dependency order,
-  unless it uses random()/now()/uuid(), which the server cannot reproduce (``calculation_missing``).
+- A calculate's value sent by the client is kept (it is what the enumerator's device computed, e.g. the
+  random selection of a respondent), but where the server can reproduce it (no random()/uuid()/now()/
+  today()) it must equal what the form's calculation gives on the same answers, numbers within
+  rounding (``calculation_mismatch``: a selection probability not following from the roster would
+  weight the respondent wrongly). A missing one is computed here, in dependency order, unless it uses
+  random()/now()/uuid(), which the server cannot reproduce (``calculation_missing``).
 - ``required`` is checked only where the question is relevant; an answer to a non-relevant question
   (relevance is inherited from groups and repeats) is ``not_relevant_but_answered``, as ODK clears them.
 - An integer beyond 32 bits (JavaRosa's int) is ``wrong_type``.
@@ -31,7 +34,8 @@ Decisions:
   evaluation (e.g. a repeated field used as one value) is ``expression_failed``.
 
 Codes: wrong_type, not_in_choices, required_missing, constraint_violated, not_relevant_but_answered,
-repeat_count_mismatch, unknown_field, out_of_range, calculation_missing, expression_failed.
+repeat_count_mismatch, unknown_field, out_of_range, calculation_missing, calculation_mismatch,
+expression_failed.
 """
 
 import graphlib
@@ -59,6 +63,8 @@ RepeatPath = tuple[tuple[str, int], ...]
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
 MAX_INTEGER = 2**31 - 1  # JavaRosa stores integer answers as Java ints
 _VALIDATOR_CACHE_SIZE = 64
+# What the server cannot recompute from the answers alone: a device's value for these stands.
+UNREPRODUCIBLE_FUNCTIONS = VOLATILE_FUNCTIONS | {"today"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
@@ -234,7 +240,9 @@ class _Run:
             question = calculation.question
             assert question.calculation is not None
             for container, repeat_path, path in _instances(working, calculation.repeats):
-                if not _is_empty(container.get(question.name)):
+                sent = container.get(question.name)
+                if not _is_empty(sent):
+                    self.check_sent_calculation(calculation, sent, repeat_path, f"{path}{question.name}")
                     continue
                 relevant = all(
                     self.relevant(section, repeat_path[:depth]) for section, depth in calculation.sections
@@ -255,6 +263,29 @@ class _Run:
                 if value is not None:
                     container[question.name] = _as_answer(value)
         return working
+
+    def check_sent_calculation(self, calculation: "_Calculation", sent: Any, repeat_path: RepeatPath,
+                               field_path: str) -> None:
+        """A value the device computed must be what the form's calculation gives on the same answers.
+
+        Only calculations the server can reproduce are checked: none reading random(), uuid(), now()
+        or today() (an interview may be uploaded days after it was taken). A selection probability
+        that does not follow from the roster would otherwise weight the respondent wrongly.
+        """
+        question = calculation.question
+        assert question.calculation is not None
+        if question.calculation.functions & UNREPRODUCIBLE_FUNCTIONS:
+            return
+        relevant = all(self.relevant(section, repeat_path[:depth]) for section, depth in calculation.sections)
+        if not relevant or not self.relevant(question, repeat_path):
+            return  # answered where not relevant: the walk reports it
+        errors = len(self.errors)
+        value = self.evaluate(question.calculation, repeat_path, field_path)
+        del self.errors[errors:]  # an expression failing here is the device's value standing, not a new error
+        if value is not None and not _same_calculated(sent, _as_answer(value)):
+            self.error(field_path, "calculation_mismatch",
+                       f"the device sent {sent!r}, but the form's calculation gives {_as_answer(value)!r} "
+                       f"for these answers ({question.calculation.text!r})")
 
     # --- the walk -----------------------------------------------------------------------------------
 
@@ -466,6 +497,25 @@ def _as_answer(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return to_string(value)
     return value
+
+
+def _same_calculated(sent: Any, computed: Any) -> bool:
+    """Equal as the device would have written it: numbers within rounding, anything else as text."""
+    try:
+        a, b = float(sent), float(computed)
+    except (TypeError, ValueError, OverflowError):
+        return _text_of(sent) == _text_of(computed)
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(_text_of(item) for item in value)
+    return str(value)
 
 
 def _is_empty(value: Any) -> bool:

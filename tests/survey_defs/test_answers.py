@@ -130,9 +130,12 @@ def test_a_calculation_is_computed_to_feed_later_relevance(validator):
     assert _codes(validator.validate(answers)) == [("robbed_first", "not_relevant_but_answered")]
 
 
-def test_a_calculated_value_sent_by_the_client_is_used(validator):
+def test_a_calculated_value_sent_by_the_client_must_be_what_the_form_computes(validator):
+    assert _codes(validator.validate({**_valid(), "first_kind": "robbery"})) == []
+    # A wrong value is refused, and it is what the rest of the form was checked with (as on the device).
     answers = {**_valid(), "first_kind": "assault"}
-    assert _codes(validator.validate(answers)) == [("robbed_first", "not_relevant_but_answered")]
+    assert _codes(validator.validate(answers)) == [
+        ("first_kind", "calculation_mismatch"), ("robbed_first", "not_relevant_but_answered")]
 
 
 def test_every_error_is_returned_in_form_order(validator):

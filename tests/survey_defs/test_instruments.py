@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import copy
 import openpyxl
 import pytest
 from hypothesis import given, settings
@@ -417,3 +418,15 @@ def test_vawg_without_privacy_reschedules_and_refuses_any_answer_about_experienc
 )
 def test_vawg_accepts_interviews_that_end_early(instruments: dict[str, Instrument], answers: dict[str, Any]) -> None:
     assert _errors(instruments["vawg"], answers) == []
+
+
+def test_a_selection_probability_the_roster_does_not_give_is_refused(instruments: dict[str, Instrument]) -> None:
+    victimization = instruments["victimization"]
+    computed = compile_validator(victimization).check(copy.deepcopy(VICTIMIZATION_ANSWERS), now=NOW).answers
+    probability = computed["selection_probability"]
+    assert probability == pytest.approx(1 / computed["n_eligible_adults"], rel=1e-12)
+
+    # What Collect writes (text, its own rounding) passes; a probability the roster does not give is refused.
+    assert _errors(victimization, {**VICTIMIZATION_ANSWERS, "selection_probability": f"{probability:.15g}"}) == []
+    assert _errors(victimization, {**VICTIMIZATION_ANSWERS, "selection_probability": probability / 2}) == [
+        ("selection_probability", "calculation_mismatch")]
