@@ -6,8 +6,8 @@ the row is created (``once`` keeps the first value, so edits never redraw). An e
 ``int(key * 10^9) * 100 + position``, so the largest draw belongs to one eligible member chosen with
 probability 1/k (ties need two equal 9-digit keys) and ``max mod 100`` is that member's roster position.
 This needs no reference to a later field and survives edits of ages or sexes after the draw. Only the
-device draws: the server recomputes nothing random and takes the submitted keys, the selected position
-and the probability as they arrive.
+device draws: the server takes the submitted keys as they arrive and checks that the draws, the selected
+position and the probability follow from them and the roster (``calculation_mismatch`` otherwise).
 """
 
 from survey_defs.instruments.rows import Row, begin_repeat, calculate, choice_list, end_repeat, note, question
