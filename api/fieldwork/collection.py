@@ -7,6 +7,7 @@ a training): only the instrument-level rules apply to them.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -118,6 +119,23 @@ def _claim_household(session: Session, household_id: int, instance_id: str) -> N
         except IntegrityError as exc:  # a concurrent interview of the same household won
             raise Conflict("This household has already given its VAWG interview",
                            code="vawg_household_already_interviewed") from exc
+
+
+def household_assignment_id(session: Session, actor: User, form_id: str, code: Any) -> int | None:
+    """The assignment an interview from ODK Collect belongs to, from its `household_code` answer
+    (PSU/household, as on the enumerator's assignment list); None when the form has no code."""
+    if code is None or code == "":
+        return None
+    psu, _, household = str(code).partition("/")
+    found = [a for a in repository.current_assignments_of_household(session, actor.id, psu, household)
+             if form_id in (session.get(Survey, a.survey_id).form_ids or [])]
+    if not found:
+        raise Unprocessable(
+            f"Household '{code}' is not one of your current assignments for this form", code="household_not_assigned",
+            errors=[{"loc": ["household_code"], "msg": f"no current assignment of yours is household '{code}'",
+                     "type": "household_not_assigned"}],
+        )
+    return found[0].id
 
 
 def admit_interview(session: Session, actor: User, version: InstrumentVersion, *, assignment_id: int | None,

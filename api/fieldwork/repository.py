@@ -127,6 +127,19 @@ def assignment(session: Session, assignment_id: int) -> Assignment | None:
     return session.get(Assignment, assignment_id)
 
 
+def current_assignments_of_household(session: Session, enumerator_id: int, psu_code: str,
+                                     household_code: str) -> list[Assignment]:
+    """The enumerator's current assignments of the household coded PSU/household (one per wave)."""
+    return list(session.exec(
+        select(Assignment)
+        .join(PSU, col(PSU.id) == col(Assignment.psu_id))
+        .join(Household, col(Household.id) == col(Assignment.household_id))
+        .where(Assignment.enumerator_id == enumerator_id, col(Assignment.ended_at).is_(None),
+               PSU.code == psu_code, Household.code == household_code)
+        .order_by(col(Assignment.id))
+    ).all())
+
+
 def surveys_assigned_to(session: Session, enumerator_id: int) -> list[Survey]:
     """The waves in which the enumerator holds at least one current assignment."""
     assigned = select(Assignment.survey_id).where(

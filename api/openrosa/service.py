@@ -93,9 +93,13 @@ def receive(session: Session, user: User, xml: bytes, media: list[MediaPart]) ->
         return _revise(session, user, version, answers, xml, content_hash, instance_id, meta["deprecatedID"], media)
 
     clean, personal = submissions.validated_answers(version, answers)
-    # The bundled XForms carry no assignment: the wave's instrument and VAWG rules still apply.
-    fieldwork.admit_interview(session, user, version, assignment_id=None, instance_id=instance_id)
+    # The household code links the interview to its assignment (and the VAWG household rule); a form
+    # without one still gets the wave's instrument and VAWG rules.
+    form_id = instruments.compiled(version).settings.form_id
+    assignment_id = fieldwork.household_assignment_id(session, user, form_id, answers.get("household_code"))
+    fieldwork.admit_interview(session, user, version, assignment_id=assignment_id, instance_id=instance_id)
     prepared = submissions.Prepared(
+        assignment_id=assignment_id,
         instance_id=instance_id, version=version, answers=clean, personal=personal, content_hash=content_hash,
         payload=xml.decode("utf-8", errors="replace"), payload_format="xml", source="openrosa",
         started_at=_timestamp(answers.get("start")), ended_at=_timestamp(answers.get("end")),

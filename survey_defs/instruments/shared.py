@@ -112,6 +112,17 @@ def roster_with_selection(*, eligible: str, eligible_count: str) -> list[Row]:
     ]
 
 
+# Links an interview sent from ODK Collect to the enumerator's assignment (a JSON submission names its
+# assignment instead). Kept apart from the answers as a personal identifier: it points to an address.
+HOUSEHOLD_CODE = question(
+    "text",
+    "household_code",
+    ("Código del hogar en su lista de asignaciones (UPM/hogar)", "Household code from your assignment list (PSU/household)"),
+    hint=("Por ejemplo EA01/003.", "For example EA01/003."),
+    constraint="regex(., '^[^/]+/[^/]+$')",
+    constraint_message=("Escriba la UPM y el hogar separados por /.", "Write the PSU and the household separated by /."),
+    personal=True,
+)
 HOUSEHOLD_CONSENT = question(
     "select_one yes_no",
     "household_consent",

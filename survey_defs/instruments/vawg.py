@@ -30,6 +30,7 @@ from survey_defs.instruments.rows import (
 )
 from survey_defs.instruments.shared import (
     CLOSING,
+    HOUSEHOLD_CODE,
     HOUSEHOLD_CONSENT,
     SEX,
     YES_NO,
@@ -283,6 +284,7 @@ SURVEY = [
             "Hello. We are carrying out a survey about women's health and family life. The answers are confidential.",
         ),
     ),
+    HOUSEHOLD_CODE,
     HOUSEHOLD_CONSENT,
     begin_group("household", ("Hogar", "Household"), relevant="${household_consent} = 'yes'"),
     *roster_with_selection(

@@ -22,6 +22,7 @@ from survey_defs.instruments.rows import (
 from survey_defs.instruments.shared import (
     CLOSING,
     DONT_KNOW,
+    HOUSEHOLD_CODE,
     HOUSEHOLD_CONSENT,
     REFUSED,
     RESPONDENT_STATUS,
@@ -354,6 +355,7 @@ SURVEY = [
             "confidential and are used for statistical purposes only.",
         ),
     ),
+    HOUSEHOLD_CODE,
     HOUSEHOLD_CONSENT,
     begin_group("household", ("Hogar", "Household"), relevant="${household_consent} = 'yes'"),
     *adult_respondent_selection(),

@@ -176,6 +176,36 @@ def test_openrosa_interview_of_an_instrument_outside_the_wave_is_refused(client,
     assert b"instrument_not_assigned" in response.content
 
 
+def _collect_vawg(client, engine, account, household_code: str | None):
+    answers = copy.deepcopy(FORMS["vawg"][1])
+    if household_code is not None:
+        answers["household_code"] = household_code
+    xml = instance_xml(compiled(engine, "sinmiedo_womens_health"), answers, str(uuid.uuid4()))
+    return client.post("/openrosa/submission", headers=basic(account.user.username, TEST_PASSWORD), **multipart(xml))
+
+
+def test_collect_interview_finds_its_assignment_by_household_code_and_vawg_allows_one_per_household(
+        client, engine, field):
+    first = _collect_vawg(client, engine, field["ana"], "EA01/002")
+    assert first.status_code == 201, first.text
+    stored = client.get(SUBMISSIONS, headers=field["admin"].headers).json()["items"]
+    mine = {a["household"]: a["id"] for a in client.get(f"{URL}/my-assignments", headers=field["ana"].headers).json()}
+    assert [item["assignment_id"] for item in stored] == [mine["002"]]
+
+    second = _collect_vawg(client, engine, field["ana"], "EA01/002")
+    assert second.status_code == 409 and b"vawg_household_already_interviewed" in second.content
+    assert _collect_vawg(client, engine, field["ana"], "EA01/003").status_code == 201
+
+
+@pytest.mark.parametrize("code", ["EA02/001", "EA01/999", "EA01-001"], ids=["anothers", "unknown", "malformed"])
+def test_collect_interview_for_a_household_not_assigned_to_the_enumerator_is_refused(client, engine, field, code):
+    response = _collect_vawg(client, engine, field["ana"], code)
+
+    assert response.status_code == 422
+    assert (b"answers_invalid" if code == "EA01-001" else b"household_not_assigned") in response.content
+    assert client.get(SUBMISSIONS, headers=field["admin"].headers).json()["total"] == 0
+
+
 # --- VAWG -------------------------------------------------------------------------------------------
 
 def test_vawg_needs_a_female_enumerator_when_the_wave_requires_it(client, field):

@@ -12,8 +12,8 @@ def test_personal_column_marks_a_question(load_form):
     assert questions["age"].personal is False
 
 
-def test_bundled_rosters_mark_names_as_personal():
+def test_bundled_rosters_mark_names_and_the_household_code_as_personal():
     for name in ("perception", "victimization", "vawg"):
         instrument = load_instrument(bundled_instrument_path(name))
         personal = {located.element.name for located in instrument.questions() if located.element.personal}
-        assert personal == {"member_name", "selected_name"}, name
+        assert personal == {"household_code", "member_name", "selected_name"}, name
