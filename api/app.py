@@ -18,6 +18,8 @@ from api.health.router import router as health_router
 from api.indicators.router import router as indicators_router
 from api.instruments.router import router as instruments_router
 from api.logs import configure_logging
+from api.openapi_bodies import document_bodies
+from api.submissions.intake import Intake
 from api.submissions.router import router as submissions_router
 from api.openrosa.router import router as openrosa_router
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -40,9 +42,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     owns_engine = engine is None
     engine = engine or create_db_engine(settings.database_url)
 
+    intake = Intake(engine, settings)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        intake.close()
         if owns_engine:
             engine.dispose()
 
@@ -56,6 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.database_turns = DatabaseTurns(engine)
+    app.state.intake = intake
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimitMiddleware,
@@ -85,4 +91,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.
     app.include_router(openrosa_router, prefix="/openrosa")
     app.include_router(openrosa_router, prefix="/openrosa/key/{token}")
+    document_bodies(app)
     return app

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlmodel import Session
 
 from api.db import SessionDep
@@ -121,11 +122,14 @@ def has_permission(user: User, permission: Permission) -> bool:
 ACCESS_TOKEN, DEVICE_TOKEN = "access", "device"
 
 
-def authenticate_token(session: Session, token: str, settings: Settings, kind: str = ACCESS_TOKEN) -> User:
+def authenticate_token(session: Session, token: str, settings: Settings, kind: str = ACCESS_TOKEN, *,
+                       read_only: bool = False) -> User:
     """The user a token of `kind` belongs to. A device token travels in ODK Collect's server URL, where
     proxies and logs see it, so it opens the OpenRosa endpoints only, never the JSON API; and a login
-    token is never accepted in a URL."""
-    found = users_repository.token_with_user(session, token_digest(token, settings.secret_key))
+    token is never accepted in a URL. `read_only`: the caller never changes the user (a shared,
+    detached object is returned)."""
+    lookup = users_repository.token_with_read_only_user if read_only else users_repository.token_with_user
+    found = lookup(session, token_digest(token, settings.secret_key))
     if found is None:
         raise Unauthorized("The access token is not valid", code="token_invalid")
     access, user = found
@@ -141,13 +145,38 @@ def authenticate_token(session: Session, token: str, settings: Settings, kind: s
 
 
 
-_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
+def bearer_token(token: Annotated[str | None, Depends(bearer_scheme)]) -> str:
     if not token:
         raise Unauthorized()
     return token
+
+
+def token_in_header(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer …` header, read as the dependency above reads it; for
+    endpoints that authenticate outside the dependency system (the interview intake)."""
+    scheme, token = get_authorization_scheme_param(authorization)
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized()
+    return token
+
+
+def permitted_user(session: Session, authorization: str | None, settings: Settings, permission: Permission) -> User:
+    """`require(permission)` as a plain call: the header's user, who must hold the permission (read-only)."""
+    user = authenticate_token(session, token_in_header(authorization), settings, read_only=True)
+    _check_permission(user, permission)
+    return user
+
+
+def _check_permission(user: User, permission: Permission) -> None:
+    if not has_permission(user, permission):
+        raise Forbidden(
+            f"Your role '{user.role}' does not allow this ({permission.value})",
+            code="permission_denied",
+            extra={"permission": permission.value},
+        )
 
 
 def current_user(request: Request, session: SessionDep, token: Annotated[str, Depends(bearer_token)]) -> User:
@@ -166,12 +195,7 @@ def require(permission: Permission) -> Any:
     """
 
     def dependency(user: CurrentUser) -> User:
-        if not has_permission(user, permission):
-            raise Forbidden(
-                f"Your role '{user.role}' does not allow this ({permission.value})",
-                code="permission_denied",
-                extra={"permission": permission.value},
-            )
+        _check_permission(user, permission)
         return user
 
     dependency.required_permission = permission  # read by the authorization-matrix tests

@@ -175,6 +175,11 @@ _compiled_by_hash: dict[str, survey_defs.Instrument] = {}
 _compiled_lock = threading.Lock()
 
 
+def is_compiled(row: InstrumentVersion) -> bool:
+    """Whether `compiled(row)` is answered without reading the row's definition."""
+    return row.content_hash in _compiled_by_hash
+
+
 def compiled(row: InstrumentVersion) -> survey_defs.Instrument:
     """The typed instrument of a stored version, parsed once per content hash (the definition is
     read from the row only when this process has not parsed it yet)."""

@@ -1,11 +1,11 @@
 """All SQL touching submissions, their revisions and personal identifiers."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, insert
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from api.instruments.models import Instrument, InstrumentVersion
 from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
@@ -46,73 +46,49 @@ def add(session: Session, *rows: Submission | SubmissionRevision | SubmissionPer
 
 
 # --- inserting accepted interviews -----------------------------------------------------------------
-# Plain INSERTs (no ORM unit of work): an accepted interview is three rows written once and never
-# updated in place, and the submission endpoints write thousands of them a second.
+# Plain INSERTs of column values (no ORM objects, no unit of work): an accepted interview is three rows
+# written once and never updated in place, and the submission endpoints write thousands of them a second.
 
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+Values = dict[str, Any]
 
 
-def _values(row: SQLModel) -> dict:
-    table = row.__table__  # type: ignore[attr-defined]
-    return {c.key: getattr(row, c.key) for c in table.columns if not (c.primary_key and getattr(row, c.key) is None)}
-
-
-def _attach(session: Session, *rows: SQLModel) -> None:
-    """Rows just inserted become the session's, as if loaded (no SQL)."""
-    for row in rows:
-        make_transient_to_detached(row)
-        session.add(row)
-
-
-def insert_if_new(session: Session, submission: Submission) -> bool:
+def insert_if_new(session: Session, submission: Values) -> int | None:
     """Insert the submission unless one with its instance id is stored (or being stored by a concurrent
-    transaction that then commits); sets its id. False when the instance id was taken."""
+    transaction that then commits); its id, or None when the instance id was taken."""
     table = Submission.__table__
     dialect_insert = _DIALECT_INSERT[session.get_bind().dialect.name]
     statement = dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.instance_id]).returning(table.c.id)
-    new_id = session.execute(statement, _values(submission)).scalar_one_or_none()
-    if new_id is None:
-        return False
-    submission.id = new_id
-    _attach(session, submission)
-    return True
+    return session.execute(statement, submission).scalar_one_or_none()
 
 
-def insert_revision(session: Session, revision: SubmissionRevision, personal: SubmissionPersonal | None) -> None:
-    """A new revision (its id set) and its personal identifiers, if any."""
+def insert_revision(session: Session, revision: Values, personal: Values | None) -> int:
+    """A new revision and its personal identifiers, if any; the revision's id."""
     table = SubmissionRevision.__table__
-    revision.id = session.execute(insert(table).returning(table.c.id), _values(revision)).scalar_one()
-    _attach(session, revision)
+    revision_id = session.execute(insert(table).returning(table.c.id), revision).scalar_one()
     if personal is not None:
-        personal.revision_id = revision.id
-        session.execute(insert(SubmissionPersonal.__table__), _values(personal))
+        session.execute(insert(SubmissionPersonal.__table__), {**personal, "revision_id": revision_id})
+    return revision_id
 
 
-def insert_many(session: Session, submissions: list[Submission], revisions: list[SubmissionRevision],
-                personals: list[SubmissionPersonal | None]) -> None:
+def insert_many(session: Session, submissions: list[Values], revisions: list[Values],
+                personals: list[Values | None]) -> None:
     """New interviews in one INSERT per table (the i-th revision and personal row belong to the i-th
     submission); an instance id already stored raises IntegrityError."""
     if not submissions:
         return
     submission_table, revision_table = Submission.__table__, SubmissionRevision.__table__
     ids = session.execute(
-        insert(submission_table).returning(submission_table.c.id, sort_by_parameter_order=True),
-        [_values(s) for s in submissions],
+        insert(submission_table).returning(submission_table.c.id, sort_by_parameter_order=True), submissions,
     ).scalars().all()
-    for submission, revision, submission_id in zip(submissions, revisions, ids, strict=True):
-        submission.id = revision.submission_id = submission_id
     revision_ids = session.execute(
         insert(revision_table).returning(revision_table.c.id, sort_by_parameter_order=True),
-        [_values(r) for r in revisions],
+        [{**revision, "submission_id": submission_id} for revision, submission_id in zip(revisions, ids, strict=True)],
     ).scalars().all()
-    kept = []
-    for revision, personal, revision_id in zip(revisions, personals, revision_ids, strict=True):
-        revision.id = revision_id
-        if personal is not None:
-            personal.revision_id = revision_id
-            kept.append(personal)
+    kept = [{**personal, "revision_id": revision_id}
+            for personal, revision_id in zip(personals, revision_ids, strict=True) if personal is not None]
     if kept:
-        session.execute(insert(SubmissionPersonal.__table__), [_values(p) for p in kept])
+        session.execute(insert(SubmissionPersonal.__table__), kept)
 
 
 def revision(session: Session, submission_id: int, number: int) -> SubmissionRevision | None:

@@ -3,10 +3,13 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlmodel import Session
 
 from api.db import SessionDep
+from api.openapi_bodies import json_body, json_response, parse_body
 from api.pagination import PageDep
-from api.security import Permission, require
+from api.security import Permission, bearer_scheme, require
+from api.submissions.intake import intake_of
 from api.submissions import service
 from api.submissions.schemas import (
     BatchIn,
@@ -49,19 +52,32 @@ RawBody = Annotated[str, Depends(raw_body)]
     status_code=201,
     responses={200: {"description": "Already received with the same content: the stored interview"},
                409: {"description": "Already received with different content"}},
+    openapi_extra=json_body(SubmissionCreate),
+    dependencies=[Depends(bearer_scheme)],
 )
-def submit(response: Response, session: SessionDep, enumerator: Collector, data: SubmissionCreate,
-           payload: RawBody) -> SubmissionPublic:
-    view, created = service.submit(session, enumerator, data, payload)
-    if not created:
-        response.status_code = 200
-    return view
+async def submit(request: Request) -> Response:
+    """One interview, validated against the exact instrument version; resending it is harmless."""
+    payload = await request.body()
+
+    def work(session: Session, enumerator: User) -> Response:
+        data = parse_body(SubmissionCreate, payload)
+        view, created = service.submit(session, enumerator, data, payload.decode("utf-8", errors="replace"))
+        return json_response(view, 201 if created else 200)
+
+    return await intake_of(request).run(request, Permission.submit_interviews, work)
 
 
-@router.post("/batch", response_model=BatchResult)
-def submit_batch(session: SessionDep, enumerator: Collector, batch: BatchIn) -> BatchResult:
+@router.post("/batch", response_model=BatchResult, openapi_extra=json_body(BatchIn),
+             dependencies=[Depends(bearer_scheme)])
+async def submit_batch(request: Request) -> Response:
     """Offline sync: up to 500 interviews, each with its own result; resending is harmless."""
-    return service.submit_batch(session, enumerator, batch.submissions)
+    payload = await request.body()
+
+    def work(session: Session, enumerator: User) -> Response:
+        batch = parse_body(BatchIn, payload)
+        return json_response(service.submit_batch(session, enumerator, batch.submissions), 200)
+
+    return await intake_of(request).run(request, Permission.submit_interviews, work)
 
 
 @router.post("/review", response_model=BulkReviewResult)

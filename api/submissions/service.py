@@ -143,9 +143,11 @@ class VersionLookup:
     def get(self, form_id: str, version: str) -> InstrumentVersion:
         key = (form_id, version)
         if key not in self._rows:
-            row = instruments_repository.version_by_form(self.session, form_id, version)
+            row = instruments_repository.version_for_reading(self.session, form_id, version)
             if row is None or row.status == instruments.DRAFT:  # raises what is missing
                 row = instruments.get_version(self.session, form_id, version, include_drafts=False)
+            elif not instruments.is_compiled(row):
+                row.definition = instruments_repository.definition(self.session, row.id)
             self._rows[key] = row
         return self._rows[key]
 
@@ -217,48 +219,35 @@ def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload:
     )
 
 
-def _rows_for(prepared: Prepared, actor: User) -> tuple[Submission, SubmissionRevision]:
+def _rows_for(prepared: Prepared, actor: User) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+    """The column values of a new interview: its submission, first revision and personal identifiers
+    (if any); plain values, as the interview is inserted without the ORM."""
+    now = utcnow()
     duration = (
         (prepared.ended_at - prepared.started_at).total_seconds()
         if prepared.started_at is not None and prepared.ended_at is not None
         else None
     )
-    submission = Submission(
-        instance_id=prepared.instance_id,
-        instrument_version_id=prepared.version.id,
-        enumerator_id=actor.id,
-        assignment_id=prepared.assignment_id,
-        content_hash=prepared.content_hash,
-        source=prepared.source,
-        started_at=prepared.started_at,
-        ended_at=prepared.ended_at,
-        duration_seconds=duration,
-        device_id=prepared.device_id,
-    )
-    revision = SubmissionRevision(
-        submission_id=0,
-        revision=1,
-        answers=prepared.answers,
-        payload=prepared.payload,
-        payload_format=prepared.payload_format,
-        content_hash=prepared.content_hash,
-        author_id=actor.id,
-    )
-    return submission, revision
-
-
-def _personal_row(prepared: Prepared) -> SubmissionPersonal | None:
-    """The interview's personal identifiers and exact GPS, if any (its revision id is set when stored)."""
+    submission = {
+        "instance_id": prepared.instance_id, "instrument_version_id": prepared.version.id,
+        "enumerator_id": actor.id, "assignment_id": prepared.assignment_id, "current_revision": 1,
+        "content_hash": prepared.content_hash, "source": prepared.source, "review_status": RECEIVED,
+        "started_at": prepared.started_at, "ended_at": prepared.ended_at, "duration_seconds": duration,
+        "device_id": prepared.device_id, "received_at": now, "updated_at": now,
+    }
+    revision = {
+        "revision": 1, "answers": prepared.answers, "payload": prepared.payload,
+        "payload_format": prepared.payload_format, "content_hash": prepared.content_hash,
+        "author_id": actor.id, "created_at": now,
+    }
     gps = prepared.gps
-    if not prepared.personal and gps is None:
-        return None
-    return SubmissionPersonal(
-        revision_id=0,
-        data=prepared.personal,
-        latitude=gps.latitude if gps else None,
-        longitude=gps.longitude if gps else None,
-        gps_accuracy=gps.accuracy if gps else None,
-    )
+    personal = None if not prepared.personal and gps is None else {
+        "data": prepared.personal,
+        "latitude": gps.latitude if gps else None,
+        "longitude": gps.longitude if gps else None,
+        "gps_accuracy": gps.accuracy if gps else None,
+    }
+    return submission, revision, personal
 
 
 def _resolve_existing(existing: Submission, prepared: Prepared) -> Submission:
@@ -272,17 +261,18 @@ def _resolve_existing(existing: Submission, prepared: Prepared) -> Submission:
 
 
 def accept(session: Session, actor: User, prepared: Prepared) -> tuple[Submission, bool]:
-    """Store a prepared interview once; a resend of the same content returns the stored one."""
-    submission, revision = _rows_for(prepared, actor)
-    if not repository.insert_if_new(session, submission):
+    """Store a prepared interview once; a resend of the same content returns the stored one. A new
+    interview comes back as a detached, read-only Submission (it was inserted without the ORM)."""
+    submission, revision, personal = _rows_for(prepared, actor)
+    submission_id = repository.insert_if_new(session, submission)
+    if submission_id is None:
         # Stored before, or by a concurrent request that committed first: a resend or a conflict.
         existing = repository.by_instance(session, prepared.instance_id)
         if existing is None:  # the unique index and the table disagree: never report it as stored
             raise RuntimeError(f"instance id {prepared.instance_id} is taken but no submission holds it")
         return _resolve_existing(existing, prepared), False
-    revision.submission_id = submission.id
-    repository.insert_revision(session, revision, _personal_row(prepared))
-    return submission, True
+    repository.insert_revision(session, {**revision, "submission_id": submission_id}, personal)
+    return Submission.model_construct(**submission, id=submission_id), True
 
 
 def submit(session: Session, actor: User, data: SubmissionCreate, payload: str) -> tuple[SubmissionPublic, bool]:
@@ -291,8 +281,7 @@ def submit(session: Session, actor: User, data: SubmissionCreate, payload: str) 
     submission, created = accept(session, actor, prepared)
     if not created:
         return public_view(session, actor, submission), False
-    revision = SubmissionRevision(submission_id=submission.id, revision=1, answers=prepared.answers, payload="",
-                                  content_hash=prepared.content_hash, author_id=actor.id)
+    revision = SubmissionRevision.model_construct(submission_id=submission.id, revision=1, answers=prepared.answers)
     return public_view(session, actor, submission, revision=revision, version=prepared.version,
                        form_id=data.instrument.form_id, enumerator=actor.username), True
 
@@ -363,9 +352,8 @@ def _accept_or_conflict(session: Session, actor: User, prepared: Prepared) -> tu
 
 
 def _store_many(session: Session, actor: User, prepared_list: list[Prepared]) -> None:
-    pairs = [_rows_for(p, actor) for p in prepared_list]
-    repository.insert_many(session, [s for s, _ in pairs], [r for _, r in pairs],
-                           [_personal_row(p) for p in prepared_list])
+    rows = [_rows_for(p, actor) for p in prepared_list]
+    repository.insert_many(session, [s for s, _, _ in rows], [r for _, r, _ in rows], [p for _, _, p in rows])
 
 
 # --- reading, editing, reviewing --------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """All SQL touching users, tokens and the login throttle."""
 
+import threading
 from datetime import datetime
 
+from sqlalchemy import Row
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select, update
 
 from api.users.models import AccessToken, LoginThrottle, User
@@ -42,6 +45,33 @@ def token_with_user(session: Session, token_hash: str) -> tuple[AccessToken, Use
         )
     ).first()
     return (row[0], row[1]) if row else None
+
+
+_USER_COLUMNS = tuple(User.__table__.columns)  # type: ignore[attr-defined]
+_USER_KEYS = tuple(column.key for column in _USER_COLUMNS)
+_TOKEN_STATE = core_select(AccessToken.kind, AccessToken.revoked_at, AccessToken.expires_at, *_USER_COLUMNS).join(
+    User, col(User.id) == col(AccessToken.user_id))
+_read_only_users: dict[tuple, User] = {}
+_READ_ONLY_USERS_KEPT = 1024
+_read_only_users_lock = threading.Lock()
+
+
+def token_with_read_only_user(session: Session, token_hash: str) -> tuple[Row, User] | None:
+    """`token_with_user` for a request that only reads its user: one Core query, and the user as a
+    detached object shared by requests while every one of its columns reads the same (a changed role,
+    password or account state gives a new object, so nothing is ever stale). Never add it to a session."""
+    row = session.execute(_TOKEN_STATE.where(AccessToken.token_hash == token_hash)).first()
+    if row is None:
+        return None
+    values = tuple(row[3:])
+    user = _read_only_users.get(values)
+    if user is None:
+        user = User.model_construct(**dict(zip(_USER_KEYS, values, strict=True)))
+        with _read_only_users_lock:
+            if len(_read_only_users) >= _READ_ONLY_USERS_KEPT:
+                _read_only_users.pop(next(iter(_read_only_users)))
+            user = _read_only_users.setdefault(values, user)
+    return row, user
 
 
 def revoke_token(session: Session, token_id: int, at: datetime) -> None:
