@@ -4,7 +4,7 @@ Starts `uvicorn api.app:create_app` in a subprocess on 127.0.0.1 over a fresh, m
 database (and a throwaway PostgreSQL database when SINMIEDO_TEST_POSTGRES_URL is set), publishes
 the bundled victimization instrument, creates enumerators with tokens, then measures:
 
-(a) single submissions: `--clients` concurrent clients (asyncio + httpx, loopback only) posting
+(a) single submissions: `--clients` concurrent clients (bench/http_load.py, loopback only) posting
     `--requests` distinct victimization interviews to POST /api/v1/submissions: accepted/s and
     p50/p99 latency;
 (b) batch sync: `--batches` batches of 500 interviews to POST /api/v1/submissions/batch, sent
@@ -34,12 +34,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import httpx2 as httpx
 import psycopg
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from api import migrate
+from bench import http_load
 from api.db import create_db_engine
 from api.db_types import utcnow
 from api.instruments import service as instruments
@@ -184,44 +184,33 @@ def _tail(file, size: int = 3000) -> str:
 
 # --- the loads ---------------------------------------------------------------------------------------
 
-async def single_load(base: str, tokens: list[str], bodies: list[bytes]) -> tuple[float, list[float], int]:
-    """Each client posts its share of interviews one after the other; returns (seconds, latencies, accepted)."""
-    latencies: list[float] = []
-    accepted = 0
-    shares = [bodies[i::len(tokens)] for i in range(len(tokens))]
-
-    async def client_task(token: str, share: list[bytes]) -> None:
-        nonlocal accepted
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
-            for body in share:
-                started = time.perf_counter()
-                response = await client.post("/api/v1/submissions", content=body)
-                latencies.append(time.perf_counter() - started)
-                accepted += response.status_code == 201
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client_task(t, s) for t, s in zip(tokens, shares, strict=True)))
-    return time.perf_counter() - started, latencies, accepted
+def single_load(base: str, tokens: list[str], bodies: list[bytes]) -> http_load.Outcome:
+    """Each client posts its share of interviews one after the other on one keep-alive connection."""
+    host, port = _host_port(base)
+    shares = [[http_load.post("/api/v1/submissions", f"{host}:{port}", {"Authorization": f"Bearer {token}"}, body)
+               for body in bodies[index::len(tokens)]] for index, token in enumerate(tokens)]
+    return asyncio.run(http_load.run(host, port, shares))
 
 
-async def batch_load(base: str, tokens: list[str], batches: list[bytes]) -> tuple[float, int]:
+def batch_load(base: str, tokens: list[str], batches: list[bytes]) -> tuple[http_load.Outcome, int]:
+    """The batches, sent by two clients at a time; returns the outcome and how many were created."""
+    host, port = _host_port(base)
+    shares = [[http_load.post("/api/v1/submissions/batch", f"{host}:{port}", {"Authorization": f"Bearer {token}"},
+                              body) for body in batches[index::2]] for index, token in enumerate(tokens[:2])]
     created = 0
-    queue = list(batches)
 
-    async def client_task(token: str) -> None:
+    def count(status: int, body: bytes) -> None:
         nonlocal created
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=300) as client:
-            while queue:
-                body = queue.pop()
-                response = await client.post("/api/v1/submissions/batch", content=body)
-                response.raise_for_status()
-                created += response.json()["created"]
+        if status != 200:
+            raise RuntimeError(f"a batch was answered {status}: {body[:300]!r}")
+        created += json.loads(body)["created"]
 
-    started = time.perf_counter()
-    await asyncio.gather(*(client_task(token) for token in tokens[:2]))
-    return time.perf_counter() - started, created
+    return asyncio.run(http_load.run(host, port, shares, check=count)), created
+
+
+def _host_port(base: str) -> tuple[str, int]:
+    host, port = base.removeprefix("http://").split(":")
+    return host, int(port)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -241,23 +230,26 @@ def run_backend(label: str, url: str, args: argparse.Namespace, workdir: Path) -
                for _ in range(args.batches)]
     profile_to = workdir / f"{label}.prof" if args.profile else None
     with server(url, args.workers, profile_to) as (base, pid):
-        cpu_before = cpu_seconds(pid)
-        seconds, latencies, accepted = asyncio.run(single_load(base, tokens, singles))
-        cpu_after = cpu_seconds(pid)
-        per_second = accepted / seconds
-        p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
-        print(f"{label}: single  {accepted}/{len(singles)} accepted in {seconds:.2f} s = {per_second:,.0f}/s "
+        cpu_before, client_before = cpu_seconds(pid), time.process_time()
+        outcome = single_load(base, tokens, singles)
+        cpu_after, client_cpu = cpu_seconds(pid), time.process_time() - client_before
+        accepted = outcome.count(201)
+        per_second = accepted / outcome.seconds
+        p50, p99 = percentile(outcome.latencies, 50) * 1000, percentile(outcome.latencies, 99) * 1000
+        print(f"{label}: single  {accepted}/{len(singles)} accepted in {outcome.seconds:.2f} s = {per_second:,.0f}/s "
               f"(target {TARGET_SINGLE_PER_SECOND:,.0f}); p50 {p50:.1f} ms, p99 {p99:.1f} ms "
               f"(target < {TARGET_P99_MS:.0f}); {per_second / ODK_CENTRAL_PER_SECOND:.1f}x ODK Central's "
-              f"{ODK_CENTRAL_PER_SECOND:.0f}/s{_server_cpu(cpu_before, cpu_after, accepted, 'accepted interview')}",
-              flush=True)
+              f"{ODK_CENTRAL_PER_SECOND:.0f}/s{_server_cpu(cpu_before, cpu_after, accepted, 'accepted interview')}"
+              f"; client CPU {client_cpu * 1000 / max(1, len(singles)):.2f} ms per request", flush=True)
+        if accepted != len(singles):
+            print(f"{label}: statuses {outcome.statuses}", flush=True)
         if not args.profile:
             cpu_before = cpu_seconds(pid)
-            seconds, created = asyncio.run(batch_load(base, tokens, batches))
+            outcome, created = batch_load(base, tokens, batches)
             cpu_after = cpu_seconds(pid)
-            print(f"{label}: batch   {created} validated and stored in {seconds:.2f} s = {created / seconds:,.0f}/s "
-                  f"(target {TARGET_BATCH_PER_SECOND:,.0f}); {len(batches)} batches of {BATCH_SIZE}"
-                  f"{_server_cpu(cpu_before, cpu_after, created, 'stored interview')}", flush=True)
+            print(f"{label}: batch   {created} validated and stored in {outcome.seconds:.2f} s = "
+                  f"{created / outcome.seconds:,.0f}/s (target {TARGET_BATCH_PER_SECOND:,.0f}); {len(batches)} batches "
+                  f"of {BATCH_SIZE}{_server_cpu(cpu_before, cpu_after, created, 'stored interview')}", flush=True)
     if profile_to is not None and profile_to.exists():
         print(f"{label}: where the server's time goes (cumulative, top 25):")
         pstats.Stats(str(profile_to)).sort_stats("cumulative").print_stats(25)
