@@ -1,0 +1,85 @@
+"""The interview intake's turns at SQLite: on the event loop when the write turn is free, on its own
+thread when a request in the threadpool holds it, and the turn among processes at the first write."""
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, func, select
+
+from api.db import claim_writes_without_waiting, create_db_engine
+from api.submissions.models import Submission
+from tests.api.submission_data import interview, publish_bundled
+
+URL = "/api/v1/submissions"
+
+
+@pytest.fixture
+def sqlite_only(database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("writers take turns on SQLite only")
+
+
+def stored(engine, instance_id: str) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Submission).where(Submission.instance_id == instance_id)).one()
+
+
+def test_an_interview_waits_off_the_event_loop_while_another_request_holds_the_write_turn(
+    sqlite_only, client, engine, make_account
+):
+    versions = publish_bundled(engine, "perception")
+    enumerator = make_account("enumerator")
+    body = interview("perception", versions["perception"])
+    holder = Session(engine)
+    holder.execute(text("UPDATE user SET is_active = is_active WHERE id = -1"))  # a write: the turn is taken
+    answered = {}
+
+    def post() -> None:
+        answered["response"] = client.post(URL, json=body, headers=enumerator.headers)
+
+    poster = threading.Thread(target=post)
+    poster.start()
+    time.sleep(0.5)
+    # Still waiting for the turn, and the event loop is free: another request is answered meanwhile.
+    assert "response" not in answered
+    assert client.get("/health").status_code == 200
+    holder.commit()
+    holder.close()
+    poster.join(timeout=30)
+    assert answered["response"].status_code == 201, answered["response"].text
+    assert stored(engine, body["instance_id"]) == 1
+
+
+def test_the_turn_is_claimed_only_when_free(sqlite_only, engine):
+    with Session(engine) as first, Session(engine) as second:
+        assert claim_writes_without_waiting(first)
+        assert claim_writes_without_waiting(first)  # already its own
+        assert not claim_writes_without_waiting(second)
+        first.rollback()
+        assert claim_writes_without_waiting(second)
+        second.rollback()
+
+
+def test_processes_take_turns_at_the_first_write(sqlite_only, database_url):
+    """Two engines stand for two processes: each connection has its own turn file descriptor, and
+    the turn among processes is an advisory lock on the file beside the database."""
+    one, two = create_db_engine(database_url), create_db_engine(database_url)
+    try:
+        with one.connect() as a, two.connect() as b:
+            a.execute(text("UPDATE user SET is_active = is_active WHERE id = -1"))
+            gated_a, gated_b = a.connection.dbapi_connection, b.connection.dbapi_connection
+            assert gated_a.holds_file_turn
+            # The second connection cannot get the turn while the first holds it.
+            gated_b._take_file_turn(time.monotonic() + 0.05)
+            assert not gated_b.holds_file_turn
+            a.commit()
+            assert not gated_a.holds_file_turn
+            gated_b._take_file_turn(time.monotonic() + 0.05)
+            assert gated_b.holds_file_turn
+            gated_b.rollback()
+            assert not gated_b.holds_file_turn
+    finally:
+        one.dispose()
+        two.dispose()
