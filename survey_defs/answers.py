@@ -40,13 +40,13 @@ expression_failed.
 
 import graphlib
 import math
-import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from survey_defs.answer_types import PLAIN_TYPES, TYPE_CHECKS, in_range, is_empty
 from survey_defs.expressions import (
     VOLATILE_FUNCTIONS,
     EvaluationContext,
@@ -57,17 +57,15 @@ from survey_defs.expressions import (
     to_number,
     to_string,
 )
-from survey_defs.model import Group, Instrument, Located, Question, Repeat
+from survey_defs.expressions.bound import Bound, Frame, bind
+from survey_defs.expressions.nodes import Call
+from survey_defs.model import Group, Instrument, Located, Question, RangeParameters, Repeat
 
-RepeatPath = tuple[tuple[str, int], ...]
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
-MAX_INTEGER = 2**31 - 1  # JavaRosa stores integer answers as Java ints
+_PLAIN_ANSWERS = frozenset({str, float, bool})  # values an expression gives that are stored as they are
 _VALIDATOR_CACHE_SIZE = 64
 # What the server cannot recompute from the answers alone: a device's value for these stands.
 UNREPRODUCIBLE_FUNCTIONS = VOLATILE_FUNCTIONS | {"today"}
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
-_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,12 @@ _compiled_lock = threading.Lock()
 
 
 class Validator:
-    """Answer checks compiled from one instrument version; use ``compile_validator`` to share them."""
+    """Answer checks compiled from one instrument version; use ``compile_validator`` to share them.
+
+    Compiling builds a plan: every expression bound to the place it is evaluated at (see
+    survey_defs.expressions.bound), and per container (the top level, each repeat) the checks of its
+    fields in form order, so that checking an interview does little more than read its answers.
+    """
 
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument
@@ -104,10 +107,6 @@ class Validator:
         located = list(instrument.walk())
         self.parent_repeat = {
             item.element.name: item.repeat.name for item in located if item.repeat is not None
-        }
-        self.choices = {
-            name: {choice.name: choice for choice in choice_list.choices}
-            for name, choice_list in instrument.choice_lists.items()
         }
         self.choice_labels = {
             item.element.name: {
@@ -117,13 +116,10 @@ class Validator:
             for item in located
             if isinstance(item.element, Question) and item.element.list_name in instrument.choice_lists
         }
-        self.calculations = tuple(_Calculation.of(located) for located in _calculation_order(instrument))
-        self.groups = frozenset(item.element.name for item in located if isinstance(item.element, Group))
         self.repeats = frozenset(item.element.name for item in located if isinstance(item.element, Repeat))
-        self.fields: dict[str | None, frozenset[str]] = {None: frozenset({*_field_names(instrument.survey), "meta"})}
-        for item in located:
-            if isinstance(item.element, Repeat):
-                self.fields[item.element.name] = frozenset(_field_names(item.element.children))
+        plan = _Planner(instrument, self.parent_repeat)
+        self.calculations = tuple(plan.calculation(item) for item in _calculation_order(instrument))
+        self.checks = plan.container(instrument.survey, (), extra=("meta",))
 
     def validate(
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
@@ -137,11 +133,11 @@ class Validator:
         """The errors and the answers completed with the calculations computed here (to store)."""
         if not isinstance(answers, Mapping):
             return Checked([AnswerError("", "wrong_type", "answers are a JSON object of fields by name")], {})
-        run = _Run(self, language or self.default_language, now)
-        working = run.fill_calculations(answers)
-        run.check_meta(working.get("meta"))
-        run.check_container(self.instrument.survey, working, "", ())
-        return Checked(run.errors, working)
+        run = _Run(self, answers, language or self.default_language, now)
+        run.fill_calculations()
+        run.check_meta(run.working.get("meta"))
+        self.checks.check(run, run.top)
+        return Checked(run.errors, run.working)
 
 
 @dataclass(frozen=True)
@@ -151,143 +147,292 @@ class Checked:
     """The answers as received plus every calculation the server computed (the caller's dict is untouched)."""
 
 
-@dataclass(frozen=True)
-class _Calculation:
+# --- the plan -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Logic:
+    """An expression bound to where it is evaluated."""
+
+    expression: Expression
+    evaluate: Bound
+    slot: int
+    """The same for every relevant of the same text: elements sharing a relevant share its value."""
+
+
+@dataclass(frozen=True, slots=True)
+class _CalculationPlan:
     question: Question
+    name: str
+    logic: _Logic
     repeats: tuple[str, ...]
     """The enclosing repeats, outermost first."""
-    sections: tuple[tuple[Group | Repeat, int], ...]
-    """The enclosing groups and repeats, each with how many repeats enclose it."""
+    relevance: tuple[tuple[int, str, _Logic], ...]
+    """The relevants the calculation is under, outermost first, its own last: each with how many repeats
+    enclose it (which instance it is evaluated in) and the name its errors are reported at."""
+    relevance_slot: int
+    """Where that conjunction is remembered in an instance (the same for the same relevants)."""
+    volatile: tuple[str, ...]
+    reproducible: bool
 
-    @classmethod
-    def of(cls, located: Located) -> "_Calculation":
-        assert isinstance(located.element, Question)
-        depths = [sum(isinstance(outer, Repeat) for outer in located.ancestors[:index]) for index in range(len(located.ancestors))]
-        return cls(
-            question=located.element,
-            repeats=tuple(section.name for section in located.ancestors if isinstance(section, Repeat)),
-            sections=tuple(zip(located.ancestors, depths, strict=True)),
+
+class _Planner:
+    """Builds the plan of one instrument: expressions bound to their places, checks per element."""
+
+    def __init__(self, instrument: Instrument, parent_repeat: Mapping[str, str]) -> None:
+        self.instrument = instrument
+        self.parent_repeat = parent_repeat
+        self.choices = {
+            name: {choice.name: choice for choice in choice_list.choices}
+            for name, choice_list in instrument.choice_lists.items()
+        }
+        self.groups = frozenset(item.element.name for item in instrument.walk() if isinstance(item.element, Group))
+        self.slots: dict[str | tuple[tuple[int, int], ...], int] = {}
+
+    def logic(self, expression: Expression | None, place: tuple[str, ...]) -> _Logic | None:
+        if expression is None:
+            return None
+        slot = self.slots.setdefault(expression.text, len(self.slots))
+        return _Logic(expression, bind(expression.root, place, self.parent_repeat), slot)
+
+    def calculation(self, located: Located) -> _CalculationPlan:
+        question = located.element
+        assert isinstance(question, Question) and question.calculation is not None
+        relevance = []
+        places: list[str] = []
+        for section in located.ancestors:
+            logic = self.logic(section.relevant, tuple(places))
+            if logic is not None:
+                relevance.append((len(places), section.name, logic))
+            if isinstance(section, Repeat):
+                places.append(section.name)
+        place = tuple(places)
+        own = self.logic(question.relevant, place)
+        if own is not None:
+            relevance.append((len(place), question.name, own))
+        logic = self.logic(question.calculation, place)
+        assert logic is not None
+        # A conjunction of remembered relevants is itself the same each time it is evaluated in an
+        # instance (it stops at the same false one), so it is remembered too.
+        conjunction = tuple((depth, logic.slot) for depth, _, logic in relevance)
+        return _CalculationPlan(
+            question=question,
+            name=question.name,
+            logic=logic,
+            repeats=place,
+            relevance=tuple(relevance),
+            relevance_slot=self.slots.setdefault(conjunction, len(self.slots)),
+            volatile=tuple(sorted(question.calculation.functions & VOLATILE_FUNCTIONS)),
+            reproducible=not question.calculation.functions & UNREPRODUCIBLE_FUNCTIONS,
+        )
+
+    def container(
+        self, elements: tuple[Question | Group | Repeat, ...], place: tuple[str, ...], extra: tuple[str, ...] = ()
+    ) -> "_ContainerCheck":
+        return _ContainerCheck(
+            known=frozenset({*_field_names(elements), *extra}),
+            groups=self.groups,
+            elements=tuple(self.element(element, place) for element in elements),
+        )
+
+    def element(self, element: Question | Group | Repeat, place: tuple[str, ...]) -> "_Check":
+        relevance = self.logic(element.relevant, place)
+        if isinstance(element, Group):
+            children = tuple(self.element(child, place) for child in element.children)
+            return _GroupCheck(element.name, relevance, children, frozenset(_field_names(element.children)))
+        if isinstance(element, Repeat):
+            return _RepeatCheck(
+                element.name, relevance, self.logic(element.repeat_count, place),
+                self.container(element.children, (*place, element.name)),
+            )
+        if element.type == "calculate":
+            return _ShapeCheck(element.name, relevance, (str, int, float, bool),
+                               "a calculated value is text, a number or a boolean")
+        if element.type == "note":
+            return _ShapeCheck(element.name, relevance, (), "a note takes no answer")
+        required = None if _always(element.required) else self.logic(element.required, place)
+        return _AnswerCheck(
+            name=element.name,
+            relevance=relevance,
+            question=element,
+            required=required,
+            always_required=_always(element.required),
+            type_check=TYPE_CHECKS[element.type],
+            plain=PLAIN_TYPES.get(element.type),
+            offered=None if element.list_name is None else self.choices.get(element.list_name, {}),
+            choice_filter=self.logic(element.choice_filter, place),
+            range=element.range,
+            constraint=self.logic(element.constraint, place),
         )
 
 
-class _Run:
-    """One validation: the working answers, and what was evaluated (each relevance once per instance)."""
+def _always(expression: Expression | None) -> bool:
+    """`true()` (what required=yes becomes): nothing to evaluate."""
+    root = None if expression is None else expression.root
+    return isinstance(root, Call) and root.name == "true" and not root.arguments
 
-    def __init__(self, validator: Validator, language: str, now: datetime | None) -> None:
+
+# --- the run ------------------------------------------------------------------------------------------
+
+
+class _Instance(Frame):
+    """A container being checked, with each relevance evaluated in it and its repeats' instances."""
+
+    __slots__ = ("relevance", "children", "_prefix")
+
+    def __init__(self, *arguments: Any) -> None:
+        super().__init__(*arguments)
+        self.relevance: dict[int, bool] = {}
+        self.children: dict[str, list[_Instance]] = {}
+        self._prefix: str | None = "" if self.parent is None else None
+
+    def instances(self, repeat: str) -> "list[_Instance]":
+        """The instances of ``repeat`` held here (none where it is unanswered)."""
+        found = self.children.get(repeat)
+        if found is None:
+            found = self.children[repeat] = [
+                self.child(repeat, index, values) for index, values in enumerate(self.values.get(repeat) or ())
+            ]
+        return found
+
+    def path(self, name: str) -> str:
+        """The answer path of ``name`` here (0-based indexes, as in errors)."""
+        prefix = self._prefix
+        if prefix is None:
+            assert isinstance(self.parent, _Instance)
+            prefix = self._prefix = f"{self.parent.path(self.repeat_name or '')}[{self.position - 1}]."
+        return prefix + name
+
+    def enclosing(self, depth: int) -> "_Instance":
+        """The instance at ``depth`` repeats down that holds this one (itself at its own depth)."""
+        instance = self
+        for _ in range(len(self.levels) - 1 - depth):
+            assert isinstance(instance.parent, _Instance)
+            instance = instance.parent
+        return instance
+
+
+class _Run:
+    """One validation: the errors found so far, and the containers with what was evaluated in them."""
+
+    def __init__(self, validator: Validator, answers: Mapping[str, Any], language: str, now: datetime | None) -> None:
         self.validator = validator
         self.language = language
         self.now = now
         self.errors: list[AnswerError] = []
         self.malformed: set[str] = set()
-        self.context = EvaluationContext()
-        self.contexts: dict[RepeatPath, EvaluationContext] = {}
-        self.relevance: dict[tuple[Expression, RepeatPath], bool] = {}
+        self.working = _copy_containers(answers, validator.repeats, "", self.malformed)
+        self.top = _Instance.top(self.working, self.base_context)
+        self._context: EvaluationContext | None = None
 
     def error(self, path: str, code: str, message: str) -> None:
         self.errors.append(AnswerError(path, code, message))
 
-    def context_at(self, repeat_path: RepeatPath) -> EvaluationContext:
-        context = self.contexts.get(repeat_path)
-        if context is None:
-            context = self.contexts[repeat_path] = self.context.at(repeat_path)
-        return context
+    def base_context(self) -> EvaluationContext:
+        """The answers as the generic evaluator sees them, for the few expressions it evaluates (today())."""
+        if self._context is None:
+            self._context = EvaluationContext(
+                answers=self.working,
+                parent_repeat=self.validator.parent_repeat,
+                choice_labels=self.validator.choice_labels,
+                **({"now": self.now} if self.now is not None else {}),
+            )
+        return self._context
 
-    def evaluate(self, expression: Expression, repeat_path: RepeatPath, path: str, current: Any = None) -> Any:
-        """The expression's value, or None after recording ``expression_failed``."""
-        context = self.context_at(repeat_path) if current is None else self.context.at(repeat_path, current)
-        return self.evaluate_in(expression, context, path)
-
-    def evaluate_in(self, expression: Expression, context: EvaluationContext, path: str) -> Any:
+    def evaluate(self, logic: _Logic, instance: _Instance, name: str) -> Any:
+        """The expression's value, or None after recording ``expression_failed`` at ``name``."""
         try:
-            return expression.evaluate(context)
-        except ExpressionError as error:
-            self.error(path, "expression_failed", f"{error.message} in {expression.text!r}")
-        except OverflowError:  # an integer answer too large for a float, read by this expression
-            self.error(path, "expression_failed", f"a number read by {expression.text!r} is too large")
+            return logic.evaluate(instance)
+        except (ExpressionError, OverflowError) as error:
+            self.failed(logic, instance, name, error)
         return None
 
-    def holds(self, expression: Expression | None, repeat_path: RepeatPath, path: str, current: Any = None) -> bool:
-        if expression is None:
-            return True
-        value = self.evaluate(expression, repeat_path, path, current)
-        return value is not None and to_boolean(value)
+    def failed(self, logic: _Logic, instance: _Instance, name: str, error: ExpressionError | OverflowError) -> None:
+        if isinstance(error, ExpressionError):
+            self.error(instance.path(name), "expression_failed", f"{error.message} in {logic.expression.text!r}")
+        else:  # an integer answer too large for a float, read by this expression
+            self.error(instance.path(name), "expression_failed",
+                       f"a number read by {logic.expression.text!r} is too large")
 
-    def relevant(self, element: Question | Group | Repeat, repeat_path: RepeatPath) -> bool:
-        """The element's own relevant in the given repeat instances, evaluated once per run and text.
+    def holds(self, logic: _Logic, instance: _Instance, name: str) -> bool:
+        value = self.evaluate(logic, instance, name)
+        return value is True or (value is not None and value is not False and to_boolean(value))
+
+    def relevant(self, logic: _Logic, instance: _Instance, name: str) -> bool:
+        """A relevant in the given instance, evaluated once per run and text.
 
         Calculations are filled in an order where everything a relevant reads is computed first, so a
         relevance computed while filling them still holds for the walk that follows.
         """
-        if element.relevant is None:
-            return True
-        key = (element.relevant, repeat_path)  # elements sharing a relevant share its value
-        known = self.relevance.get(key)
+        known = instance.relevance.get(logic.slot)
         if known is None:
-            known = self.relevance[key] = self.holds(element.relevant, repeat_path, _prefix(repeat_path) + element.name)
+            known = instance.relevance[logic.slot] = self.holds(logic, instance, name)
+        return known
+
+    def calculation_relevant(self, calculation: _CalculationPlan, instance: _Instance) -> bool:
+        """Whether the calculation's sections and itself are relevant in ``instance``."""
+        if not calculation.relevance:
+            return True
+        known = instance.relevance.get(calculation.relevance_slot)
+        if known is None:
+            known = True
+            for depth, name, logic in calculation.relevance:
+                if not self.relevant(logic, instance.enclosing(depth), name):
+                    known = False
+                    break
+            instance.relevance[calculation.relevance_slot] = known
         return known
 
     # --- calculations -------------------------------------------------------------------------------
 
-    def fill_calculations(self, answers: Mapping[str, Any]) -> dict[str, Any]:
-        working = _copy_containers(answers, self.validator.repeats, "", self.malformed)
-        self.context = EvaluationContext(
-            answers=working,
-            parent_repeat=self.validator.parent_repeat,
-            choice_labels=self.validator.choice_labels,
-            **({"now": self.now} if self.now is not None else {}),
-        )
+    def fill_calculations(self) -> None:
+        top = self.top
         for calculation in self.validator.calculations:
-            question = calculation.question
-            assert question.calculation is not None
-            for container, repeat_path, path in _instances(working, calculation.repeats):
-                sent = container.get(question.name)
-                if not _is_empty(sent):
-                    self.check_sent_calculation(calculation, sent, repeat_path, f"{path}{question.name}")
+            name = calculation.name
+            instances = [top]
+            for repeat in calculation.repeats:
+                instances = [inner for outer in instances for inner in outer.instances(repeat)]
+            for instance in instances:
+                values = instance.values
+                sent = values.get(name)
+                if not (sent is None or sent == "" or sent == []):
+                    if calculation.reproducible:
+                        self.check_sent_calculation(calculation, sent, instance)
                     continue
-                relevant = all(
-                    self.relevant(section, repeat_path[:depth]) for section, depth in calculation.sections
-                ) and self.relevant(question, repeat_path)
-                if not relevant:
+                if calculation.relevance and not self.calculation_relevant(calculation, instance):
                     continue
-                field_path = f"{path}{question.name}"
-                volatile = question.calculation.functions & VOLATILE_FUNCTIONS
-                if volatile:
+                if calculation.volatile:
                     self.error(
-                        field_path,
+                        instance.path(name),
                         "calculation_missing",
-                        f"the calculation uses {', '.join(sorted(volatile))}(), which the server cannot reproduce: "
+                        f"the calculation uses {', '.join(calculation.volatile)}(), which the server cannot reproduce: "
                         "send its value",
                     )
                     continue
-                value = self.evaluate(question.calculation, repeat_path, field_path)
-                if value is not None:
-                    container[question.name] = _as_answer(value)
-        return working
+                try:
+                    value = calculation.logic.evaluate(instance)
+                except (ExpressionError, OverflowError) as error:
+                    self.failed(calculation.logic, instance, name, error)
+                    continue
+                values[name] = value if value.__class__ in _PLAIN_ANSWERS else _as_answer(value)  # type: ignore[index]
 
-    def check_sent_calculation(self, calculation: "_Calculation", sent: Any, repeat_path: RepeatPath,
-                               field_path: str) -> None:
+    def check_sent_calculation(self, calculation: _CalculationPlan, sent: Any, instance: _Instance) -> None:
         """A value the device computed must be what the form's calculation gives on the same answers.
 
         Only calculations the server can reproduce are checked: none reading random(), uuid(), now()
         or today() (an interview may be uploaded days after it was taken). A selection probability
         that does not follow from the roster would otherwise weight the respondent wrongly.
         """
-        question = calculation.question
-        assert question.calculation is not None
-        if question.calculation.functions & UNREPRODUCIBLE_FUNCTIONS:
-            return
-        relevant = all(self.relevant(section, repeat_path[:depth]) for section, depth in calculation.sections)
-        if not relevant or not self.relevant(question, repeat_path):
+        if not self.calculation_relevant(calculation, instance):
             return  # answered where not relevant: the walk reports it
+        name = calculation.name
         errors = len(self.errors)
-        value = self.evaluate(question.calculation, repeat_path, field_path)
+        value = self.evaluate(calculation.logic, instance, name)
         del self.errors[errors:]  # an expression failing here is the device's value standing, not a new error
         if value is not None and not _same_calculated(sent, _as_answer(value)):
-            self.error(field_path, "calculation_mismatch",
+            self.error(instance.path(name), "calculation_mismatch",
                        f"the device sent {sent!r}, but the form's calculation gives {_as_answer(value)!r} "
-                       f"for these answers ({question.calculation.text!r})")
-
-    # --- the walk -----------------------------------------------------------------------------------
+                       f"for these answers ({calculation.logic.expression.text!r})")
 
     def check_meta(self, meta: Any) -> None:
         if meta is None:
@@ -301,119 +446,209 @@ class _Run:
             elif not isinstance(value, str):
                 self.error(f"meta.{key}", "wrong_type", f"meta.{key} is text")
 
-    def check_container(
-        self, elements: tuple[Question | Group | Repeat, ...], container: Mapping[str, Any], prefix: str,
-        repeat_path: RepeatPath,
-    ) -> None:
-        """The top level or one repeat instance: its unknown keys, then its fields."""
-        known = self.validator.fields[repeat_path[-1][0] if repeat_path else None]
-        for key in container:
-            if key not in known:
-                flattened = " (groups are flattened: send its fields at this level)" if key in self.validator.groups else ""
-                self.error(f"{prefix}{key}", "unknown_field", f"{key!r} is not a field here{flattened}")
-        self._check_elements(elements, container, prefix, repeat_path, True)
 
-    def _check_elements(
-        self,
-        elements: tuple[Question | Group | Repeat, ...],
-        container: Mapping[str, Any],
-        prefix: str,
-        repeat_path: RepeatPath,
-        relevant: bool,
-    ) -> None:
-        for element in elements:
-            path = f"{prefix}{element.name}"
-            element_relevant = relevant and self.relevant(element, repeat_path)
-            if isinstance(element, Group):
-                self._check_elements(element.children, container, prefix, repeat_path, element_relevant)
-            elif isinstance(element, Repeat):
-                self.check_repeat(element, container.get(element.name), path, repeat_path, element_relevant)
-            else:
-                self.check_question(element, container.get(element.name), path, repeat_path, element_relevant)
+# --- the checks of the walk ---------------------------------------------------------------------------
+# Each element's check runs where its section is relevant; `clear` where it is not (ODK clears the
+# answers of non-relevant questions, so any answer there is an error).
 
-    def check_repeat(self, repeat: Repeat, value: Any, path: str, repeat_path: RepeatPath, relevant: bool) -> None:
-        if path in self.malformed:
-            self.error(path, "wrong_type", "a repeat is a list of objects, one per instance")
+
+@dataclass(frozen=True, slots=True)
+class _ContainerCheck:
+    """The top level or one repeat instance: its unknown keys, then its fields."""
+
+    known: frozenset[str]
+    groups: frozenset[str]
+    elements: tuple["_Check", ...]
+
+    def check(self, run: _Run, instance: _Instance) -> None:
+        values = instance.values
+        if not self.known.issuperset(values):
+            for key in values:
+                if key not in self.known:
+                    flattened = " (groups are flattened: send its fields at this level)" if key in self.groups else ""
+                    run.error(f"{instance.path('')}{key}", "unknown_field", f"{key!r} is not a field here{flattened}")
+        for element in self.elements:
+            element.check(run, instance)
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupCheck:
+    name: str
+    relevance: _Logic | None
+    children: tuple["_Check", ...]
+    answerable: frozenset[str]
+    """The names an answer in a non-relevant group would be an error for (repeats' insides are theirs)."""
+
+    def check(self, run: _Run, instance: _Instance) -> None:
+        relevance = self.relevance
+        if relevance is not None:
+            known = instance.relevance.get(relevance.slot)
+            if known is None:
+                known = run.relevant(relevance, instance, self.name)
+            if not known:
+                self.clear(run, instance)
+                return
+        for child in self.children:
+            child.check(run, instance)
+
+    def clear(self, run: _Run, instance: _Instance) -> None:
+        if self.answerable.isdisjoint(instance.values):
             return
-        if not relevant:
-            if not _is_empty(value):
-                self.error(path, "not_relevant_but_answered", f"{repeat.name!r} is not relevant but has instances")
+        for child in self.children:
+            child.clear(run, instance)
+
+
+@dataclass(frozen=True, slots=True)
+class _RepeatCheck:
+    name: str
+    relevance: _Logic | None
+    repeat_count: _Logic | None
+    container: _ContainerCheck
+
+    def check(self, run: _Run, instance: _Instance) -> None:
+        relevant = self.relevance is None or run.relevant(self.relevance, instance, self.name)
+        if not relevant or (run.malformed and instance.path(self.name) in run.malformed):
+            self.clear(run, instance)
             return
-        instances = [] if value is None else value
-        if repeat.repeat_count is not None:
-            expected = self.evaluate(repeat.repeat_count, repeat_path, path)
+        instances = instance.instances(self.name)
+        if self.repeat_count is not None:
+            expected = run.evaluate(self.repeat_count, instance, self.name)
             if expected is not None:
                 count = to_number(expected)
                 if math.isfinite(count) and int(count) != len(instances):
-                    self.error(
-                        path,
+                    run.error(
+                        instance.path(self.name),
                         "repeat_count_mismatch",
-                        f"{len(instances)} instance(s) where repeat_count ({repeat.repeat_count.text}) gives {int(count)}",
+                        f"{len(instances)} instance(s) where repeat_count "
+                        f"({self.repeat_count.expression.text}) gives {int(count)}",
                     )
-        for index, instance in enumerate(instances):
-            self.check_container(repeat.children, instance, f"{path}[{index}].", (*repeat_path, (repeat.name, index + 1)))
+        for inner in instances:
+            self.container.check(run, inner)
 
-    def check_question(self, question: Question, value: Any, path: str, repeat_path: RepeatPath, relevant: bool) -> None:
-        if question.type == "calculate":
-            if not _is_empty(value) and not isinstance(value, str | int | float | bool):
-                self.error(path, "wrong_type", "a calculated value is text, a number or a boolean")
-            return
-        if question.type == "note":
-            if not _is_empty(value):
-                self.error(path, "wrong_type", "a note takes no answer")
-            return
-        if not relevant:
-            if not _is_empty(value):
-                self.error(path, "not_relevant_but_answered", f"{question.name!r} is not relevant here but is answered")
-            return
-        if _is_empty(value):
-            if question.required is not None and self.holds(question.required, repeat_path, path):
-                message = _translate(question.required_message, self.language) or "this question is required"
-                self.error(path, "required_missing", message)
-            return
-        problem = _TYPE_CHECKS[question.type](value)
-        if problem is not None:
-            self.error(path, "wrong_type", problem)
-            return
-        if question.list_name is not None and not self.check_choices(question, value, path, repeat_path):
-            return
-        if question.range is not None and not _in_range(question, value):
-            bounds = question.range
-            self.error(path, "out_of_range", f"{value} is not in {bounds.start:g}..{bounds.end:g} by steps of {bounds.step:g}")
-            return
-        if question.constraint is not None and not self.holds(question.constraint, repeat_path, path, current=value):
-            message = _translate(question.constraint_message, self.language) or (
-                f"{value!r} does not satisfy {question.constraint.text}"
-            )
-            self.error(path, "constraint_violated", message)
+    def clear(self, run: _Run, instance: _Instance) -> None:
+        if run.malformed and instance.path(self.name) in run.malformed:
+            run.error(instance.path(self.name), "wrong_type", "a repeat is a list of objects, one per instance")
+        elif not is_empty(instance.values.get(self.name)):
+            run.error(instance.path(self.name), "not_relevant_but_answered",
+                      f"{self.name!r} is not relevant but has instances")
 
-    def check_choices(self, question: Question, value: Any, path: str, repeat_path: RepeatPath) -> bool:
-        offered = self.validator.choices.get(question.list_name or "", {})
+
+@dataclass(frozen=True, slots=True)
+class _ShapeCheck:
+    """A calculate or a note: nothing the respondent answers, so relevance does not matter, the shape does."""
+
+    name: str
+    relevance: _Logic | None
+    accepted: tuple[type, ...]
+    """The classes a value may have (a device's calculated value is text, a number or a boolean)."""
+    message: str
+
+    def check(self, run: _Run, instance: _Instance) -> None:
+        if self.relevance is not None:
+            run.relevant(self.relevance, instance, self.name)  # evaluated as for every element: it may fail
+        value = instance.values.get(self.name)
+        if value is not None and value.__class__ not in self.accepted:
+            self.clear(run, instance)
+
+    def clear(self, run: _Run, instance: _Instance) -> None:
+        value = instance.values.get(self.name)
+        if not is_empty(value) and not isinstance(value, self.accepted):
+            run.error(instance.path(self.name), "wrong_type", self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class _AnswerCheck:
+    """A question the respondent answers: relevance, required, type, choices, range, constraint."""
+
+    name: str
+    relevance: _Logic | None
+    question: Question
+    required: _Logic | None
+    always_required: bool
+    type_check: Callable[[Any], str | None]
+    plain: type | None
+    """A class whose values always pass ``type_check`` (str for text and select_one), to skip the call."""
+    offered: dict[str, Any] | None
+    choice_filter: _Logic | None
+    range: RangeParameters | None
+    constraint: _Logic | None
+
+    def check(self, run: _Run, instance: _Instance) -> None:
+        relevance = self.relevance
+        if relevance is not None:
+            known = instance.relevance.get(relevance.slot)
+            if known is None:
+                known = run.relevant(relevance, instance, self.name)
+            if not known:
+                self.clear(run, instance)
+                return
+        value = instance.values.get(self.name)
+        if value is None or value == "" or value == []:
+            if self.always_required or (self.required is not None and run.holds(self.required, instance, self.name)):
+                message = _translate(self.question.required_message, run.language) or "this question is required"
+                run.error(instance.path(self.name), "required_missing", message)
+            return
+        if value.__class__ is not self.plain:
+            problem = self.type_check(value)
+            if problem is not None:
+                run.error(instance.path(self.name), "wrong_type", problem)
+                return
+        offered = self.offered
+        if offered is not None and not (self.choice_filter is None and value.__class__ is str and value in offered):
+            if not self.check_choices(run, instance, value, offered):
+                return
+        if self.range is not None and not in_range(self.range, value):
+            bounds = self.range
+            run.error(instance.path(self.name), "out_of_range",
+                      f"{value} is not in {bounds.start:g}..{bounds.end:g} by steps of {bounds.step:g}")
+            return
+        if self.constraint is not None:
+            instance.current = value
+            try:
+                fine = run.holds(self.constraint, instance, self.name)
+            finally:
+                instance.current = None
+            if not fine:
+                message = _translate(self.question.constraint_message, run.language) or (
+                    f"{value!r} does not satisfy {self.constraint.expression.text}"
+                )
+                run.error(instance.path(self.name), "constraint_violated", message)
+
+    def clear(self, run: _Run, instance: _Instance) -> None:
+        if not is_empty(instance.values.get(self.name)):
+            run.error(instance.path(self.name), "not_relevant_but_answered",
+                      f"{self.name!r} is not relevant here but is answered")
+
+    def check_choices(self, run: _Run, instance: _Instance, value: Any, offered: dict[str, Any]) -> bool:
         chosen = value if isinstance(value, list) else [value]
         fine = True
         for name in chosen:
             choice = offered.get(name)
             if choice is None:
-                self.error(path, "not_in_choices", f"{name!r} is not a choice of {question.list_name!r}")
+                run.error(instance.path(self.name), "not_in_choices",
+                          f"{name!r} is not a choice of {self.question.list_name!r}")
                 fine = False
-            elif question.choice_filter is not None:
-                context = _with_choice(self.context.at(repeat_path), choice.name, choice.extra)
-                shown = self.evaluate_in(question.choice_filter, context, path)
+            elif self.choice_filter is not None:
+                instance.choice = {**choice.extra, "name": choice.name}
+                try:
+                    shown = run.evaluate(self.choice_filter, instance, self.name)
+                finally:
+                    instance.choice = None
                 if shown is None:
                     return False
                 if not to_boolean(shown):
-                    self.error(
-                        path, "not_in_choices", f"{name!r} is not offered here (choice_filter {question.choice_filter.text})"
+                    run.error(
+                        instance.path(self.name), "not_in_choices",
+                        f"{name!r} is not offered here (choice_filter {self.choice_filter.expression.text})",
                     )
                     fine = False
         return fine
 
 
+_Check = _GroupCheck | _RepeatCheck | _ShapeCheck | _AnswerCheck
+
+
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def _with_choice(context: EvaluationContext, name: str, extra: Mapping[str, str]) -> EvaluationContext:
-    return replace(context, choice={**extra, "name": name})
 
 
 def _calculation_order(instrument: Instrument) -> list[Located]:
@@ -436,26 +671,6 @@ def _calculation_order(instrument: Instrument) -> list[Located]:
         return [located[name] for name in sorter.static_order()]
     except graphlib.CycleError:  # reported at upload; keep document order for stored versions
         return list(located.values())
-
-
-def _prefix(repeat_path: RepeatPath) -> str:
-    """The answer path of the repeat instances (1-based in expressions, 0-based in paths)."""
-    return "".join(f"{name}[{index - 1}]." for name, index in repeat_path)
-
-
-def _instances(answers: dict[str, Any], chain: tuple[str, ...]) -> list[tuple[dict[str, Any], RepeatPath, str]]:
-    """Every container (the top level or a repeat instance) at the depth of ``chain``."""
-    found: list[tuple[dict[str, Any], RepeatPath, str]] = [(answers, (), "")]
-    for repeat in chain:
-        deeper: list[tuple[dict[str, Any], RepeatPath, str]] = []
-        for container, repeat_path, path in found:
-            instances = container.get(repeat)
-            if isinstance(instances, list):
-                for index, instance in enumerate(instances):
-                    if isinstance(instance, dict):
-                        deeper.append((instance, (*repeat_path, (repeat, index + 1)), f"{path}{repeat}[{index}]."))
-        found = deeper
-    return found
 
 
 def _copy_containers(
@@ -518,105 +733,7 @@ def _text_of(value: Any) -> str:
     return str(value)
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
-
-
 def _translate(texts: Mapping[str, str], language: str) -> str:
     return texts.get(language) or texts.get("default") or next(iter(texts.values()), "")
 
 
-def _in_range(question: Question, value: float) -> bool:
-    bounds = question.range
-    assert bounds is not None
-    low, high = sorted((bounds.start, bounds.end))
-    steps = (value - bounds.start) / bounds.step
-    return low <= value <= high and math.isclose(steps, round(steps), abs_tol=1e-9)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _check_integer(value: Any) -> str | None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        return f"{value!r} is not an integer"
-    if not -MAX_INTEGER <= value <= MAX_INTEGER:
-        return f"{value} is beyond the integers ODK stores (32-bit, at most {MAX_INTEGER} in size)"
-    return None
-
-
-def _check_number(value: Any) -> str | None:
-    return None if _is_number(value) else f"{value!r} is not a number"
-
-
-def _check_text(value: Any) -> str | None:
-    return None if isinstance(value, str) else f"{value!r} is not text"
-
-
-def _check_select_multiple(value: Any) -> str | None:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        return f"{value!r} is not a list of choice names"
-    if len(set(value)) != len(value):
-        return "a choice is chosen twice"
-    return None
-
-
-def _check_date(value: Any) -> str | None:
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            date.fromisoformat(value)
-            return None
-        except ValueError:
-            pass
-    return f"{value!r} is not a date (YYYY-MM-DD)"
-
-
-def _check_datetime(value: Any) -> str | None:
-    if isinstance(value, str) and _DATETIME.fullmatch(value):
-        try:
-            datetime.fromisoformat(re.sub(r"\.(\d{1,6})\d*", r".\1", value).replace("Z", "+00:00"))
-            return None
-        except ValueError:
-            pass
-    return f"{value!r} is not a date-time (YYYY-MM-DDTHH:MM:SS with an offset)"
-
-
-def _check_time(value: Any) -> str | None:
-    return None if isinstance(value, str) and _TIME.fullmatch(value) else f"{value!r} is not a time (HH:MM:SS)"
-
-
-def _check_geopoint(value: Any) -> str | None:
-    parts = value.split() if isinstance(value, str) else []
-    try:
-        numbers = [float(part) for part in parts]
-    except ValueError:
-        numbers = []
-    if 2 <= len(numbers) <= 4 and all(map(math.isfinite, numbers)):
-        if -90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180:
-            return None
-    return f"{value!r} is not a geopoint ('latitude longitude [altitude [accuracy]]')"
-
-
-def _check_acknowledge(value: Any) -> str | None:
-    return None if value == "OK" else "an acknowledge is answered \"OK\""
-
-
-_TYPE_CHECKS: dict[str, Callable[[Any], str | None]] = {
-    "integer": _check_integer,
-    "decimal": _check_number,
-    "range": _check_number,
-    "text": _check_text,
-    "select_one": _check_text,
-    "select_multiple": _check_select_multiple,
-    "date": _check_date,
-    "today": _check_date,
-    "datetime": _check_datetime,
-    "start": _check_datetime,
-    "end": _check_datetime,
-    "time": _check_time,
-    "geopoint": _check_geopoint,
-    "acknowledge": _check_acknowledge,
-    "deviceid": _check_text,
-    "username": _check_text,
-}

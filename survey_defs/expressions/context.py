@@ -36,7 +36,7 @@ UTC offset) to get the date the enumerator's device saw.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
@@ -80,16 +80,11 @@ class EvaluationContext:
 
     def value(self, name: str) -> Value:
         """`${name}` resolved relative to the current repeat instances."""
-        if not self._chain(name) and name not in self._repeat_names:  # a field outside repeats
-            return node_value(self.answers.get(name))
-        found = list(self._instances_of(name, self.repeat_path))
-        if len(found) == 1 and self._fixed(name, self.repeat_path) and not self.is_repeat(name):
-            return node_value(found[0])
-        return NodeSet(tuple(self._flatten(name, found)))
+        return resolve(self.answers, name, self._chain(name), self.is_repeat(name), self.repeat_path)
 
     def repeat_values(self, name: str) -> list[Scalar]:
         """The values of `name` in every instance of every enclosing repeat, in document order."""
-        return list(self._flatten(name, self._instances_of(name, ())))
+        return list(_flatten(self.is_repeat(name), _instances_of(self.answers, name, self._chain(name), ())))
 
     def indexed(self, name: str, steps: Sequence[tuple[str, int]]) -> Value:
         """indexed-repeat(): `name` in the given (repeat, 1-based index) instances, outermost first."""
@@ -102,7 +97,7 @@ class EvaluationContext:
             )
         # deeper levels keep the current instances where they match, as JavaRosa contextualises references
         path = tuple(steps) + self.repeat_path[len(steps) :]
-        return replace(self, repeat_path=path).value(name)
+        return self.at(path, self.current).value(name)
 
     def position(self) -> int:
         """position(..): the 1-based index of the current instance of the innermost repeat."""
@@ -111,9 +106,7 @@ class EvaluationContext:
         return self.repeat_path[-1][1]
 
     def choice_column(self, name: str) -> str:
-        if self.choice is None:
-            raise ExpressionError("unsupported", f"'{name}' without ${{}} only names a choice column in a choice_filter")
-        return node_value(self.choice.get(name))  # type: ignore[return-value]
+        return choice_column(self.choice, name)
 
     def choice_label(self, field_name: str, value: str) -> str:
         labels = self.choice_labels.get(field_name)
@@ -146,29 +139,6 @@ class EvaluationContext:
             repeat = self.parent_repeat.get(repeat)
         return tuple(chain[::-1])
 
-    def _fixed(self, name: str, path: RepeatPath) -> bool:
-        """Whether the path picks one instance of every repeat around `name`."""
-        chain = self._chain(name)
-        return tuple(repeat for repeat, _ in path[: len(chain)]) == chain
-
-    def _instances_of(self, name: str, path: RepeatPath) -> Iterator[Any]:
-        """The raw answers of `name`: one per instance of its repeats (one instance when the path fixes them)."""
-        containers: list[Mapping[str, Any]] = [self.answers]
-        following_path = True
-        for depth, repeat in enumerate(self._chain(name)):
-            following_path = following_path and depth < len(path) and path[depth][0] == repeat
-            next_containers: list[Mapping[str, Any]] = []
-            for container in containers:
-                instances = container.get(repeat) or []
-                if following_path:
-                    index = path[depth][1]
-                    next_containers.extend(instances[index - 1 : index] if index >= 1 else [])
-                else:
-                    next_containers.extend(instances)
-            containers = next_containers
-        for container in containers:
-            yield container.get(name)
-
     def is_repeat(self, name: str) -> bool:
         return name in self._repeat_names
 
@@ -176,13 +146,53 @@ class EvaluationContext:
     def _repeat_names(self) -> frozenset[str]:
         return frozenset(self.parent_repeat.values())
 
-    def _flatten(self, name: str, answers: Iterator[Any] | list[Any]) -> Iterator[Scalar]:
-        """Node values; a repeat contributes one (empty) node per instance, so that count() counts them."""
-        for answer in answers:
-            if self.is_repeat(name):
-                yield from ("" for _ in answer or ())
+
+def resolve(answers: Mapping[str, Any], name: str, chain: tuple[str, ...], is_repeat: bool, path: RepeatPath) -> Value:
+    """`${name}`, which sits in the repeats `chain` (outermost first), read from the instances `path`.
+
+    `is_repeat`: whether `name` is itself a repeat (a node per instance: count() counts them).
+    """
+    if not chain and not is_repeat:  # a field outside repeats
+        return node_value(answers.get(name))
+    found = list(_instances_of(answers, name, chain, path))
+    if len(found) == 1 and tuple(repeat for repeat, _ in path[: len(chain)]) == chain and not is_repeat:
+        return node_value(found[0])  # the path picks one instance of every repeat around `name`
+    return NodeSet(tuple(_flatten(is_repeat, found)))
+
+
+def _instances_of(answers: Mapping[str, Any], name: str, chain: tuple[str, ...], path: RepeatPath) -> Iterator[Any]:
+    """The raw answers of `name`: one per instance of its repeats (one instance when the path fixes them)."""
+    containers: list[Mapping[str, Any]] = [answers]
+    following_path = True
+    for depth, repeat in enumerate(chain):
+        following_path = following_path and depth < len(path) and path[depth][0] == repeat
+        next_containers: list[Mapping[str, Any]] = []
+        for container in containers:
+            instances = container.get(repeat) or []
+            if following_path:
+                index = path[depth][1]
+                next_containers.extend(instances[index - 1 : index] if index >= 1 else [])
             else:
-                yield node_value(answer)
+                next_containers.extend(instances)
+        containers = next_containers
+    for container in containers:
+        yield container.get(name)
+
+
+def _flatten(is_repeat: bool, answers: Iterator[Any] | list[Any]) -> Iterator[Scalar]:
+    """Node values; a repeat contributes one (empty) node per instance, so that count() counts them."""
+    for answer in answers:
+        if is_repeat:
+            yield from ("" for _ in answer or ())
+        else:
+            yield node_value(answer)
+
+
+def choice_column(choice: Mapping[str, str] | None, name: str) -> str:
+    """An unprefixed name: the column of the choice a choice_filter is testing."""
+    if choice is None:
+        raise ExpressionError("unsupported", f"'{name}' without ${{}} only names a choice column in a choice_filter")
+    return node_value(choice.get(name))  # type: ignore[return-value]
 
 
 def node_value(answer: Any) -> Scalar:

@@ -36,21 +36,27 @@ class Function:
     max_arguments: int | None  # None: any number
     # None: evaluated by the evaluator itself (lazy or structural arguments: if, position, indexed-repeat)
     implementation: Implementation | None
+    # Whether the implementation reads its EvaluationContext (the others are given None by bound.py,
+    # which then need not build one)
+    reads_context: bool = False
 
 
 FUNCTIONS: dict[str, Function] = {}
 
 
-def _register(name: str, min_arguments: int, max_arguments: int | None) -> Callable[[Implementation], Implementation]:
+def _register(
+    name: str, min_arguments: int, max_arguments: int | None, *, reads_context: bool = False
+) -> Callable[[Implementation], Implementation]:
     def register(implementation: Implementation) -> Implementation:
-        FUNCTIONS[name] = Function(name, min_arguments, max_arguments, implementation)
+        FUNCTIONS[name] = Function(name, min_arguments, max_arguments, implementation, reads_context)
         return implementation
 
     return register
 
 
-for _name, _minimum, _maximum in (("if", 3, 3), ("position", 1, 1), ("indexed-repeat", 3, 7)):
-    FUNCTIONS[_name] = Function(_name, _minimum, _maximum, None)
+FUNCTIONS["if"] = Function("if", 3, 3, None)
+FUNCTIONS["position"] = Function("position", 1, 1, None)
+FUNCTIONS["indexed-repeat"] = Function("indexed-repeat", 3, 7, None)
 
 
 def check_call(call: Call) -> None:
@@ -349,7 +355,7 @@ def _selected_at(arguments: list[Value], context: EvaluationContext) -> Value:
     return choices[int(index)]
 
 
-@_register("jr:choice-name", 2, 2)
+@_register("jr:choice-name", 2, 2, reads_context=True)
 def _choice_name(arguments: list[Value], context: EvaluationContext) -> Value:
     path = to_string(arguments[1]).strip()
     field_name = path[2:-1] if path.startswith("${") and path.endswith("}") else path.rsplit("/", 1)[-1]
@@ -359,12 +365,12 @@ def _choice_name(arguments: list[Value], context: EvaluationContext) -> Value:
 # --- dates ---------------------------------------------------------------------------------------
 
 
-@_register("today", 0, 0)
+@_register("today", 0, 0, reads_context=True)
 def _today(arguments: list[Value], context: EvaluationContext) -> Value:
     return context.today if context.today is not None else context.now.date()
 
 
-@_register("now", 0, 0)
+@_register("now", 0, 0, reads_context=True)
 def _now(arguments: list[Value], context: EvaluationContext) -> Value:
     return context.now
 
