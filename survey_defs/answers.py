@@ -232,13 +232,21 @@ class _Planner:
         return _ContainerCheck(
             known=frozenset({*_field_names(elements), *extra}),
             groups=self.groups,
-            elements=tuple(self.element(element, place) for element in elements),
+            elements=self.elements(elements, place),
+        )
+
+    def elements(self, elements: tuple[Question | Group | Repeat, ...], place: tuple[str, ...]) -> "_Elements":
+        checks = tuple(self.element(element, place) for element in elements)
+        return _Elements(
+            everything=checks,
+            evaluating=tuple(check for check in checks if check.scan() is None),
+            scanned=tuple(scan for scan in (check.scan() for check in checks) if scan is not None),
         )
 
     def element(self, element: Question | Group | Repeat, place: tuple[str, ...]) -> "_Check":
         relevance = self.logic(element.relevant, place)
         if isinstance(element, Group):
-            children = tuple(self.element(child, place) for child in element.children)
+            children = self.elements(element.children, place)
             return _GroupCheck(element.name, relevance, children, frozenset(_field_names(element.children)))
         if isinstance(element, Repeat):
             return _RepeatCheck(
@@ -250,6 +258,7 @@ class _Planner:
                                "a calculated value is text, a number or a boolean")
         if element.type == "note":
             return _ShapeCheck(element.name, relevance, (), "a note takes no answer")
+        plain = PLAIN_TYPES.get(element.type)
         required = None if _always(element.required) else self.logic(element.required, place)
         return _AnswerCheck(
             name=element.name,
@@ -258,7 +267,7 @@ class _Planner:
             required=required,
             always_required=_always(element.required),
             type_check=TYPE_CHECKS[element.type],
-            plain=PLAIN_TYPES.get(element.type),
+            plain=plain,
             offered=None if element.list_name is None else self.choices.get(element.list_name, {}),
             choice_filter=self.logic(element.choice_filter, place),
             range=element.range,
@@ -355,8 +364,13 @@ class _Run:
                        f"a number read by {logic.expression.text!r} is too large")
 
     def holds(self, logic: _Logic, instance: _Instance, name: str) -> bool:
-        value = self.evaluate(logic, instance, name)
-        return value is True or (value is not None and value is not False and to_boolean(value))
+        """Whether the expression is true, false after recording ``expression_failed`` at ``name``."""
+        try:
+            value = logic.evaluate(instance)
+        except (ExpressionError, OverflowError) as error:
+            self.failed(logic, instance, name, error)
+            return False
+        return value is True or (value is not False and to_boolean(value))
 
     def relevant(self, logic: _Logic, instance: _Instance, name: str) -> bool:
         """A relevant in the given instance, evaluated once per run and text.
@@ -452,13 +466,53 @@ class _Run:
 # answers of non-relevant questions, so any answer there is an error).
 
 
+_Scan = tuple[str, tuple[type, ...], "dict[str, Any] | None", bool]
+"""(name, accepted classes, offered choices, required) of a check that evaluates nothing: its value is
+fine when absent (if not required), or of an accepted class and, for a select, one of the choices."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Elements:
+    """The elements of a container or group, checked in form order.
+
+    Most interviews are valid: the checks that evaluate no expression are first scanned together, and
+    when all their values are fine (no error to report, in whatever order) only the others run.
+    """
+
+    everything: tuple["_Check", ...]
+    evaluating: tuple["_Check", ...]
+    scanned: tuple[_Scan, ...]
+
+    def check(self, run: _Run, instance: _Instance) -> None:
+        values = instance.values
+        for name, accepted, offered, required in self.scanned:
+            value = values.get(name)
+            if value is None:
+                if required:
+                    break
+            elif value.__class__ not in accepted or (offered is not None and value not in offered) or (
+                required and value == ""
+            ):
+                break
+        else:
+            for check in self.evaluating:
+                check.check(run, instance)
+            return
+        for check in self.everything:
+            check.check(run, instance)
+
+    def clear(self, run: _Run, instance: _Instance) -> None:
+        for check in self.everything:
+            check.clear(run, instance)
+
+
 @dataclass(frozen=True, slots=True)
 class _ContainerCheck:
     """The top level or one repeat instance: its unknown keys, then its fields."""
 
     known: frozenset[str]
     groups: frozenset[str]
-    elements: tuple["_Check", ...]
+    elements: _Elements
 
     def check(self, run: _Run, instance: _Instance) -> None:
         values = instance.values
@@ -467,15 +521,14 @@ class _ContainerCheck:
                 if key not in self.known:
                     flattened = " (groups are flattened: send its fields at this level)" if key in self.groups else ""
                     run.error(f"{instance.path('')}{key}", "unknown_field", f"{key!r} is not a field here{flattened}")
-        for element in self.elements:
-            element.check(run, instance)
+        self.elements.check(run, instance)
 
 
 @dataclass(frozen=True, slots=True)
 class _GroupCheck:
     name: str
     relevance: _Logic | None
-    children: tuple["_Check", ...]
+    children: _Elements
     answerable: frozenset[str]
     """The names an answer in a non-relevant group would be an error for (repeats' insides are theirs)."""
 
@@ -484,18 +537,18 @@ class _GroupCheck:
         if relevance is not None:
             known = instance.relevance.get(relevance.slot)
             if known is None:
-                known = run.relevant(relevance, instance, self.name)
+                known = instance.relevance[relevance.slot] = run.holds(relevance, instance, self.name)
             if not known:
                 self.clear(run, instance)
                 return
-        for child in self.children:
-            child.check(run, instance)
+        self.children.check(run, instance)
 
     def clear(self, run: _Run, instance: _Instance) -> None:
-        if self.answerable.isdisjoint(instance.values):
-            return
-        for child in self.children:
-            child.clear(run, instance)
+        if not self.answerable.isdisjoint(instance.values):
+            self.children.clear(run, instance)
+
+    def scan(self) -> None:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -525,6 +578,9 @@ class _RepeatCheck:
         for inner in instances:
             self.container.check(run, inner)
 
+    def scan(self) -> None:
+        return None
+
     def clear(self, run: _Run, instance: _Instance) -> None:
         if run.malformed and instance.path(self.name) in run.malformed:
             run.error(instance.path(self.name), "wrong_type", "a repeat is a list of objects, one per instance")
@@ -549,6 +605,9 @@ class _ShapeCheck:
         value = instance.values.get(self.name)
         if value is not None and value.__class__ not in self.accepted:
             self.clear(run, instance)
+
+    def scan(self) -> _Scan | None:
+        return None if self.relevance is not None else (self.name, self.accepted, None, False)
 
     def clear(self, run: _Run, instance: _Instance) -> None:
         value = instance.values.get(self.name)
@@ -578,9 +637,10 @@ class _AnswerCheck:
         if relevance is not None:
             known = instance.relevance.get(relevance.slot)
             if known is None:
-                known = run.relevant(relevance, instance, self.name)
+                known = instance.relevance[relevance.slot] = run.holds(relevance, instance, self.name)
             if not known:
-                self.clear(run, instance)
+                if instance.values.get(self.name) is not None:
+                    self.clear(run, instance)
                 return
         value = instance.values.get(self.name)
         if value is None or value == "" or value == []:
@@ -613,6 +673,12 @@ class _AnswerCheck:
                     f"{value!r} does not satisfy {self.constraint.expression.text}"
                 )
                 run.error(instance.path(self.name), "constraint_violated", message)
+
+    def scan(self) -> _Scan | None:
+        evaluates = self.relevance or self.required or self.choice_filter or self.range or self.constraint
+        if evaluates is not None or self.plain is None:
+            return None
+        return self.name, (self.plain,), self.offered, self.always_required
 
     def clear(self, run: _Run, instance: _Instance) -> None:
         if not is_empty(instance.values.get(self.name)):

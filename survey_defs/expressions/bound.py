@@ -21,19 +21,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from survey_defs.expressions.context import EvaluationContext, RepeatPath, choice_column, node_value, resolve
 from survey_defs.expressions.errors import ExpressionError
 from survey_defs.expressions.evaluator import NUMERIC_OPERATORS, Compiled, TreeCompiler, text_comparison
 from survey_defs.expressions.functions import FUNCTIONS, Function
-from survey_defs.expressions.nodes import Call, Current, Literal, Node, Reference
+from survey_defs.expressions.nodes import Call, Chain, Current, Literal, Node, Reference
 from survey_defs.expressions.values import NodeSet, Value, equals, single, to_boolean, to_number, to_string
 
 Bound = Callable[["Frame"], Value]
 
 _COMPARISONS = frozenset({"<", "<=", ">", ">="})
 _COALESCE = FUNCTIONS["coalesce"].implementation
+_CONCAT = FUNCTIONS["concat"].implementation
 
 
 class Frame:
@@ -159,6 +161,8 @@ class _BoundCompiler(TreeCompiler):
         if chain is None or repeats != chain[: len(repeats)]:  # the generic error, when evaluated
             return lambda frame, steps: frame.context().indexed(field, steps)
         is_repeat = self.form.is_repeat(field)
+        if len(repeats) == len(chain) and not is_repeat:
+            return partial(_one_instance, field)
 
         def look_up(frame: Frame, steps: list[tuple[str, int]]) -> Value:
             # deeper levels keep the current instances, as EvaluationContext.indexed does
@@ -184,7 +188,12 @@ class _BoundCompiler(TreeCompiler):
             ))
         return super().chain(first, rest)
 
-    def logical(self, operator_name: str, operands: tuple[Compiled, ...]) -> Compiled:
+    def logical(self, operator_name: str, nodes: tuple[Node, ...]) -> Compiled:
+        if operator_name == "or":
+            alternatives = self._text_alternatives(nodes)
+            if alternatives is not None:
+                return _one_of(*alternatives)
+        operands = tuple(self.compile(node) for node in nodes)
         if operator_name == "and":
             def conjunction(frame: Frame) -> Value:
                 for operand in operands:
@@ -204,6 +213,23 @@ class _BoundCompiler(TreeCompiler):
 
         return disjunction
 
+    def _text_alternatives(self, nodes: tuple[Node, ...]) -> tuple[str, int, tuple[str, ...]] | None:
+        """(name, depth, texts) for `${x} = 'a' or ${x} = 'b' ...`: one value compared with texts."""
+        sources, texts = set(), []
+        for node in nodes:
+            if not (isinstance(node, Chain) and len(node.rest) == 1 and node.rest[0][0] == "="):
+                return None
+            right = node.rest[0][1]
+            source = self._scalar_source(node.first)
+            if source is None or source[1] < 0 or not (isinstance(right, Literal) and isinstance(right.value, str)):
+                return None
+            sources.add(source)
+            texts.append(right.value)
+        if len(sources) != 1:
+            return None
+        name, depth = sources.pop()
+        return name, depth, tuple(texts)
+
     def call(self, call: Call) -> Compiled:
         if call.name == "if":
             return self._if(*call.arguments)
@@ -213,6 +239,8 @@ class _BoundCompiler(TreeCompiler):
             return _true
         if call.name == "coalesce":
             return _coalesce(self.compile(call.arguments[0]), self.compile(call.arguments[1]))
+        if call.name == "concat":
+            return _concat(tuple(self.compile(argument) for argument in call.arguments))
         return super().call(call)
 
     def _if(self, condition_node: Node, then_node: Node, otherwise_node: Node) -> Bound:
@@ -231,6 +259,17 @@ class _BoundCompiler(TreeCompiler):
             return single(value) if value.__class__ is NodeSet else value
 
         return choose
+
+
+def _one_instance(field: str, frame: Frame, steps: list[tuple[str, int]]) -> Value:
+    """indexed-repeat() naming every repeat around ${field}: its value in that one instance, if there."""
+    container = frame.levels[0]
+    for repeat, index in steps:
+        instances = container.get(repeat) or []
+        if index > len(instances):
+            return NodeSet(())  # as resolve(): no instance there is an empty node-set
+        container = instances[index - 1]
+    return node_value(container.get(field))
 
 
 def _shared_depth(chain: tuple[str, ...], place: tuple[str, ...]) -> int:
@@ -266,9 +305,13 @@ def _gather(name: str, depth: int, repeats: tuple[str, ...], is_repeat: bool) ->
             containers = deeper
         if is_repeat:
             return NodeSet(tuple("" for container in containers for _ in container.get(name) or ()))
-        return NodeSet(tuple(node_value(container.get(name)) for container in containers))
+        return NodeSet(tuple(_node_value(container.get(name)) for container in containers))
 
     return gather
+
+
+def _node_value(answer: Any) -> Value:
+    return answer if answer.__class__ is str else node_value(answer)
 
 
 def _equals_text(name: str, depth: int, text: str, positive: bool) -> Bound:
@@ -276,13 +319,32 @@ def _equals_text(name: str, depth: int, text: str, positive: bool) -> Bound:
     if depth < 0:
         return lambda frame: same(node_value(frame.current)) is positive
 
+    unanswered = ("" == text) is positive
+
     def compare(frame: Frame) -> Value:
         value = frame.levels[depth].get(name)
         if value.__class__ is str:
             return (value == text) is positive
+        if value is None:
+            return unanswered
         return same(node_value(value)) is positive
 
     return compare
+
+
+def _one_of(name: str, depth: int, texts: tuple[str, ...]) -> Bound:
+    """`${x} = 'a' or ${x} = 'b' or ...`: for a text answer, whether it is one of them."""
+    comparisons = tuple(text_comparison(text) for text in texts)
+    members = frozenset(texts)
+
+    def one_of(frame: Frame) -> Value:
+        value = frame.levels[depth].get(name)
+        if value.__class__ is str:
+            return value in members
+        value = node_value(value)
+        return any(same(value) for same in comparisons)
+
+    return one_of
 
 
 def _equals_number(name: str, depth: int, number: float, positive: bool) -> Bound:
@@ -312,6 +374,17 @@ def _on_numbers(head: Bound, steps: tuple[tuple[Callable[[float, float], Value],
         return result
 
     return apply_all
+
+
+def _concat(parts: tuple[Bound, ...]) -> Bound:
+    def concat(frame: Frame) -> Value:
+        values = [part(frame) for part in parts]
+        for value in values:
+            if value.__class__ is not str:
+                return _CONCAT(values, None)  # type: ignore[misc]
+        return "".join(values)  # type: ignore[arg-type]
+
+    return concat
 
 
 def _coalesce(first: Bound, second: Bound) -> Bound:

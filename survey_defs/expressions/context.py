@@ -199,12 +199,14 @@ def node_value(answer: Any) -> Scalar:
     """An answer as an XPath value (see the module docstring)."""
     if answer is None:
         return ""
+    if answer.__class__ is str:  # the commonest case, first
+        return answer
     if isinstance(answer, bool):
         return answer
-    if isinstance(answer, int | float):
+    if isinstance(answer, (int, float)):
         return float(answer)
-    if isinstance(answer, date | str):
+    if isinstance(answer, (date, str)):
         return answer
-    if isinstance(answer, list | tuple):
+    if isinstance(answer, (list, tuple)):
         return " ".join(str(item) for item in answer)
     raise ExpressionError("type", f"an answer of type {type(answer).__name__} cannot be used in an expression")

@@ -58,7 +58,7 @@ class TreeCompiler:
                 inner = self.compile(operand)
                 return lambda place: -to_number(inner(place))
             case Logical(operator, operands):
-                return self.logical(operator, tuple(self.compile(operand) for operand in operands))
+                return self.logical(operator, operands)
             case Chain(first, rest):
                 return self.chain(first, rest)
             case Call():
@@ -89,8 +89,8 @@ class TreeCompiler:
 
     # --- the inner nodes --------------------------------------------------------------------------
 
-    def logical(self, operator: str, operands: tuple[Compiled, ...]) -> Compiled:
-        return _logical(operator, operands)
+    def logical(self, operator: str, operands: tuple[Node, ...]) -> Compiled:
+        return _logical(operator, tuple(self.compile(operand) for operand in operands))
 
     def chain(self, first: Node, rest: tuple[tuple[str, Node], ...]) -> Compiled:
         if len(rest) == 1:
@@ -182,7 +182,7 @@ def text_comparison(text: str) -> Callable[[Scalar], bool]:
         nonlocal as_number
         if isinstance(value, bool):
             return value == as_boolean
-        if isinstance(value, float | date):
+        if isinstance(value, (float, date)):
             if as_number is None:
                 as_number = to_number(text)
             return to_number(value) == as_number

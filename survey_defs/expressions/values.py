@@ -32,6 +32,9 @@ Value = Scalar | NodeSet
 _NUMBER_TEXT = re.compile(r"\s*-?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*")
 
 
+_NUMERIC = (float, date)  # compared as numbers
+
+
 def single(value: Value) -> Scalar:
     """The one value a node-set stands for where a single value is needed (JavaRosa's rule)."""
     if not isinstance(value, NodeSet):
@@ -48,6 +51,8 @@ def single(value: Value) -> Scalar:
 
 
 def to_string(value: Value) -> str:
+    if value.__class__ is str:  # the commonest case, first
+        return value  # type: ignore[return-value]
     value = single(value)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -70,6 +75,8 @@ def format_number(number: float) -> str:
 
 
 def to_number(value: Value) -> float:
+    if value.__class__ is float:  # the commonest case, first
+        return value  # type: ignore[return-value]
     value = single(value)
     if isinstance(value, bool):
         return 1.0 if value else 0.0
@@ -84,6 +91,8 @@ def to_number(value: Value) -> float:
 
 
 def to_boolean(value: Value) -> bool:
+    if value.__class__ is bool:  # the commonest case, first
+        return value  # type: ignore[return-value]
     value = single(value)
     if isinstance(value, bool):
         return value
@@ -99,6 +108,6 @@ def equals(left: Value, right: Value) -> bool:
     left, right = single(left), single(right)
     if isinstance(left, bool) or isinstance(right, bool):
         return to_boolean(left) == to_boolean(right)
-    if isinstance(left, float | date) or isinstance(right, float | date):
+    if isinstance(left, _NUMERIC) or isinstance(right, _NUMERIC):
         return to_number(left) == to_number(right)
     return left == right
