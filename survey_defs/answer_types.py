@@ -9,17 +9,31 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from survey_defs.expressions import NodeSet, to_string
 from survey_defs.model import RangeParameters
 
 MAX_INTEGER = 2**31 - 1  # JavaRosa stores integer answers as Java ints
+_PLAIN_ANSWERS = frozenset({str, float, bool})  # values an expression gives that are stored as they are
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
+_FRACTION = re.compile(r"\.(\d{1,6})\d*")  # fromisoformat takes at most microseconds
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 
 
 def is_empty(value: Any) -> bool:
     """null, "" and [] are an unanswered question."""
     return value is None or value == "" or value == []
+
+
+def as_answer(value: Any) -> Any:
+    """An expression's value as stored among the answers."""
+    if value.__class__ in _PLAIN_ANSWERS:
+        return value
+    if isinstance(value, NodeSet):
+        return to_string(value) if len(value.values) <= 1 else [to_string(item) for item in value.values]
+    if isinstance(value, datetime | date):
+        return to_string(value)
+    return value
 
 
 def in_range(bounds: RangeParameters, value: float) -> bool:
@@ -70,7 +84,7 @@ def _check_date(value: Any) -> str | None:
 def _check_datetime(value: Any) -> str | None:
     if isinstance(value, str) and _DATETIME.fullmatch(value):
         try:
-            datetime.fromisoformat(re.sub(r"\.(\d{1,6})\d*", r".\1", value).replace("Z", "+00:00"))
+            datetime.fromisoformat((_FRACTION.sub(r".\1", value) if "." in value else value).replace("Z", "+00:00"))
             return None
         except ValueError:
             pass

@@ -41,12 +41,12 @@ expression_failed.
 import graphlib
 import math
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from survey_defs.answer_types import PLAIN_TYPES, TYPE_CHECKS, in_range, is_empty
+from survey_defs.answer_types import MAX_INTEGER, PLAIN_TYPES, TYPE_CHECKS, as_answer, in_range, is_empty
 from survey_defs.expressions import (
     VOLATILE_FUNCTIONS,
     EvaluationContext,
@@ -59,6 +59,7 @@ from survey_defs.expressions import (
 )
 from survey_defs.expressions.bound import Bound, Frame, bind
 from survey_defs.expressions.nodes import Call
+from survey_defs.fast_path import Writer
 from survey_defs.model import Group, Instrument, Located, Question, RangeParameters, Repeat
 
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
@@ -120,6 +121,10 @@ class Validator:
         plan = _Planner(instrument, self.parent_repeat)
         self.calculations = tuple(plan.calculation(item) for item in _calculation_order(instrument))
         self.checks = plan.container(instrument.survey, (), extra=("meta",))
+        writer = Writer(self.parent_repeat)
+        fill, walk = writer.fill(self.calculations), writer.container(self.checks)
+        written = writer.finish()
+        self._fill, self._walk = written[fill], written[walk]
 
     def validate(
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
@@ -134,9 +139,12 @@ class Validator:
         if not isinstance(answers, Mapping):
             return Checked([AnswerError("", "wrong_type", "answers are a JSON object of fields by name")], {})
         run = _Run(self, answers, language or self.default_language, now)
-        run.fill_calculations()
-        run.check_meta(run.working.get("meta"))
-        self.checks.check(run, run.top)
+        try:
+            self._fill(run, run.top)
+            run.check_meta(run.working.get("meta"))
+            self._walk(run, run.top)
+        finally:
+            run.release()
         return Checked(run.errors, run.working)
 
 
@@ -158,6 +166,8 @@ class _Logic:
     evaluate: Bound
     slot: int
     """The same for every relevant of the same text: elements sharing a relevant share its value."""
+    place: tuple[str, ...]
+    """The repeats enclosing where it is evaluated, outermost first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +184,39 @@ class _CalculationPlan:
     """Where that conjunction is remembered in an instance (the same for the same relevants)."""
     volatile: tuple[str, ...]
     reproducible: bool
+
+    def write(self, writer: Writer, indent: int, guard: str | None) -> None:
+        """Compute the value where it is unsent and relevant; anything else is the run's ``fill``."""
+        me, name = writer.constant(self), writer.constant(self.name)
+        if self.repeats:
+            writer.line(indent, f"for instance in top.instances_at({writer.constant(self.repeats)}):")
+            writer.line(indent + 1, "values, memo = instance.values, instance.relevance")
+            self.write_one(writer, indent + 1, me, name)
+            writer.line(indent, "instance, values, memo = top, top_values, top.relevance")
+        else:
+            self.write_one(writer, indent, me, name)
+
+    def write_one(self, writer: Writer, indent: int, me: str, name: str) -> None:
+        relevant, value = writer.temporary(), writer.temporary()
+        if self.volatile:
+            writer.line(indent, f"run.fill({me}, instance)")
+            return
+        writer.line(indent, f"if values.get({name}) is not None:")
+        writer.line(indent + 1, f"run.fill({me}, instance)")
+        writer.line(indent, "else:")
+        indent += 1
+        if self.relevance:
+            writer.line(indent, f"{relevant} = memo.get({int(self.relevance_slot)})")
+            writer.line(indent, f"if {relevant} is None:")
+            writer.line(indent + 1, f"{relevant} = run.calculation_relevant({me}, instance)")
+            writer.line(indent, f"if {relevant}:")
+            indent += 1
+        writer.line(indent, "try:")
+        writer.line(indent + 1, f"{value} = {writer.value(self.logic)}")
+        writer.line(indent, "except Exception:  # the run evaluates it again, and reports why it fails")
+        writer.line(indent + 1, f"run.fill({me}, instance)")
+        writer.line(indent, "else:")
+        writer.line(indent + 1, f"values[{name}] = {value} if {value}.__class__ in _PLAIN_ANSWERS else _as_answer({value})")
 
 
 class _Planner:
@@ -193,7 +236,7 @@ class _Planner:
         if expression is None:
             return None
         slot = self.slots.setdefault(expression.text, len(self.slots))
-        return _Logic(expression, bind(expression.root, place, self.parent_repeat), slot)
+        return _Logic(expression, bind(expression.root, place, self.parent_repeat), slot, place)
 
     def calculation(self, located: Located) -> _CalculationPlan:
         question = located.element
@@ -232,21 +275,14 @@ class _Planner:
         return _ContainerCheck(
             known=frozenset({*_field_names(elements), *extra}),
             groups=self.groups,
-            elements=self.elements(elements, place),
-        )
-
-    def elements(self, elements: tuple[Question | Group | Repeat, ...], place: tuple[str, ...]) -> "_Elements":
-        checks = tuple(self.element(element, place) for element in elements)
-        return _Elements(
-            everything=checks,
-            evaluating=tuple(check for check in checks if check.scan() is None),
-            scanned=tuple(scan for scan in (check.scan() for check in checks) if scan is not None),
+            elements=tuple(self.element(element, place) for element in elements),
+            place=place,
         )
 
     def element(self, element: Question | Group | Repeat, place: tuple[str, ...]) -> "_Check":
         relevance = self.logic(element.relevant, place)
         if isinstance(element, Group):
-            children = self.elements(element.children, place)
+            children = tuple(self.element(child, place) for child in element.children)
             return _GroupCheck(element.name, relevance, children, frozenset(_field_names(element.children)))
         if isinstance(element, Repeat):
             return _RepeatCheck(
@@ -304,6 +340,13 @@ class _Instance(Frame):
             ]
         return found
 
+    def instances_at(self, repeats: tuple[str, ...]) -> "Sequence[_Instance]":
+        """The instances of the nested ``repeats`` below this one (itself for none)."""
+        found: Sequence[_Instance] = (self,)
+        for repeat in repeats:
+            found = [inner for outer in found for inner in outer.instances(repeat)]
+        return found
+
     def path(self, name: str) -> str:
         """The answer path of ``name`` here (0-based indexes, as in errors)."""
         prefix = self._prefix
@@ -321,6 +364,24 @@ class _Instance(Frame):
         return instance
 
 
+class _BaseContext:
+    """The answers as the generic evaluator sees them, made when an expression first needs them (today())."""
+
+    def __init__(self, validator: Validator, working: dict[str, Any], now: datetime | None) -> None:
+        self.validator, self.working, self.now = validator, working, now
+        self.context: EvaluationContext | None = None
+
+    def get(self) -> EvaluationContext:
+        if self.context is None:
+            self.context = EvaluationContext(
+                answers=self.working,
+                parent_repeat=self.validator.parent_repeat,
+                choice_labels=self.validator.choice_labels,
+                **({"now": self.now} if self.now is not None else {}),
+            )
+        return self.context
+
+
 class _Run:
     """One validation: the errors found so far, and the containers with what was evaluated in them."""
 
@@ -331,22 +392,20 @@ class _Run:
         self.errors: list[AnswerError] = []
         self.malformed: set[str] = set()
         self.working = _copy_containers(answers, validator.repeats, "", self.malformed)
-        self.top = _Instance.top(self.working, self.base_context)
-        self._context: EvaluationContext | None = None
+        self.top = _Instance.top(self.working, _BaseContext(validator, self.working, now).get)
 
     def error(self, path: str, code: str, message: str) -> None:
         self.errors.append(AnswerError(path, code, message))
 
-    def base_context(self) -> EvaluationContext:
-        """The answers as the generic evaluator sees them, for the few expressions it evaluates (today())."""
-        if self._context is None:
-            self._context = EvaluationContext(
-                answers=self.working,
-                parent_repeat=self.validator.parent_repeat,
-                choice_labels=self.validator.choice_labels,
-                **({"now": self.now} if self.now is not None else {}),
-            )
-        return self._context
+    def release(self) -> None:
+        """Unlink the instances (a parent lists its children, a child names its parent), so that they are
+        freed when the check returns; left to the cyclic garbage collector, they cost more than the check."""
+        pending = [self.top]
+        while pending:
+            instance = pending.pop()
+            for inner in instance.children.values():
+                pending.extend(inner)
+            instance.children.clear()
 
     def evaluate(self, logic: _Logic, instance: _Instance, name: str) -> Any:
         """The expression's value, or None after recording ``expression_failed`` at ``name``."""
@@ -399,36 +458,27 @@ class _Run:
 
     # --- calculations -------------------------------------------------------------------------------
 
-    def fill_calculations(self) -> None:
-        top = self.top
-        for calculation in self.validator.calculations:
-            name = calculation.name
-            instances = [top]
-            for repeat in calculation.repeats:
-                instances = [inner for outer in instances for inner in outer.instances(repeat)]
-            for instance in instances:
-                values = instance.values
-                sent = values.get(name)
-                if not (sent is None or sent == "" or sent == []):
-                    if calculation.reproducible:
-                        self.check_sent_calculation(calculation, sent, instance)
-                    continue
-                if calculation.relevance and not self.calculation_relevant(calculation, instance):
-                    continue
-                if calculation.volatile:
-                    self.error(
-                        instance.path(name),
-                        "calculation_missing",
-                        f"the calculation uses {', '.join(calculation.volatile)}(), which the server cannot reproduce: "
-                        "send its value",
-                    )
-                    continue
-                try:
-                    value = calculation.logic.evaluate(instance)
-                except (ExpressionError, OverflowError) as error:
-                    self.failed(calculation.logic, instance, name, error)
-                    continue
-                values[name] = value if value.__class__ in _PLAIN_ANSWERS else _as_answer(value)  # type: ignore[index]
+    def fill(self, calculation: _CalculationPlan, instance: _Instance) -> None:
+        """Check a calculated value the device sent, or compute it where it is relevant."""
+        name = calculation.name
+        sent = instance.values.get(name)
+        if not (sent is None or sent == "" or sent == []):
+            if calculation.reproducible:
+                self.check_sent_calculation(calculation, sent, instance)
+            return
+        if not self.calculation_relevant(calculation, instance):
+            return
+        if calculation.volatile:
+            self.error(
+                instance.path(name),
+                "calculation_missing",
+                f"the calculation uses {', '.join(calculation.volatile)}(), which the server cannot reproduce: "
+                "send its value",
+            )
+            return
+        value = self.evaluate(calculation.logic, instance, name)
+        if value is not None:
+            instance.values[name] = as_answer(value)  # type: ignore[index]
 
     def check_sent_calculation(self, calculation: _CalculationPlan, sent: Any, instance: _Instance) -> None:
         """A value the device computed must be what the form's calculation gives on the same answers.
@@ -443,9 +493,9 @@ class _Run:
         errors = len(self.errors)
         value = self.evaluate(calculation.logic, instance, name)
         del self.errors[errors:]  # an expression failing here is the device's value standing, not a new error
-        if value is not None and not _same_calculated(sent, _as_answer(value)):
+        if value is not None and not _same_calculated(sent, as_answer(value)):
             self.error(instance.path(name), "calculation_mismatch",
-                       f"the device sent {sent!r}, but the form's calculation gives {_as_answer(value)!r} "
+                       f"the device sent {sent!r}, but the form's calculation gives {as_answer(value)!r} "
                        f"for these answers ({calculation.logic.expression.text!r})")
 
     def check_meta(self, meta: Any) -> None:
@@ -466,69 +516,34 @@ class _Run:
 # answers of non-relevant questions, so any answer there is an error).
 
 
-_Scan = tuple[str, tuple[type, ...], "dict[str, Any] | None", bool]
-"""(name, accepted classes, offered choices, required) of a check that evaluates nothing: its value is
-fine when absent (if not required), or of an accepted class and, for a select, one of the choices."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Elements:
-    """The elements of a container or group, checked in form order.
-
-    Most interviews are valid: the checks that evaluate no expression are first scanned together, and
-    when all their values are fine (no error to report, in whatever order) only the others run.
-    """
-
-    everything: tuple["_Check", ...]
-    evaluating: tuple["_Check", ...]
-    scanned: tuple[_Scan, ...]
-
-    def check(self, run: _Run, instance: _Instance) -> None:
-        values = instance.values
-        for name, accepted, offered, required in self.scanned:
-            value = values.get(name)
-            if value is None:
-                if required:
-                    break
-            elif value.__class__ not in accepted or (offered is not None and value not in offered) or (
-                required and value == ""
-            ):
-                break
-        else:
-            for check in self.evaluating:
-                check.check(run, instance)
-            return
-        for check in self.everything:
-            check.check(run, instance)
-
-    def clear(self, run: _Run, instance: _Instance) -> None:
-        for check in self.everything:
-            check.clear(run, instance)
-
-
 @dataclass(frozen=True, slots=True)
 class _ContainerCheck:
     """The top level or one repeat instance: its unknown keys, then its fields."""
 
     known: frozenset[str]
     groups: frozenset[str]
-    elements: _Elements
+    elements: tuple["_Check", ...]
+    place: tuple[str, ...]
+    """The repeats enclosing it, outermost first (none for the top level)."""
 
     def check(self, run: _Run, instance: _Instance) -> None:
-        values = instance.values
-        if not self.known.issuperset(values):
-            for key in values:
-                if key not in self.known:
-                    flattened = " (groups are flattened: send its fields at this level)" if key in self.groups else ""
-                    run.error(f"{instance.path('')}{key}", "unknown_field", f"{key!r} is not a field here{flattened}")
-        self.elements.check(run, instance)
+        if not self.known.issuperset(instance.values):
+            self.report_unknown(run, instance)
+        for element in self.elements:
+            element.check(run, instance)
+
+    def report_unknown(self, run: _Run, instance: _Instance) -> None:
+        for key in instance.values:
+            if key not in self.known:
+                flattened = " (groups are flattened: send its fields at this level)" if key in self.groups else ""
+                run.error(f"{instance.path('')}{key}", "unknown_field", f"{key!r} is not a field here{flattened}")
 
 
 @dataclass(frozen=True, slots=True)
 class _GroupCheck:
     name: str
     relevance: _Logic | None
-    children: _Elements
+    children: tuple["_Check", ...]
     answerable: frozenset[str]
     """The names an answer in a non-relevant group would be an error for (repeats' insides are theirs)."""
 
@@ -541,14 +556,29 @@ class _GroupCheck:
             if not known:
                 self.clear(run, instance)
                 return
-        self.children.check(run, instance)
+        for child in self.children:
+            child.check(run, instance)
 
     def clear(self, run: _Run, instance: _Instance) -> None:
         if not self.answerable.isdisjoint(instance.values):
-            self.children.clear(run, instance)
+            for child in self.children:
+                child.clear(run, instance)
 
-    def scan(self) -> None:
-        return None
+    def write(self, writer: Writer, indent: int, guard: str | None) -> None:
+        relevant = writer.temporary()
+        if self.relevance is None:
+            writer.line(indent, f"{relevant} = {guard or 'True'}")
+        else:
+            writer.line(indent, f"{relevant} = False")
+            if guard is not None:
+                writer.line(indent, f"if {guard}:")
+                indent += 1
+            writer.relevance(indent, self.relevance, relevant, self.name)
+            writer.line(indent, f"if not {relevant}:")
+            writer.line(indent + 1, f"{writer.constant(self)}.clear(run, instance)")
+            indent -= guard is not None
+        for child in self.children:
+            child.write(writer, indent, relevant)
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,22 +594,41 @@ class _RepeatCheck:
             self.clear(run, instance)
             return
         instances = instance.instances(self.name)
-        if self.repeat_count is not None:
-            expected = run.evaluate(self.repeat_count, instance, self.name)
-            if expected is not None:
-                count = to_number(expected)
-                if math.isfinite(count) and int(count) != len(instances):
-                    run.error(
-                        instance.path(self.name),
-                        "repeat_count_mismatch",
-                        f"{len(instances)} instance(s) where repeat_count "
-                        f"({self.repeat_count.expression.text}) gives {int(count)}",
-                    )
+        self.check_count(run, instance, instances)
         for inner in instances:
             self.container.check(run, inner)
 
-    def scan(self) -> None:
-        return None
+    def write(self, writer: Writer, indent: int, guard: str | None) -> None:
+        if guard is not None:
+            writer.line(indent, f"if {guard}:")
+            indent += 1
+        me, relevant, instances = writer.constant(self), writer.temporary(), writer.temporary()
+        if self.relevance is None:
+            writer.line(indent, f"{relevant} = True")
+        else:
+            writer.relevance(indent, self.relevance, relevant, self.name)
+        writer.line(indent, f"if not {relevant} or run.malformed:")
+        writer.line(indent + 1, f"{me}.check(run, instance)")
+        writer.line(indent, "else:")
+        writer.line(indent + 1, f"{instances} = instance.instances({writer.constant(self.name)})")
+        if self.repeat_count is not None:
+            writer.line(indent + 1, f"{me}.check_count(run, instance, {instances})")
+        writer.line(indent + 1, f"for inner in {instances}:")
+        writer.line(indent + 2, f"{writer.container(self.container)}(run, inner)")
+
+    def check_count(self, run: _Run, instance: _Instance, instances: list[_Instance]) -> None:
+        if self.repeat_count is None:
+            return
+        expected = run.evaluate(self.repeat_count, instance, self.name)
+        if expected is not None:
+            count = to_number(expected)
+            if math.isfinite(count) and int(count) != len(instances):
+                run.error(
+                    instance.path(self.name),
+                    "repeat_count_mismatch",
+                    f"{len(instances)} instance(s) where repeat_count "
+                    f"({self.repeat_count.expression.text}) gives {int(count)}",
+                )
 
     def clear(self, run: _Run, instance: _Instance) -> None:
         if run.malformed and instance.path(self.name) in run.malformed:
@@ -606,8 +655,17 @@ class _ShapeCheck:
         if value is not None and value.__class__ not in self.accepted:
             self.clear(run, instance)
 
-    def scan(self) -> _Scan | None:
-        return None if self.relevance is not None else (self.name, self.accepted, None, False)
+    def write(self, writer: Writer, indent: int, guard: str | None) -> None:
+        if guard is not None:
+            writer.line(indent, f"if {guard}:")
+            indent += 1
+        me, value = writer.constant(self), writer.temporary()
+        if self.relevance is not None:
+            writer.line(indent, f"{me}.check(run, instance)")
+            return
+        writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
+        writer.line(indent, f"if {value} is not None and {value}.__class__ not in {writer.constant(self.accepted)}:")
+        writer.line(indent + 1, f"{me}.check(run, instance)")
 
     def clear(self, run: _Run, instance: _Instance) -> None:
         value = instance.values.get(self.name)
@@ -674,16 +732,68 @@ class _AnswerCheck:
                 )
                 run.error(instance.path(self.name), "constraint_violated", message)
 
-    def scan(self) -> _Scan | None:
-        evaluates = self.relevance or self.required or self.choice_filter or self.range or self.constraint
-        if evaluates is not None or self.plain is None:
-            return None
-        return self.name, (self.plain,), self.offered, self.always_required
-
     def clear(self, run: _Run, instance: _Instance) -> None:
         if not is_empty(instance.values.get(self.name)):
             run.error(instance.path(self.name), "not_relevant_but_answered",
                       f"{self.name!r} is not relevant here but is answered")
+
+    def write(self, writer: Writer, indent: int, guard: str | None) -> None:
+        """Nothing to do where the value is absent and not required, or of its type, offered, in range
+        and satisfying the constraint; the check itself otherwise."""
+        if guard is not None:
+            writer.line(indent, f"if {guard}:")
+            indent += 1
+        me, value, relevant = writer.constant(self), writer.temporary(), writer.temporary()
+        check = f"{me}.check(run, instance)"
+        if self.relevance is not None:
+            writer.relevance(indent, self.relevance, relevant, self.name)
+        writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
+        if self.relevance is not None:
+            writer.line(indent, f"if not {relevant}:")
+            writer.line(indent + 1, f"if {value} is not None:")
+            writer.line(indent + 2, check)
+            writer.line(indent, f"elif {value} is None:")
+        else:
+            writer.line(indent, f"if {value} is None:")
+        writer.line(indent + 1, check if self.always_required or self.required is not None else "pass")
+        writer.line(indent, f"elif {self.fine(writer, value)}:")
+        if self.constraint is None:
+            writer.line(indent + 1, "pass")
+        else:
+            holds = writer.temporary()
+            writer.line(indent + 1, f"instance.current = {value}")
+            writer.line(indent + 1, "try:")
+            writer.line(indent + 2, f"{holds} = {writer.truth(self.constraint)}")
+            writer.line(indent + 1, "except Exception:  # the check evaluates it again, and reports why it fails")
+            writer.line(indent + 2, f"{holds} = False")
+            writer.line(indent + 1, "instance.current = None")
+            writer.line(indent + 1, f"if not {holds}:")
+            writer.line(indent + 2, check)
+        writer.line(indent, "else:")
+        writer.line(indent + 1, check)
+
+    def fine(self, writer: Writer, value: str) -> str:
+        """Source testing that a present value is of the question's type, offered and in range."""
+        if self.plain is str:
+            tests = [f"{value}.__class__ is _str and {value} != ''"]
+        elif self.question.type == "integer":
+            tests = [f"{value}.__class__ is _int and -_MAX_INTEGER <= {value} <= _MAX_INTEGER"]
+        elif self.question.type == "select_multiple":
+            tests = [f"{value}.__class__ is _list and {value} and {writer.constant(self.type_check)}({value}) is None"]
+        else:
+            tests = [f"{writer.constant(self.type_check)}({value}) is None"]
+        if self.offered is not None:
+            if self.choice_filter is not None:
+                return "False"  # each choice is filtered by an expression: the check does it
+            if self.question.type == "select_one":
+                tests.append(f"{value} in {writer.constant(self.offered)}")
+            elif self.question.type == "select_multiple":
+                tests.append(f"{writer.constant(frozenset(self.offered))}.issuperset({value})")
+            else:
+                return "False"
+        if self.range is not None:
+            tests.append(f"_in_range({writer.constant(self.range)}, {value})")
+        return "(" + " and ".join(tests) + ")"
 
     def check_choices(self, run: _Run, instance: _Instance, value: Any, offered: dict[str, Any]) -> bool:
         chosen = value if isinstance(value, list) else [value]
@@ -747,13 +857,17 @@ def _copy_containers(
     A repeat that is not a list of objects becomes empty in the copy (its path goes to ``malformed``),
     so expressions never meet a half-formed repeat.
     """
-    working: dict[str, Any] = {}
-    for key, value in answers.items():
-        if key not in repeats or value is None:
-            working[key] = value
-        elif isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
+    working = dict(answers.items())
+    if repeats.isdisjoint(working):
+        return working
+    for key in repeats.intersection(working):
+        value = working[key]
+        if value is None:
+            continue
+        if isinstance(value, list) and all(item.__class__ is dict or isinstance(item, Mapping) for item in value):
             working[key] = [
-                _copy_containers(item, repeats, f"{prefix}{key}[{index}].", malformed)
+                dict(item.items()) if repeats.isdisjoint(item)
+                else _copy_containers(item, repeats, f"{prefix}{key}[{index}].", malformed)
                 for index, item in enumerate(value)
             ]
         else:
@@ -770,14 +884,6 @@ def _field_names(elements: tuple[Question | Group | Repeat, ...]) -> set[str]:
         else:
             names.add(element.name)
     return names
-
-
-def _as_answer(value: Any) -> Any:
-    if isinstance(value, NodeSet):
-        return to_string(value) if len(value.values) <= 1 else [to_string(item) for item in value.values]
-    if isinstance(value, datetime | date):
-        return to_string(value)
-    return value
 
 
 def _same_calculated(sent: Any, computed: Any) -> bool:

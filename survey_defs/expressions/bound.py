@@ -96,13 +96,15 @@ def bind(root: Node, place: tuple[str, ...], parent_repeat: Mapping[str, str]) -
     ``parent_repeat`` is the form's innermost enclosing repeat of every element inside a repeat, as
     given to EvaluationContext. The result must be called with Frames at that place.
     """
-    return _BoundCompiler(place, EvaluationContext(parent_repeat=parent_repeat)).compile(root)
+    return BoundCompiler(place, parent_repeat).compile(root)
 
 
-class _BoundCompiler(TreeCompiler):
-    def __init__(self, place: tuple[str, ...], form: EvaluationContext) -> None:
+class BoundCompiler(TreeCompiler):
+    """Compiles trees for one place; ``scalar_source`` says where a one-value read comes from."""
+
+    def __init__(self, place: tuple[str, ...], parent_repeat: Mapping[str, str]) -> None:
         self.place = place
-        self.form = form  # answers it has none: it only says where each name sits
+        self.form = EvaluationContext(parent_repeat=parent_repeat)  # no answers: it says where names sit
 
     # --- leaves -----------------------------------------------------------------------------------
 
@@ -143,7 +145,7 @@ class _BoundCompiler(TreeCompiler):
 
     # --- fused shapes -----------------------------------------------------------------------------
 
-    def _scalar_source(self, node: Node) -> tuple[str, int] | None:
+    def scalar_source(self, node: Node) -> tuple[str, int] | None:
         """(name, depth) for a ${name} read as one value here; ("", -1) for `.`; else None."""
         if isinstance(node, Current):
             return "", -1
@@ -172,7 +174,7 @@ class _BoundCompiler(TreeCompiler):
         return look_up
 
     def chain(self, first: Node, rest: tuple[tuple[str, Node], ...]) -> Compiled:
-        source = self._scalar_source(first)
+        source = self.scalar_source(first)
         if source is not None and len(rest) == 1 and isinstance(rest[0][1], Literal):
             operator_name, right = rest[0]
             literal = right.value  # type: ignore[union-attr]
@@ -190,7 +192,7 @@ class _BoundCompiler(TreeCompiler):
 
     def logical(self, operator_name: str, nodes: tuple[Node, ...]) -> Compiled:
         if operator_name == "or":
-            alternatives = self._text_alternatives(nodes)
+            alternatives = self.text_alternatives(nodes)
             if alternatives is not None:
                 return _one_of(*alternatives)
         operands = tuple(self.compile(node) for node in nodes)
@@ -213,14 +215,14 @@ class _BoundCompiler(TreeCompiler):
 
         return disjunction
 
-    def _text_alternatives(self, nodes: tuple[Node, ...]) -> tuple[str, int, tuple[str, ...]] | None:
+    def text_alternatives(self, nodes: tuple[Node, ...]) -> tuple[str, int, tuple[str, ...]] | None:
         """(name, depth, texts) for `${x} = 'a' or ${x} = 'b' ...`: one value compared with texts."""
         sources, texts = set(), []
         for node in nodes:
             if not (isinstance(node, Chain) and len(node.rest) == 1 and node.rest[0][0] == "="):
                 return None
             right = node.rest[0][1]
-            source = self._scalar_source(node.first)
+            source = self.scalar_source(node.first)
             if source is None or source[1] < 0 or not (isinstance(right, Literal) and isinstance(right.value, str)):
                 return None
             sources.add(source)
@@ -332,19 +334,21 @@ def _equals_text(name: str, depth: int, text: str, positive: bool) -> Bound:
     return compare
 
 
+def one_of(texts: tuple[str, ...]) -> Callable[[Value], bool]:
+    """XPath `value = 'a' or value = 'b' ...` for a single value (a text one is just looked up)."""
+    comparisons = tuple(text_comparison(text) for text in texts)
+    return lambda value: any(same(value) for same in comparisons)
+
+
 def _one_of(name: str, depth: int, texts: tuple[str, ...]) -> Bound:
     """`${x} = 'a' or ${x} = 'b' or ...`: for a text answer, whether it is one of them."""
-    comparisons = tuple(text_comparison(text) for text in texts)
-    members = frozenset(texts)
+    members, same = frozenset(texts), one_of(texts)
 
-    def one_of(frame: Frame) -> Value:
+    def is_one_of(frame: Frame) -> Value:
         value = frame.levels[depth].get(name)
-        if value.__class__ is str:
-            return value in members
-        value = node_value(value)
-        return any(same(value) for same in comparisons)
+        return value in members if value.__class__ is str else same(node_value(value))
 
-    return one_of
+    return is_one_of
 
 
 def _equals_number(name: str, depth: int, number: float, positive: bool) -> Bound:
