@@ -43,19 +43,17 @@ import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from survey_defs.answer_types import MAX_INTEGER, PLAIN_TYPES, TYPE_CHECKS, as_answer, in_range, is_empty
+from survey_defs.answer_types import PLAIN_TYPES, TYPE_CHECKS, as_answer, in_range, is_empty
 from survey_defs.expressions import (
     VOLATILE_FUNCTIONS,
     EvaluationContext,
     Expression,
     ExpressionError,
-    NodeSet,
     to_boolean,
     to_number,
-    to_string,
 )
 from survey_defs.expressions.bound import Bound, Frame, bind
 from survey_defs.expressions.nodes import Call
@@ -63,7 +61,6 @@ from survey_defs.fast_path import Writer
 from survey_defs.model import Group, Instrument, Located, Question, RangeParameters, Repeat
 
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
-_PLAIN_ANSWERS = frozenset({str, float, bool})  # values an expression gives that are stored as they are
 _VALIDATOR_CACHE_SIZE = 64
 # What the server cannot recompute from the answers alone: a device's value for these stands.
 UNREPRODUCIBLE_FUNCTIONS = VOLATILE_FUNCTIONS | {"today"}
@@ -98,8 +95,10 @@ class Validator:
     """Answer checks compiled from one instrument version; use ``compile_validator`` to share them.
 
     Compiling builds a plan: every expression bound to the place it is evaluated at (see
-    survey_defs.expressions.bound), and per container (the top level, each repeat) the checks of its
-    fields in form order, so that checking an interview does little more than read its answers.
+    survey_defs.expressions.bound), the calculations in dependency order, and per container (the top
+    level, each repeat) the checks of its fields in form order. The plan is then written out as
+    straight-line Python (survey_defs.fast_path) for the interviews with nothing to report; the plan's
+    own checks decide and report everything else.
     """
 
     def __init__(self, instrument: Instrument) -> None:
@@ -450,7 +449,11 @@ class _Run:
         if known is None:
             known = True
             for depth, name, logic in calculation.relevance:
-                if not self.relevant(logic, instance.enclosing(depth), name):
+                holder = instance.enclosing(depth)
+                relevant = holder.relevance.get(logic.slot)
+                if relevant is None:
+                    relevant = holder.relevance[logic.slot] = self.holds(logic, holder, name)
+                if not relevant:
                     known = False
                     break
             instance.relevance[calculation.relevance_slot] = known

@@ -22,6 +22,7 @@ its text. The namespace has no builtins: only the helpers in ``_HELPERS``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
 from survey_defs.answer_types import MAX_INTEGER, as_answer, in_range
@@ -36,6 +37,7 @@ from survey_defs.expressions.values import equals, single, to_boolean, to_number
 # source well inside the parser's limits whatever the expression.
 _MAX_INLINE_DEPTH = 12
 _COMPARISONS = ("<", "<=", ">", ">=")
+_CHUNK_LINES = 400
 # The source's own spelling of each operator written inline: the expression's text never is.
 _PYTHON_OPERATORS = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _HELPERS: dict[str, Any] = {
@@ -126,6 +128,9 @@ class Writer:
         if name is not None:
             return name
         me = self.constant(check)
+        chunks = self.chunks("run, instance, values, memo, top_values", [], [
+            partial(element.write, self, 1, None) for element in check.elements
+        ])
 
         def body() -> None:
             self.line(1, "values = instance.values")
@@ -133,27 +138,49 @@ class Writer:
             self.line(1, "top_values = instance.levels[0]")
             self.line(1, f"if not {self.constant(check.known)}.issuperset(values):")
             self.line(2, f"{me}.report_unknown(run, instance)")
-            for element in check.elements:
-                element.write(self, 1, None)
+            for chunk in chunks:
+                self.line(1, f"{chunk}(run, instance, values, memo, top_values)")
 
         function = self._containers[id(check)] = self.function("run, instance", body)
         return function
 
+    def chunks(self, head: str, prelude: list[str], parts: list[Callable[[], None]]) -> list[str]:
+        """Functions writing the parts in order, a few hundred lines each (compiling one huge function
+        takes Python far longer than compiling the same lines in pieces)."""
+        names, done = [], 0
+
+        def body() -> None:
+            nonlocal done
+            for line in prelude:
+                self.line(1, line)
+            start = len(self._lines)
+            while done < len(parts) and len(self._lines) - start < _CHUNK_LINES:
+                parts[done]()
+                done += 1
+
+        while done < len(parts):
+            names.append(self.function(head, body))
+        return names
+
     def fill(self, calculations: tuple[Written, ...]) -> str:
         """The function computing (or checking) every calculation in order on the fast path."""
 
+        chunks = self.chunks("run, top", ["top_values = top.values", "instance, values, memo = top, top_values, top.relevance"], [
+            partial(calculation.write, self, 1, None) for calculation in calculations
+        ])
+
         def body() -> None:
-            self.line(1, "top_values = top.values")
-            self.line(1, "instance, values, memo = top, top_values, top.relevance")
-            for calculation in calculations:
-                calculation.write(self, 1, None)
+            for chunk in chunks:
+                self.line(1, f"{chunk}(run, top)")
 
         return self.function("run, top", body)
 
+    def source(self) -> str:
+        return "\n".join("\n".join(lines) for lines in self._functions) + "\n"
+
     def finish(self) -> dict[str, Any]:
         """Compile the source; its functions are found in the returned namespace by the names given."""
-        source = "\n".join("\n".join(lines) for lines in self._functions) + "\n"
-        exec(compile(source, "<survey_defs.fast_path>", "exec"), self.namespace)  # noqa: S102 - see the module docstring
+        exec(compile(self.source(), "<survey_defs.fast_path>", "exec"), self.namespace)  # noqa: S102 - see the module docstring
         return self.namespace
 
     # --- expressions -----------------------------------------------------------------------------
@@ -289,6 +316,13 @@ class _Source:
             return f"({choice} in _to_string({self.value(arguments[0], depth + 1)[0]}).split())", "bool"
         if call.name == "count-selected":
             return f"_float(_len(_to_string({self.value(arguments[0], depth + 1)[0]}).split()))", "scalar"
+        if call.name == "coalesce" and isinstance(arguments[1], Literal):
+            # the second is a literal: nothing to evaluate unless the first is empty
+            t, implementation = self.writer.temporary(), self.writer.constant(FUNCTIONS["coalesce"].implementation)
+            otherwise = self.writer.constant(arguments[1].value)
+            first = self.value(arguments[0], depth + 1)[0]
+            return (f"({t} if ({t} := {first}).__class__ is _float or ({t}.__class__ is _str and {t} != '') "
+                    f"else {implementation}([{t}, {otherwise}], None))"), "scalar"
         if call.name == "position" and self.place:
             return "_float(instance.position)", "scalar"
         function = FUNCTIONS[call.name]

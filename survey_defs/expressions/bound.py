@@ -11,10 +11,11 @@ generic evaluator's own code (operators, conversions, function implementations),
 error codes and messages are those of ``Expression.evaluate`` (an error may lack its position).
 As in the generic evaluator, nothing is passed to eval or exec.
 
-    frame = Frame.top(answers, context)       # context: an EvaluationContext for these answers
-    member = frame.child("members", 0, answers["members"][0])
-    adult = bind(parse("${age} >= 18"), ("members",), parent_repeat)
-    adult(member)                             # True for an adult first member
+    parent_repeat = {"age": "members"}
+    answers = {"members": [{"age": 34}, {"age": 9}]}
+    top = Frame.top(answers, lambda: EvaluationContext(answers=answers, parent_repeat=parent_repeat))
+    adult = bind(parse("${age} >= 18").root, ("members",), parent_repeat)
+    adult(top.child("members", 0, answers["members"][0]))   # True: the first member is an adult
 """
 
 from __future__ import annotations

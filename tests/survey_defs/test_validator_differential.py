@@ -1,7 +1,8 @@
 """The compiled validator gives exactly what the reference walk gives, on mutated interviews.
 
 The reference (reference_validator.py) is the validator as it was before it was compiled into a
-plan: every expression through the generic evaluator. Interviews are the fixtures of the bundled
+plan and written out as Python (survey_defs.fast_path): every expression through the generic
+evaluator. Interviews are the fixtures of the bundled
 instruments and of an edge-case form, mutated at random: fields dropped, wrong types, values not
 in the choices, answers to non-relevant questions, repeat instances added, dropped or malformed,
 calculated values wrong, unknown keys. Errors (path, code, message, order) and the completed
