@@ -176,11 +176,10 @@ class _CalculationPlan:
     logic: _Logic
     repeats: tuple[str, ...]
     """The enclosing repeats, outermost first."""
-    relevance: tuple[tuple[int, str, _Logic], ...]
-    """The relevants the calculation is under, outermost first, its own last: each with how many repeats
-    enclose it (which instance it is evaluated in) and the name its errors are reported at."""
-    relevance_slot: int
-    """Where that conjunction is remembered in an instance (the same for the same relevants)."""
+    relevance: tuple[tuple[int, int, tuple[tuple[str, _Logic], ...]], ...]
+    """The relevants the calculation is under, outermost first, its own last, by the instance they are
+    evaluated in: (its depth, where the conjunction up to there is remembered in it, each relevant with
+    the name its errors are reported at). The instances of a repeat share what their parent remembers."""
     volatile: tuple[str, ...]
     reproducible: bool
 
@@ -205,9 +204,14 @@ class _CalculationPlan:
         writer.line(indent, "else:")
         indent += 1
         if self.relevance:
-            writer.line(indent, f"{relevant} = memo.get({int(self.relevance_slot)})")
-            writer.line(indent, f"if {relevant} is None:")
-            writer.line(indent + 1, f"{relevant} = run.calculation_relevant({me}, instance)")
+            depth, conjunction, _ = self.relevance[-1]  # all of it, remembered where its innermost part is
+            holder = "memo" if depth == len(self.repeats) else "top.relevance" if depth == 0 else None
+            if holder is None:
+                writer.line(indent, f"{relevant} = run.calculation_relevant({me}, instance)")
+            else:
+                writer.line(indent, f"{relevant} = {holder}.get({int(conjunction)})")
+                writer.line(indent, f"if {relevant} is None:")
+                writer.line(indent + 1, f"{relevant} = run.calculation_relevant({me}, instance)")
             writer.line(indent, f"if {relevant}:")
             indent += 1
         writer.line(indent, "try:")
@@ -256,14 +260,17 @@ class _Planner:
         assert logic is not None
         # A conjunction of remembered relevants is itself the same each time it is evaluated in an
         # instance (it stops at the same false one), so it is remembered too.
-        conjunction = tuple((depth, logic.slot) for depth, _, logic in relevance)
+        levels = []
+        for depth in sorted({depth for depth, _, _ in relevance}):
+            conjunction = tuple((outer, logic.slot) for outer, _, logic in relevance if outer <= depth)
+            sections = tuple((name, logic) for outer, name, logic in relevance if outer == depth)
+            levels.append((depth, self.slots.setdefault(conjunction, len(self.slots)), sections))
         return _CalculationPlan(
             question=question,
             name=question.name,
             logic=logic,
             repeats=place,
-            relevance=tuple(relevance),
-            relevance_slot=self.slots.setdefault(conjunction, len(self.slots)),
+            relevance=tuple(levels),
             volatile=tuple(sorted(question.calculation.functions & VOLATILE_FUNCTIONS)),
             reproducible=not question.calculation.functions & UNREPRODUCIBLE_FUNCTIONS,
         )
@@ -443,21 +450,22 @@ class _Run:
 
     def calculation_relevant(self, calculation: _CalculationPlan, instance: _Instance) -> bool:
         """Whether the calculation's sections and itself are relevant in ``instance``."""
-        if not calculation.relevance:
-            return True
-        known = instance.relevance.get(calculation.relevance_slot)
-        if known is None:
-            known = True
-            for depth, name, logic in calculation.relevance:
-                holder = instance.enclosing(depth)
-                relevant = holder.relevance.get(logic.slot)
-                if relevant is None:
-                    relevant = holder.relevance[logic.slot] = self.holds(logic, holder, name)
-                if not relevant:
-                    known = False
-                    break
-            instance.relevance[calculation.relevance_slot] = known
-        return known
+        for depth, conjunction, sections in calculation.relevance:
+            holder = instance.enclosing(depth)
+            known = holder.relevance.get(conjunction)
+            if known is None:
+                known = True
+                for name, logic in sections:
+                    relevant = holder.relevance.get(logic.slot)
+                    if relevant is None:
+                        relevant = holder.relevance[logic.slot] = self.holds(logic, holder, name)
+                    if not relevant:
+                        known = False
+                        break
+                holder.relevance[conjunction] = known
+            if not known:
+                return False
+        return True
 
     # --- calculations -------------------------------------------------------------------------------
 
