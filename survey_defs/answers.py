@@ -772,12 +772,15 @@ class _AnswerCheck:
             writer.line(indent + 1, "pass")
         else:
             holds = writer.temporary()
-            writer.line(indent + 1, f"instance.current = {value}")
+            test, reads_frame = writer.constraint(self.constraint, value)
+            if reads_frame:
+                writer.line(indent + 1, f"instance.current = {value}")
             writer.line(indent + 1, "try:")
-            writer.line(indent + 2, f"{holds} = {writer.truth(self.constraint)}")
+            writer.line(indent + 2, f"{holds} = {test}")
             writer.line(indent + 1, "except Exception:  # the check evaluates it again, and reports why it fails")
             writer.line(indent + 2, f"{holds} = False")
-            writer.line(indent + 1, "instance.current = None")
+            if reads_frame:
+                writer.line(indent + 1, "instance.current = None")
             writer.line(indent + 1, f"if not {holds}:")
             writer.line(indent + 2, check)
         writer.line(indent, "else:")
@@ -868,7 +871,7 @@ def _copy_containers(
     A repeat that is not a list of objects becomes empty in the copy (its path goes to ``malformed``),
     so expressions never meet a half-formed repeat.
     """
-    working = dict(answers.items())
+    working = dict(answers) if answers.__class__ is dict else dict(answers.items())
     if repeats.isdisjoint(working):
         return working
     for key in repeats.intersection(working):

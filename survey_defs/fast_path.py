@@ -199,6 +199,12 @@ class Writer:
         """Source for the expression's truth (XPath boolean) where it is evaluated."""
         return _Source(self, logic.place).boolean(logic.expression.root, 0)
 
+    def constraint(self, logic: Logic, value: str) -> tuple[str, bool]:
+        """Source for a constraint's truth where `.` is the local ``value``, and whether it also needs
+        ``instance.current`` set (a part evaluated by a bound closure reads `.` there)."""
+        source = _Source(self, logic.place, current=value)
+        return source.boolean(logic.expression.root, 0), source.reads_frame
+
     def value(self, logic: Logic) -> str:
         """Source for the expression's value where it is evaluated."""
         return _Source(self, logic.place).value(logic.expression.root, 0)[0]
@@ -210,9 +216,11 @@ class _Source:
     Each value has a kind: "bool" (a Python bool), "scalar" (never a node-set) or "value" (any).
     """
 
-    def __init__(self, writer: Writer, place: tuple[str, ...]) -> None:
+    def __init__(self, writer: Writer, place: tuple[str, ...], current: str = "instance.current") -> None:
         self.writer = writer
         self.place = place
+        self.current = current
+        self.reads_frame = False
         self.compiler = BoundCompiler(place, writer.parent_repeat)
 
     def boolean(self, node: Node, depth: int) -> str:
@@ -247,12 +255,13 @@ class _Source:
         return self.closure(node)
 
     def closure(self, node: Node) -> tuple[str, str]:
+        self.reads_frame = True
         return f"{self.writer.constant(self.compiler.compile(node))}(instance)", "value"
 
     def raw(self, name: str, depth: int) -> str:
         """The answer as stored, of ${name} in the container at ``depth`` (-1: the constraint's `.`)."""
         if depth < 0:
-            return "instance.current"
+            return self.current
         if depth == len(self.place):
             container = "values"
         elif depth == 0:
