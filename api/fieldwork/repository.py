@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
 from api.fieldwork.models import (
@@ -141,11 +142,13 @@ def current_assignments_of_household(session: Session, enumerator_id: int, psu_c
 
 
 def surveys_assigned_to(session: Session, enumerator_id: int) -> list[Survey]:
-    """The waves in which the enumerator holds at least one current assignment."""
+    """The waves in which the enumerator holds at least one current assignment: read-only, detached
+    rows from one Core query (every interview submitted asks)."""
     assigned = select(Assignment.survey_id).where(
         Assignment.enumerator_id == enumerator_id, col(Assignment.ended_at).is_(None)
     )
-    return list(session.exec(select(Survey).where(col(Survey.id).in_(assigned))).all())
+    rows = session.execute(core_select(Survey.__table__).where(Survey.__table__.c.id.in_(assigned)))
+    return [Survey.model_construct(**row._mapping) for row in rows]
 
 
 def _latest_dispositions(person_level: bool):
