@@ -32,14 +32,10 @@ _VERSION_BY_FORM = core_select(*_LIGHT_COLUMNS).join(
 
 def version_for_reading(session: Session, form_id: str, version: str) -> InstrumentVersion | None:
     """`version_by_form` for a caller that only reads the row, in one Core query: a detached object
-    without the definition, the source, the XForm or the languages (read them with `definition`)."""
+    without the definition, the source, the XForm or the languages, which it cannot load."""
     row = session.execute(_VERSION_BY_FORM.where(Instrument.__table__.c.form_id == form_id,
                                                  InstrumentVersion.__table__.c.version == version)).first()
     return None if row is None else InstrumentVersion.model_construct(**row._mapping)
-
-
-def definition(session: Session, version_id: int) -> dict:
-    return session.execute(core_select(InstrumentVersion.definition).where(InstrumentVersion.id == version_id)).scalar_one()
 
 
 def add(session: Session, row: Instrument | InstrumentVersion) -> None:

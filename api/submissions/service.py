@@ -146,8 +146,8 @@ class VersionLookup:
             row = instruments_repository.version_for_reading(self.session, form_id, version)
             if row is None or row.status == instruments.DRAFT:  # raises what is missing
                 row = instruments.get_version(self.session, form_id, version, include_drafts=False)
-            elif not instruments.is_compiled(row):
-                row.definition = instruments_repository.definition(self.session, row.id)
+            elif not instruments.is_compiled(row):  # first use in this process: a row that can load its definition
+                row = instruments_repository.version_by_form(self.session, form_id, version)
             self._rows[key] = row
         return self._rows[key]
 
@@ -193,7 +193,9 @@ def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload:
     check_may_collect(actor, version)
     answers, personal = validated_answers(version, data.answers)
     instance_id = normalise_instance_id(data.instance_id)
-    fieldwork.admit_interview(lookup.session, actor, version, assignment_id=data.assignment_id, instance_id=instance_id)
+    # Without a named assignment, the household code answered (as on the assignment list) finds it.
+    assignment_id = fieldwork.admit_interview(lookup.session, actor, version, assignment_id=data.assignment_id,
+                                              instance_id=instance_id, household_code=data.answers.get("household_code"))
     content = {
         "form_id": data.instrument.form_id,
         "version": data.instrument.version,
@@ -215,7 +217,7 @@ def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload:
         ended_at=paradata.ended_at,
         device_id=paradata.device_id,
         gps=paradata.gps,
-        assignment_id=data.assignment_id,
+        assignment_id=assignment_id,
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from api.db import claim_writes_without_waiting, create_db_engine
+from api.instruments import service as instruments_service
 from api.submissions.models import Submission
 from tests.api.submission_data import interview, publish_bundled
 
@@ -50,6 +51,18 @@ def test_an_interview_waits_off_the_event_loop_while_another_request_holds_the_w
     poster.join(timeout=30)
     assert answered["response"].status_code == 201, answered["response"].text
     assert stored(engine, body["instance_id"]) == 1
+
+
+def test_the_first_interview_a_process_sees_of_a_version_reads_its_definition(client, engine, make_account,
+                                                                              monkeypatch):
+    """Versions are read without their definition once the process has compiled it; before, the row
+    must be one that can load it."""
+    versions = publish_bundled(engine, "perception")
+    monkeypatch.setattr(instruments_service, "_compiled_by_hash", {})
+    body = interview("perception", versions["perception"])
+    response = client.post(URL, json=body, headers=make_account("enumerator").headers)
+    assert response.status_code == 201, response.text
+    assert instruments_service._compiled_by_hash  # compiled now: the next interview reads the light row
 
 
 def test_the_turn_is_claimed_only_when_free(sqlite_only, engine):
