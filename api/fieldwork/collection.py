@@ -139,8 +139,9 @@ def household_assignment_id(session: Session, actor: User, form_id: str, code: A
 
 
 def admit_interview(session: Session, actor: User, version: InstrumentVersion, *, assignment_id: int | None,
-                    instance_id: str) -> None:
-    """Refuse an interview the actor's assignments do not allow (called once answers are valid).
+                    instance_id: str, household_code: Any = None) -> int | None:
+    """Refuse an interview the actor's assignments do not allow (called once answers are valid); the
+    assignment it belongs to: the one it names, else the one its `household_code` answer finds.
 
     An interview naming an assignment must be the actor's current assignment and use an instrument
     of its wave; without one, an enumerator who has assignments may still only use their waves'
@@ -148,11 +149,16 @@ def admit_interview(session: Session, actor: User, version: InstrumentVersion, *
     harmless after a reassignment: the submission service then returns the stored record.
     """
     try:
+        if assignment_id is None:
+            form_id = instruments.compiled(version).settings.form_id
+            assignment_id = household_assignment_id(session, actor, form_id, household_code)
         _admit(session, actor, version, assignment_id, instance_id)
+        return assignment_id
     except (Forbidden, Unprocessable):
         stored = repository.submission_by_instance(session, instance_id)
         if stored is None or stored.enumerator_id != actor.id:
             raise
+        return stored.assignment_id
 
 
 def _admit(session: Session, actor: User, version: InstrumentVersion, assignment_id: int | None,

@@ -95,9 +95,8 @@ def receive(session: Session, user: User, xml: bytes, media: list[MediaPart]) ->
     clean, personal = submissions.validated_answers(version, answers)
     # The household code links the interview to its assignment (and the VAWG household rule); a form
     # without one still gets the wave's instrument and VAWG rules.
-    form_id = instruments.compiled(version).settings.form_id
-    assignment_id = fieldwork.household_assignment_id(session, user, form_id, answers.get("household_code"))
-    fieldwork.admit_interview(session, user, version, assignment_id=assignment_id, instance_id=instance_id)
+    assignment_id = fieldwork.admit_interview(session, user, version, assignment_id=None, instance_id=instance_id,
+                                              household_code=answers.get("household_code"))
     prepared = submissions.Prepared(
         assignment_id=assignment_id,
         instance_id=instance_id, version=version, answers=clean, personal=personal, content_hash=content_hash,

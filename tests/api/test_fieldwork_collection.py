@@ -197,6 +197,34 @@ def test_collect_interview_finds_its_assignment_by_household_code_and_vawg_allow
     assert _collect_vawg(client, engine, field["ana"], "EA01/003").status_code == 201
 
 
+def test_json_interview_without_an_assignment_finds_it_by_household_code(client, field):
+    answers = copy.deepcopy(FORMS["vawg"][1])
+    answers["household_code"] = "EA01/004"
+    first = submit(client, field, field["ana"], "vawg", None, answers=answers)
+    assert first.status_code == 201, first.text
+    mine = {a["household"]: a["id"] for a in client.get(f"{URL}/my-assignments", headers=field["ana"].headers).json()}
+    assert first.json()["assignment_id"] == mine["004"]
+
+    second = submit(client, field, field["ana"], "vawg", None, answers=answers)
+    assert second.status_code == 409 and second.json()["code"] == "vawg_household_already_interviewed"
+    answers["household_code"] = "EA02/001"
+    assert submit(client, field, field["ana"], "vawg", None, answers=answers).json()["code"] == "household_not_assigned"
+
+
+def test_collect_resend_after_the_household_is_reassigned_is_still_a_duplicate(client, engine, field):
+    answers = copy.deepcopy(FORMS["vawg"][1])
+    answers["household_code"] = "EA01/005"
+    xml = instance_xml(compiled(engine, "sinmiedo_womens_health"), answers, str(uuid.uuid4()))
+    headers = basic("ana", TEST_PASSWORD)
+    assert client.post("/openrosa/submission", headers=headers, **multipart(xml)).status_code == 201
+    assign(client, field["admin"].headers, field["bea"], "EA01", ["005"])
+
+    resent = client.post("/openrosa/submission", headers=headers, **multipart(xml))
+
+    assert resent.status_code == 201, resent.text
+    assert client.get(SUBMISSIONS, headers=field["admin"].headers).json()["total"] == 1
+
+
 @pytest.mark.parametrize("code", ["EA02/001", "EA01/999", "EA01-001"], ids=["anothers", "unknown", "malformed"])
 def test_collect_interview_for_a_household_not_assigned_to_the_enumerator_is_refused(client, engine, field, code):
     response = _collect_vawg(client, engine, field["ana"], code)
