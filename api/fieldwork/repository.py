@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
@@ -141,13 +141,16 @@ def current_assignments_of_household(session: Session, enumerator_id: int, psu_c
     ).all())
 
 
+_ASSIGNMENTS = Assignment.__table__  # type: ignore[attr-defined]
+_SURVEYS_ASSIGNED = core_select(Survey.__table__).where(Survey.__table__.c.id.in_(  # type: ignore[attr-defined]
+    core_select(_ASSIGNMENTS.c.survey_id).where(_ASSIGNMENTS.c.enumerator_id == bindparam("enumerator_id"),
+                                                _ASSIGNMENTS.c.ended_at.is_(None))))
+
+
 def surveys_assigned_to(session: Session, enumerator_id: int) -> list[Survey]:
     """The waves in which the enumerator holds at least one current assignment: read-only, detached
     rows from one Core query (every interview submitted asks)."""
-    assigned = select(Assignment.survey_id).where(
-        Assignment.enumerator_id == enumerator_id, col(Assignment.ended_at).is_(None)
-    )
-    rows = session.execute(core_select(Survey.__table__).where(Survey.__table__.c.id.in_(assigned)))
+    rows = session.connection().execute(_SURVEYS_ASSIGNED, {"enumerator_id": enumerator_id})
     return [Survey.model_construct(**row._mapping) for row in rows]
 
 

@@ -53,21 +53,29 @@ _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 Values = dict[str, Any]
 
 
+_SUBMISSIONS = Submission.__table__  # type: ignore[attr-defined]
+_INSERT_IF_NEW = {
+    name: dialect_insert(_SUBMISSIONS).on_conflict_do_nothing(index_elements=[_SUBMISSIONS.c.instance_id])
+    .returning(_SUBMISSIONS.c.id)
+    for name, dialect_insert in _DIALECT_INSERT.items()
+}
+_INSERT_REVISION = insert(SubmissionRevision.__table__).returning(SubmissionRevision.__table__.c.id)
+_INSERT_PERSONAL = insert(SubmissionPersonal.__table__)
+
+
 def insert_if_new(session: Session, submission: Values) -> int | None:
     """Insert the submission unless one with its instance id is stored (or being stored by a concurrent
     transaction that then commits); its id, or None when the instance id was taken."""
-    table = Submission.__table__
-    dialect_insert = _DIALECT_INSERT[session.get_bind().dialect.name]
-    statement = dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.instance_id]).returning(table.c.id)
-    return session.execute(statement, submission).scalar_one_or_none()
+    connection = session.connection()
+    return connection.execute(_INSERT_IF_NEW[connection.dialect.name], submission).scalar_one_or_none()
 
 
 def insert_revision(session: Session, revision: Values, personal: Values | None) -> int:
     """A new revision and its personal identifiers, if any; the revision's id."""
-    table = SubmissionRevision.__table__
-    revision_id = session.execute(insert(table).returning(table.c.id), revision).scalar_one()
+    connection = session.connection()
+    revision_id = connection.execute(_INSERT_REVISION, revision).scalar_one()
     if personal is not None:
-        session.execute(insert(SubmissionPersonal.__table__), {**personal, "revision_id": revision_id})
+        connection.execute(_INSERT_PERSONAL, {**personal, "revision_id": revision_id})
     return revision_id
 
 

@@ -283,7 +283,8 @@ def submit(session: Session, actor: User, data: SubmissionCreate, payload: str) 
     submission, created = accept(session, actor, prepared)
     if not created:
         return public_view(session, actor, submission), False
-    revision = SubmissionRevision.model_construct(submission_id=submission.id, revision=1, answers=prepared.answers)
+    revision = SubmissionRevision.model_construct(submission_id=submission.id, revision=1, answers=prepared.answers,
+                                                  created_at=submission.received_at)
     return public_view(session, actor, submission, revision=revision, version=prepared.version,
                        form_id=data.instrument.form_id, enumerator=actor.username), True
 

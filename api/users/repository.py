@@ -3,7 +3,7 @@
 import threading
 from datetime import datetime
 
-from sqlalchemy import Row
+from sqlalchemy import Row, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select, update
 
@@ -49,8 +49,13 @@ def token_with_user(session: Session, token_hash: str) -> tuple[AccessToken, Use
 
 _USER_COLUMNS = tuple(User.__table__.columns)  # type: ignore[attr-defined]
 _USER_KEYS = tuple(column.key for column in _USER_COLUMNS)
-_TOKEN_STATE = core_select(AccessToken.kind, AccessToken.revoked_at, AccessToken.expires_at, *_USER_COLUMNS).join(
-    User, col(User.id) == col(AccessToken.user_id))
+_TOKENS = AccessToken.__table__  # type: ignore[attr-defined]
+# Built once with a bound parameter: the query runs on every request of the interview intake.
+_TOKEN_STATE = (
+    core_select(_TOKENS.c.kind, _TOKENS.c.revoked_at, _TOKENS.c.expires_at, *_USER_COLUMNS)
+    .join(User.__table__, User.__table__.c.id == _TOKENS.c.user_id)  # type: ignore[attr-defined]
+    .where(_TOKENS.c.token_hash == bindparam("token_hash"))
+)
 _read_only_users: dict[tuple, User] = {}
 _READ_ONLY_USERS_KEPT = 1024
 _read_only_users_lock = threading.Lock()
@@ -60,7 +65,7 @@ def token_with_read_only_user(session: Session, token_hash: str) -> tuple[Row, U
     """`token_with_user` for a request that only reads its user: one Core query, and the user as a
     detached object shared by requests while every one of its columns reads the same (a changed role,
     password or account state gives a new object, so nothing is ever stale). Never add it to a session."""
-    row = session.execute(_TOKEN_STATE.where(AccessToken.token_hash == token_hash)).first()
+    row = session.connection().execute(_TOKEN_STATE, {"token_hash": token_hash}).first()
     if row is None:
         return None
     values = tuple(row[3:])
