@@ -4,6 +4,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from sqlalchemy.orm import configure_mappers
 
 import api.models  # noqa: F401  (every table registered before the first query)
 from api.audit.router import router as audit_router
@@ -38,6 +39,9 @@ UPLOAD_PREFIXES = (
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # Mapped classes work before any ORM query has run: the interview intake builds read-only rows
+    # from Core queries, which would otherwise meet attributes not yet set up.
+    configure_mappers()
     configure_logging(settings.log_level, settings.log_json)
     owns_engine = engine is None
     engine = engine or create_db_engine(settings.database_url)
