@@ -152,11 +152,12 @@ def server(url: str, workers: int, profile_to: Path | None) -> Iterator[tuple[st
     port = free_port()
     env = {**os.environ, "SINMIEDO_DATABASE_URL": url, "SINMIEDO_SECRET_KEY": SECRET,
            "SINMIEDO_ENVIRONMENT": "development", "SINMIEDO_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    uvicorn_args = ["uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-                    "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
-    command = [sys.executable, "-m", *uvicorn_args]
-    if profile_to is not None:
-        command = [sys.executable, "-m", "cProfile", "-o", str(profile_to), "-m", *uvicorn_args]
+    if profile_to is None:  # served as in production: `sinmiedo serve`, a listening socket per worker
+        command = [sys.executable, "-c", "from api.cli import main; main()", "serve", "--host", "127.0.0.1",
+                   "--port", str(port), "--workers", str(workers)]
+    else:  # one worker under cProfile
+        command = [sys.executable, "-m", "cProfile", "-o", str(profile_to), "-m", "uvicorn", "api.app:create_app",
+                   "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
     # The server's errors go to a file: a pipe nobody reads would stall the server once full.
     errors = tempfile.TemporaryFile()
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)

@@ -1,0 +1,109 @@
+"""`sinmiedo serve --workers N`: a listening socket per worker (SO_REUSEPORT), so that kept-open
+connections spread over the workers; a dead worker is replaced; SIGINT stops them all."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from api import migrate
+from tests.reliability.live_server import ROOT, free_port, wait_until_answering
+
+pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads listening sockets from /proc")
+
+
+def listening_inodes(port: int) -> set[str]:
+    """Inodes of the sockets listening on 127.0.0.1:port (state 0A in /proc/net/tcp)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":
+            found.add(fields[9])
+    return found
+
+
+def owner_of(inode: str) -> int | None:
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            for fd in fd_dir.iterdir():
+                if os.readlink(fd) == f"socket:[{inode}]":
+                    return int(fd_dir.parent.name)
+        except OSError:
+            continue
+    return None
+
+
+def wait_for(condition, seconds: float = 30.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def _when(value, test):
+    return value if test(value) else None
+
+
+def get_health(port: int) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        return sock.recv(4096)
+
+
+def test_workers_listen_apart_are_replaced_when_killed_and_stop_on_sigint(tmp_path):
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    migrate.upgrade(url)
+    port = free_port()
+    env = {**os.environ, "SINMIEDO_DATABASE_URL": url, "SINMIEDO_SECRET_KEY": "serve-test-secret-long-enough-0123456789",
+           "SINMIEDO_ENVIRONMENT": "development", "SINMIEDO_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port),
+                                "--workers", "2"], env=env, cwd=ROOT, stderr=log, stdout=subprocess.DEVNULL)
+
+    def tail() -> str:
+        log.seek(0)
+        return log.read().decode(errors="replace")[-3000:]
+
+    try:
+        wait_until_answering(process, f"http://127.0.0.1:{port}", tail)
+        sockets = wait_for(lambda: _when(listening_inodes(port), lambda found: len(found) == 2))
+        workers = {owner_of(inode) for inode in sockets}
+        assert len(workers) == 2 and process.pid not in workers, (workers, process.pid)
+
+        victim = next(iter(workers))
+        os.kill(victim, signal.SIGKILL)
+        replaced = wait_for(lambda: _when(listening_inodes(port), lambda found: len(found) == 2 and found != sockets))
+        assert victim not in {owner_of(inode) for inode in replaced}
+        assert all(b" 200 " in get_health(port) for _ in range(20))
+
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0, tail()
+        assert listening_inodes(port) == set()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def test_a_port_already_taken_fails_at_once(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "SINMIEDO_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+               "SINMIEDO_SECRET_KEY": "serve-test-secret-long-enough-0123456789", "SINMIEDO_ENVIRONMENT": "development",
+               "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port),
+                                 "--workers", "2"], env=env, cwd=ROOT, capture_output=True, timeout=60)
+    assert result.returncode != 0
+    assert b"Address already in use" in result.stderr
