@@ -96,3 +96,28 @@ def test_processes_take_turns_at_the_first_write(sqlite_only, database_url):
     finally:
         one.dispose()
         two.dispose()
+
+
+@pytest.mark.parametrize(("path", "model"), [(URL, "SubmissionCreate"), (f"{URL}/batch", "BatchIn")])
+def test_bodies_read_by_the_intake_are_documented_as_declared_bodies(client, path, model):
+    schema = client.get("/openapi.json").json()
+    operation = schema["paths"][path]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": f"#/components/schemas/{model}"}
+    components = schema["components"]["schemas"]
+    assert "instance_id" in components["SubmissionCreate"]["properties"]
+    assert components["Paradata"]["properties"]["gps"]  # nested models are components too
+    assert operation["security"] == [{"OAuth2PasswordBearer": []}]
+
+
+def test_an_invalid_body_gets_the_errors_a_declared_body_gives(client, make_account):
+    headers = make_account("enumerator").headers
+    response = client.post(URL, content=b'{"instance_id": "x"', headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 422 and response.json()["errors"][0]["type"] == "json_invalid"
+    response = client.post(URL, json={"instance_id": "not a uuid"}, headers=headers)
+    assert response.status_code == 422
+    locations = {tuple(error["loc"]) for error in response.json()["errors"]}
+    assert {("body", "instance_id"), ("body", "instrument"), ("body", "answers"), ("body", "paradata")} <= locations
+    # Authentication comes first: no body is read for a caller who may not submit.
+    assert client.post(URL, json={}, headers=make_account("analyst").headers).status_code == 403
+    assert client.post(URL, json={}).status_code == 401
