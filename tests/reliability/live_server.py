@@ -1,4 +1,4 @@
-"""The service as a real process: uvicorn in a subprocess on a free loopback port, which can be
+"""The service as a real process: `sinmiedo serve` in a subprocess on a free loopback port, which can be
 killed with SIGKILL (the whole process group, workers included) and started again on the same port."""
 
 import os
@@ -45,9 +45,9 @@ class LiveServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "SINMIEDO_DATABASE_URL": database_url, "SINMIEDO_SECRET_KEY": secret_key,
                     "SINMIEDO_ENVIRONMENT": "development", "SINMIEDO_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-        self.command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-                        "--port", str(self.port), "--workers", str(workers), "--log-level", "warning",
-                        "--no-access-log"]
+        # As in production: `sinmiedo serve` (one worker runs uvicorn itself; several run under its supervisor).
+        self.command = [sys.executable, "-c", "from api.cli import main; main()", "serve", "--host", "127.0.0.1",
+                        "--port", str(self.port), "--workers", str(workers)]
         self.process: subprocess.Popen | None = None
         self.kills = 0
         self._log = tempfile.TemporaryFile()
