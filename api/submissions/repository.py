@@ -1,9 +1,10 @@
 """All SQL touching submissions, their revisions and personal identifiers."""
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import TextClause, bindparam, func, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -63,11 +64,52 @@ _INSERT_REVISION = insert(SubmissionRevision.__table__).returning(SubmissionRevi
 _INSERT_PERSONAL = insert(SubmissionPersonal.__table__)
 
 
-def insert_if_new(session: Session, submission: Values) -> int | None:
-    """Insert the submission unless one with its instance id is stored (or being stored by a concurrent
-    transaction that then commits); its id, or None when the instance id was taken."""
+def insert_new_interview(session: Session, submission: Values, revision: Values, personal: Values | None) -> int | None:
+    """Insert a new interview (its submission, first revision and personal identifiers, if any) unless its
+    instance id is stored, or being stored by a concurrent transaction that then commits; the submission's
+    id, or None when the instance id was taken (then nothing is written)."""
     connection = session.connection()
-    return connection.execute(_INSERT_IF_NEW[connection.dialect.name], submission).scalar_one_or_none()
+    if connection.dialect.name == "postgresql":  # one round trip instead of three
+        statement = _interview_statement(tuple(submission), tuple(revision), tuple(personal) if personal else None)
+        values = {**_prefixed("s_", submission), **_prefixed("r_", revision), **_prefixed("p_", personal or {})}
+        return connection.execute(statement, values).scalar_one_or_none()
+    submission_id = connection.execute(_INSERT_IF_NEW[connection.dialect.name], submission).scalar_one_or_none()
+    if submission_id is not None:
+        insert_revision(session, {**revision, "submission_id": submission_id}, personal)
+    return submission_id
+
+
+def _prefixed(prefix: str, values: Values) -> Values:
+    return {f"{prefix}{key}": value for key, value in values.items()}
+
+
+@functools.cache
+def _interview_statement(submission: tuple[str, ...], revision: tuple[str, ...],
+                         personal: tuple[str, ...] | None) -> TextClause:
+    """PostgreSQL: the INSERTs of a new interview as one statement of data-modifying CTEs, for the given
+    column keys (the service's, never a request's); the revision and personal rows are inserted only if
+    the submission was (ON CONFLICT DO NOTHING)."""
+    parts = [("s_", Submission.__table__, submission), ("r_", SubmissionRevision.__table__, revision)]
+    if personal is not None:
+        parts.append(("p_", SubmissionPersonal.__table__, personal))
+    columns = {prefix: [table.c[key] for key in keys] for prefix, table, keys in parts}  # unknown keys fail here
+
+    def names(prefix: str) -> str:
+        return ", ".join(f'"{column.name}"' for column in columns[prefix])
+
+    def binds(prefix: str) -> str:
+        return ", ".join(f":{prefix}{column.key}" for column in columns[prefix])
+
+    sql = (f'WITH new_submission AS (INSERT INTO submission ({names("s_")}) VALUES ({binds("s_")}) '
+           f'ON CONFLICT (instance_id) DO NOTHING RETURNING id), '
+           f'new_revision AS (INSERT INTO submission_revision (submission_id, {names("r_")}) '
+           f'SELECT id, {binds("r_")} FROM new_submission RETURNING id)')
+    if personal is not None:
+        sql += (f', new_personal AS (INSERT INTO submission_personal (revision_id, {names("p_")}) '
+                f'SELECT id, {binds("p_")} FROM new_revision)')
+    sql += " SELECT id FROM new_submission"
+    return text(sql).bindparams(*(bindparam(f"{prefix}{column.key}", type_=column.type)
+                                  for prefix, column_list in columns.items() for column in column_list))
 
 
 def insert_revision(session: Session, revision: Values, personal: Values | None) -> int:

@@ -266,14 +266,13 @@ def accept(session: Session, actor: User, prepared: Prepared) -> tuple[Submissio
     """Store a prepared interview once; a resend of the same content returns the stored one. A new
     interview comes back as a detached, read-only Submission (it was inserted without the ORM)."""
     submission, revision, personal = _rows_for(prepared, actor)
-    submission_id = repository.insert_if_new(session, submission)
+    submission_id = repository.insert_new_interview(session, submission, revision, personal)
     if submission_id is None:
         # Stored before, or by a concurrent request that committed first: a resend or a conflict.
         existing = repository.by_instance(session, prepared.instance_id)
         if existing is None:  # the unique index and the table disagree: never report it as stored
             raise RuntimeError(f"instance id {prepared.instance_id} is taken but no submission holds it")
         return _resolve_existing(existing, prepared), False
-    repository.insert_revision(session, {**revision, "submission_id": submission_id}, personal)
     return Submission.model_construct(**submission, id=submission_id), True
 
 
