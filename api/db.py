@@ -32,6 +32,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_SECONDS = 10
 POOL_SIZE, MAX_OVERFLOW = 10, 20
 
 # Explicit constraint names keep Alembic autogenerate and downgrades stable on both databases.
@@ -186,7 +187,11 @@ def create_db_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+    # A server that does not answer fails a connection attempt after this long instead of the system's
+    # TCP timeout (minutes): the interview intake waits for the database on the event loop's thread.
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS}
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
+                         connect_args=connect_args)
 
 
 class DatabaseTurns:

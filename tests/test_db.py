@@ -1,10 +1,15 @@
-"""The engine's SQLite writers of one process take turns on a lock that commit, rollback and close release."""
+"""The engine: SQLite writers of one process take turns on a lock that commit, rollback and close release;
+a PostgreSQL server that never answers fails a connection soon."""
 
+import socket
 import threading
+import time
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from api import db
 from api.db import _sqlite_writer, create_db_engine
 
 
@@ -57,3 +62,18 @@ def test_readers_never_wait_for_a_writer(sqlite_engine):
         with sqlite_engine.connect() as reader:
             assert reader.execute(text("SELECT count(*) FROM item")).scalar_one() == 0
             assert not reader.connection.dbapi_connection.holds_gate
+
+
+def test_a_postgresql_server_that_never_answers_fails_the_connection_soon(monkeypatch):
+    """A listening socket that accepts and then says nothing stands for a hung server: the attempt
+    fails after the connect timeout instead of the system's TCP timeout."""
+    monkeypatch.setattr(db, "PG_CONNECT_TIMEOUT_SECONDS", 1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        engine = db.create_db_engine(f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/postgres")
+        started = time.monotonic()
+        with pytest.raises(OperationalError):
+            engine.connect()
+        assert time.monotonic() - started < 8
+        engine.dispose()
