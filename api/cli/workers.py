@@ -12,8 +12,10 @@ and on SIGINT or SIGTERM asks every worker to finish its requests and waits for 
 """
 
 import multiprocessing
+import os
 import signal
 import socket
+import threading
 import time
 from multiprocessing.process import BaseProcess
 
@@ -21,6 +23,7 @@ import uvicorn
 
 BACKLOG = 2048
 RESTART_PAUSE_SECONDS = 0.5
+PARENT_CHECK_SECONDS = 1.0
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -33,11 +36,24 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def _worker(host: str, port: int) -> None:
+    _leave_with(os.getppid())
     sock = listening_socket(host, port)
     sock.listen(BACKLOG)
     # The app logs every request itself (api.middleware), with its request id: no second access log.
     config = uvicorn.Config("api.app:create_app", factory=True, log_config=None, access_log=False, backlog=BACKLOG)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _leave_with(supervisor: int) -> None:
+    """Stop (gracefully, as on SIGTERM) once the supervisor is gone, even SIGKILLed: a worker left behind
+    would go on serving the port, with the code it started with, beside the next supervisor's workers."""
+
+    def watch() -> None:
+        while os.getppid() == supervisor:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()
 
 
 class Supervisor:

@@ -59,22 +59,41 @@ def get_health(port: int) -> bytes:
         return sock.recv(4096)
 
 
+class Served:
+    """`sinmiedo serve --workers 2` in a session of its own (so that the whole group can be killed)."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path / 'serve.db'}"
+        migrate.upgrade(url)
+        self.port = free_port()
+        env = {**os.environ, "SINMIEDO_DATABASE_URL": url, "SINMIEDO_ENVIRONMENT": "development",
+               "SINMIEDO_SECRET_KEY": "serve-test-secret-long-enough-0123456789", "SINMIEDO_LOG_LEVEL": "WARNING",
+               "PYTHONPATH": str(ROOT)}
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(self.port), "--workers", "2"],
+            env=env, cwd=ROOT, stderr=self.log, stdout=subprocess.DEVNULL, start_new_session=True)
+
+    def tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-3000:]
+
+    def __enter__(self) -> "Served":
+        wait_until_answering(self.process, f"http://127.0.0.1:{self.port}", self.tail)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        self.log.close()
+
+
 def test_workers_listen_apart_are_replaced_when_killed_and_stop_on_sigint(tmp_path):
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
-    migrate.upgrade(url)
-    port = free_port()
-    env = {**os.environ, "SINMIEDO_DATABASE_URL": url, "SINMIEDO_SECRET_KEY": "serve-test-secret-long-enough-0123456789",
-           "SINMIEDO_ENVIRONMENT": "development", "SINMIEDO_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port),
-                                "--workers", "2"], env=env, cwd=ROOT, stderr=log, stdout=subprocess.DEVNULL)
-
-    def tail() -> str:
-        log.seek(0)
-        return log.read().decode(errors="replace")[-3000:]
-
-    try:
-        wait_until_answering(process, f"http://127.0.0.1:{port}", tail)
+    with Served(tmp_path) as served:
+        port, process, tail = served.port, served.process, served.tail
         sockets = wait_for(lambda: _when(listening_inodes(port), lambda found: len(found) == 2))
         workers = {owner_of(inode) for inode in sockets}
         assert len(workers) == 2 and process.pid not in workers, (workers, process.pid)
@@ -88,11 +107,23 @@ def test_workers_listen_apart_are_replaced_when_killed_and_stop_on_sigint(tmp_pa
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0, tail()
         assert listening_inodes(port) == set()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        log.close()
+
+
+def test_workers_leave_when_the_supervisor_is_killed(tmp_path):
+    with Served(tmp_path) as served:
+        workers = {owner_of(inode) for inode in wait_for(
+            lambda: _when(listening_inodes(served.port), lambda found: len(found) == 2))}
+        served.process.kill()  # SIGKILL to the supervisor alone: no handler runs
+        served.process.wait()
+        wait_for(lambda: not listening_inodes(served.port))
+        wait_for(lambda: all(not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid) for pid in workers))
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"
 
 
 def test_a_port_already_taken_fails_at_once(tmp_path):
