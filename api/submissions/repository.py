@@ -124,21 +124,36 @@ def insert_revision(session: Session, revision: Values, personal: Values | None)
 def insert_many(session: Session, submissions: list[Values], revisions: list[Values],
                 personals: list[Values | None]) -> None:
     """New interviews in one INSERT per table (the i-th revision and personal row belong to the i-th
-    submission); an instance id already stored raises IntegrityError."""
+    submission); an instance id already stored raises IntegrityError.
+
+    The rows go in as one executemany each, without RETURNING: SQLite can only return ids in parameter
+    order one row per statement. Their ids are then read back by their unique keys (instance id; the
+    submission's first revision), which the transaction's own inserts decide whatever else runs."""
     if not submissions:
         return
     submission_table, revision_table = Submission.__table__, SubmissionRevision.__table__
-    ids = session.execute(
-        insert(submission_table).returning(submission_table.c.id, sort_by_parameter_order=True), submissions,
-    ).scalars().all()
-    revision_ids = session.execute(
-        insert(revision_table).returning(revision_table.c.id, sort_by_parameter_order=True),
-        [{**revision, "submission_id": submission_id} for revision, submission_id in zip(revisions, ids, strict=True)],
-    ).scalars().all()
-    kept = [{**personal, "revision_id": revision_id}
-            for personal, revision_id in zip(personals, revision_ids, strict=True) if personal is not None]
+    session.execute(insert(submission_table), submissions)
+    ids = _ids_by(session, submission_table.c.instance_id, [s["instance_id"] for s in submissions])
+    submission_ids = [ids[s["instance_id"]] for s in submissions]
+    session.execute(insert(revision_table), [{**revision, "submission_id": submission_id}
+                                             for revision, submission_id in zip(revisions, submission_ids, strict=True)])
+    kept = [(personal, submission_id) for personal, submission_id in zip(personals, submission_ids, strict=True)
+            if personal is not None]
     if kept:
-        session.execute(insert(SubmissionPersonal.__table__), kept)
+        revision_ids = _ids_by(session, revision_table.c.submission_id, [submission_id for _, submission_id in kept],
+                               revision_table.c.revision == 1)
+        session.execute(insert(SubmissionPersonal.__table__),
+                        [{**personal, "revision_id": revision_ids[submission_id]} for personal, submission_id in kept])
+
+
+def _ids_by(session: Session, key, values: list[Any], *conditions) -> dict[Any, int]:
+    """Row ids by a unique key, for chunks of 500 keys (as existing_instances reads them)."""
+    table = key.table
+    found: dict[Any, int] = {}
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        found.update(session.execute(select(key, table.c.id).where(key.in_(chunk), *conditions)).tuples().all())
+    return found
 
 
 def revision(session: Session, submission_id: int, number: int) -> SubmissionRevision | None:
