@@ -152,7 +152,7 @@ def _ids_by(session: Session, key, values: list[Any], *conditions) -> dict[Any, 
     found: dict[Any, int] = {}
     for start in range(0, len(values), 500):
         chunk = values[start : start + 500]
-        found.update(session.execute(select(key, table.c.id).where(key.in_(chunk), *conditions)).tuples().all())
+        found.update(session.execute(select(key, table.c.id).where(key.in_(chunk), *conditions)).all())
     return found
 
 

@@ -27,6 +27,7 @@ from api.instruments import service as instruments
 from api.instruments.models import InstrumentVersion
 from api.security import Permission, has_permission
 from api.submissions import repository
+from api.submissions.json_text import compact_json
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from api.submissions.schemas import (
     GPS,
@@ -49,6 +50,18 @@ RECEIVED, APPROVED, RETURNED, RESUBMITTED = "received", "approved", "returned", 
 def canonical_hash(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def interview_hash(data: SubmissionCreate) -> str:
+    """`canonical_hash` of a JSON interview's content (its form, version, answers, paradata and assignment),
+    the same digest written faster: the answers, most of the text and first in key order, and the rest."""
+    rest = {"form_id": data.instrument.form_id, "version": data.instrument.version,
+            "paradata": data.paradata.model_dump(mode="json"), "assignment_id": data.assignment_id}
+    digest = hashlib.sha256(b'{"answers":')
+    digest.update(compact_json(data.answers, sort_keys=True))
+    digest.update(b",")
+    digest.update(memoryview(compact_json(rest, sort_keys=True))[1:])
+    return digest.hexdigest()
 
 
 def normalise_instance_id(value: str | UUID) -> str:
@@ -196,20 +209,13 @@ def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload:
     # Without a named assignment, the household code answered (as on the assignment list) finds it.
     assignment_id = fieldwork.admit_interview(lookup.session, actor, version, assignment_id=data.assignment_id,
                                               instance_id=instance_id, household_code=data.answers.get("household_code"))
-    content = {
-        "form_id": data.instrument.form_id,
-        "version": data.instrument.version,
-        "answers": data.answers,
-        "paradata": data.paradata.model_dump(mode="json"),
-        "assignment_id": data.assignment_id,
-    }
     paradata = data.paradata
     return Prepared(
         instance_id=instance_id,
         version=version,
         answers=answers,
         personal=personal,
-        content_hash=canonical_hash(content),
+        content_hash=interview_hash(data),
         payload=payload,
         payload_format="json",
         source="json",
@@ -297,7 +303,7 @@ def submit_batch(session: Session, actor: User, items: list[dict[str, Any]]) -> 
         instance_hint = str(item.get("instance_id")) if isinstance(item, dict) and item.get("instance_id") else None
         try:
             data = SubmissionCreate.model_validate(item)
-            prepared = prepare(lookup, actor, data, json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+            prepared = prepare(lookup, actor, data, compact_json(item).decode("utf-8"))
         except ValidationError as exc:
             errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
             results[index] = BatchItemResult(index=index, instance_id=instance_hint, status="invalid", errors=errors)

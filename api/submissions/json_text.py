@@ -1,0 +1,58 @@
+"""Compact JSON text of values decoded from JSON, byte for byte what `json.dumps` writes, written faster.
+
+Interviews are kept as JSON text and hashed over canonical JSON text (`service.canonical_hash`), and
+the hashes of interviews stored years ago must still match a resend: the text may never change. The
+standard library's encoder costs about 12 µs for a victimization interview; msgspec writes the same
+text in about 2 µs except in two places, both found by a scan of its output (then `json.dumps` writes it):
+
+- a float whose shortest form has an exponent: Python writes `1e+16` and `1e-05`, msgspec `1e16` and
+  `0.00001` (and msgspec switches to exponents at other magnitudes);
+- a float that is NaN or infinite (the JSON parser accepts `NaN`, `Infinity`, `1e999`): Python writes
+  `NaN` and `Infinity`, msgspec `null`; so any `null` sends the value to `json.dumps`.
+
+Strings (every code point, escapes included), integers of any size, booleans, nesting and key order
+(`sort_keys`) are written alike; tests/api/test_submission_json_text.py checks all of it. Only values
+made of dict, list, str, int, float, bool and None: msgspec writes dates, UUIDs and sets its own way.
+"""
+
+import json
+import re
+from typing import Any
+
+import msgspec
+
+_ENCODERS = {False: msgspec.json.Encoder(), True: msgspec.json.Encoder(order="sorted")}
+_E_THEN_DIGIT = re.compile(rb"e[-0-9]")
+_DIGITS = frozenset(b"0123456789.")
+_BEFORE_NUMBER = frozenset(b":,[")  # compact JSON: a number starts the text or follows one of these
+
+
+def compact_json(value: Any, *, sort_keys: bool = False) -> bytes:
+    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)` in UTF-8."""
+    try:
+        text = _ENCODERS[sort_keys].encode(value)
+    except Exception:  # whatever json.dumps makes of it (an error too) is the answer
+        text = b"null"
+    if not _may_differ(text):
+        return text
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys).encode("utf-8")
+
+
+def _may_differ(text: bytes) -> bool:
+    """Whether msgspec's text may hold a NaN or infinity (`null`), a small float without exponent
+    (`0.0000…`) or a float with one. Text inside strings may look alike: that costs only the fallback."""
+    if b"null" in text or b"0.0000" in text:
+        return True
+    return any(_number_before(text, found.start()) for found in _E_THEN_DIGIT.finditer(text))
+
+
+def _number_before(text: bytes, end: int) -> bool:
+    """Whether the bytes before `end` are a number token: digits (and a point), maybe a sign."""
+    start = end
+    while start > 0 and text[start - 1] in _DIGITS:
+        start -= 1
+    if start == end:
+        return False
+    if start > 0 and text[start - 1] == ord("-"):
+        start -= 1
+    return start == 0 or text[start - 1] in _BEFORE_NUMBER

@@ -1,0 +1,109 @@
+"""Interviews' JSON text and content hashes are byte for byte what json.dumps wrote before msgspec did
+the writing: stored hashes must keep matching resends."""
+
+import json
+import random
+import struct
+
+import pytest
+from sqlmodel import Session, select
+
+from api.submissions.json_text import compact_json
+from api.submissions.models import Submission, SubmissionRevision
+from api.submissions.schemas import SubmissionCreate
+from api.submissions.service import canonical_hash, interview_hash
+from tests.api.submission_data import interview, publish_bundled
+
+
+def stdlib(value, sort_keys=False) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys).encode("utf-8")
+
+
+def awkward_floats() -> list[float]:
+    """Every decimal magnitude, both signs, the float edges and random bit patterns."""
+    floats = [0.0, -0.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1, 1 / 3, 150.5,
+              1e-4, 1e-5, 0.00012, 1e15, 1e16, 9999999999999998.0, 123456789012345678.0]
+    for exponent in range(-323, 308):
+        floats += [mantissa * 10.0**exponent for mantissa in (1.0, 1.5, 9.999, -1.2345678901234567)]
+    generator = random.Random(4)
+    for _ in range(20_000):
+        value = struct.unpack("d", struct.pack("Q", generator.getrandbits(64)))[0]
+        if value == value:
+            floats.append(value)
+    floats += [float("nan"), float("inf"), float("-inf")]
+    return floats
+
+
+@pytest.mark.parametrize("sort_keys", [False, True])
+def test_floats_are_written_as_json_dumps_writes_them(sort_keys):
+    for value in awkward_floats():
+        for wrapped in (value, [value], {"k": value}, {"b": [1, "x", value], "a": {"n": value}}):
+            assert compact_json(wrapped, sort_keys=sort_keys) == stdlib(wrapped, sort_keys), repr(wrapped)
+
+
+def test_every_character_and_escape_is_written_as_json_dumps_writes_it():
+    text = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    assert compact_json(text) == stdlib(text)
+    for code in range(0x800):
+        if not 0xD800 <= code <= 0xDFFF:
+            assert compact_json({chr(code): chr(code)}) == stdlib({chr(code): chr(code)})
+
+
+def test_keys_sort_by_code_point_as_json_dumps_sorts_them():
+    keys = ["b", "a", "B", "é", "e", "ä", "中", "😀", "\uffff", "\U00010000", "\ue000", "a1", "", "_", "ab"]
+    generator = random.Random(7)
+    for _ in range(200):
+        shuffled = generator.sample(keys, len(keys))
+        value = {key: {inner: index for index, inner in enumerate(shuffled)} for key in shuffled}
+        assert compact_json(value, sort_keys=True) == stdlib(value, sort_keys=True)
+        assert compact_json(value) == stdlib(value)
+
+
+def test_integers_of_any_size_nulls_and_strings_that_look_like_numbers():
+    for value in (2**63, -(2**63) - 1, 2**64, 10**400, -(10**30), None, True, False, [], {}, [[]],
+                  {"a": None}, "1e5", "a,1e5", "[0.00001", "uuid 4b7a-9e08-3e1d", ",-12e-3"):
+        assert compact_json(value) == stdlib(value)
+        assert compact_json({"v": [value]}, sort_keys=True) == stdlib({"v": [value]}, sort_keys=True)
+
+
+def original_hash(item: dict) -> str:
+    """The content hash as `prepare` computed it before `interview_hash`."""
+    data = SubmissionCreate.model_validate(item)
+    return canonical_hash({"form_id": data.instrument.form_id, "version": data.instrument.version,
+                           "answers": data.answers, "paradata": data.paradata.model_dump(mode="json"),
+                           "assignment_id": data.assignment_id})
+
+
+def awkward_interview(version: str, **changes) -> dict:
+    body = interview("victimization", version)
+    body["answers"]["incidents"][0]["incident_cost"] = 0.00001
+    body["answers"]["incidents"][1]["incident_cost"] = 1e16
+    body["answers"]["members"][0]["member_name"] = "Rosa Quispe Ñaupari \"la tía\"\n😀"
+    body["paradata"]["device_id"] = "tablet-ñ"
+    return {**body, **changes}
+
+
+def test_interview_hash_is_the_canonical_hash_of_the_content():
+    items = [awkward_interview("1"), awkward_interview("2", assignment_id=7), interview("perception", "1")]
+    items[2]["paradata"]["gps"] = None
+    items.append({**interview("victimization", "3"), "answers": {"x": float("nan"), "y": [1e-7, {"z": 2**70}]}})
+    for item in items:
+        assert interview_hash(SubmissionCreate.model_validate(item)) == original_hash(item)
+
+
+def test_batch_keeps_json_dumps_text_and_hash_of_each_interview(client, engine, make_account):
+    version = publish_bundled(engine, "victimization")["victimization"]
+    enumerator = make_account("enumerator")
+    items = [awkward_interview(version), {**awkward_interview(version), "note": float("nan")},
+             interview("victimization", version)]
+    response = client.post("/api/v1/submissions/batch", content=json.dumps({"submissions": items}),
+                           headers={**enumerator.headers, "content-type": "application/json"})
+    assert [r["status"] for r in response.json()["results"]] == ["created"] * 3, response.text
+    with Session(engine) as session:
+        stored = {s.instance_id: (s, r) for s, r in session.exec(
+            select(Submission, SubmissionRevision).where(SubmissionRevision.submission_id == Submission.id))}
+    for item in items:
+        submission, revision = stored[item["instance_id"]]
+        assert revision.payload == json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+        assert submission.content_hash == revision.content_hash == original_hash(item)
+    assert "NaN" in stored[items[1]["instance_id"]][1].payload
