@@ -48,8 +48,11 @@ RECEIVED, APPROVED, RETURNED, RESUBMITTED = "received", "approved", "returned", 
 
 
 def canonical_hash(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_text(value)).hexdigest()
+
+
+def _canonical_text(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
 
 
 def interview_hash(data: SubmissionCreate) -> str:
@@ -60,12 +63,14 @@ def interview_hash(data: SubmissionCreate) -> str:
     digest = hashlib.sha256(b'{"answers":')
     digest.update(compact_json(data.answers, sort_keys=True))
     digest.update(b",")
-    digest.update(memoryview(compact_json(rest, sort_keys=True))[1:])
+    digest.update(memoryview(_canonical_text(rest))[1:])  # small, and its nulls would send msgspec's text back
     return digest.hexdigest()
 
 
 def normalise_instance_id(value: str | UUID) -> str:
     """'uuid:ABC…' (OpenRosa) and 'abc…' (JSON) name the same interview."""
+    if isinstance(value, UUID):  # already parsed (a JSON body's field): its text is the canonical form
+        return str(value)
     text = str(value).strip()
     if text.lower().startswith("uuid:"):
         text = text[5:]
@@ -105,24 +110,22 @@ def question_classes(instrument: survey_defs.Instrument) -> QuestionClasses:
 
 def split_answers(answers: dict[str, Any], names: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Answers without the named fields (inside repeats too), and those fields by path."""
-    kept: dict[str, Any] = {}
     removed: dict[str, Any] = {}
 
-    def walk(source: dict[str, Any], target: dict[str, Any], prefix: str) -> None:
+    def walk(source: dict[str, Any], prefix: str) -> dict[str, Any]:
+        kept: dict[str, Any] = {}
         for key, value in source.items():
             if key in names:
                 removed[f"{prefix}{key}"] = value
-            elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-                target[key] = []
-                for index, item in enumerate(value):
-                    child: dict[str, Any] = {}
-                    walk(item, child, f"{prefix}{key}[{index}].")
-                    target[key].append(child)
+            # A repeat is a non-empty list of groups; a select_multiple's list stops at its first choice.
+            elif isinstance(value, list) and value and isinstance(value[0], dict) and all(
+                    isinstance(item, dict) for item in value):
+                kept[key] = [walk(item, f"{prefix}{key}[{index}].") for index, item in enumerate(value)]
             else:
-                target[key] = value
+                kept[key] = value
+        return kept
 
-    walk(answers, kept, "")
-    return kept, removed
+    return walk(answers, ""), removed
 
 
 # --- accepting interviews --------------------------------------------------------------------------
