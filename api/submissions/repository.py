@@ -31,14 +31,10 @@ def attachment_names(session: Session, submission_id: int) -> set[str]:
     return set(session.exec(select(SubmissionAttachment.name).where(SubmissionAttachment.submission_id == submission_id)))
 
 
-def existing_instances(session: Session, instance_ids: Iterable[str]) -> dict[str, Submission]:
-    ids = list(instance_ids)
-    found: dict[str, Submission] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for row in session.exec(select(Submission).where(col(Submission.instance_id).in_(chunk))):
-            found[row.instance_id] = row
-    return found
+def content_hashes(session: Session, instance_ids: Iterable[str]) -> dict[str, str]:
+    """The content hash of each of these interviews that is stored (all a resend is compared on)."""
+    table = Submission.__table__
+    return _column_by(session, table.c.instance_id, list(instance_ids), table.c.content_hash)
 
 
 def add(session: Session, *rows: Submission | SubmissionRevision | SubmissionPersonal | SubmissionAttachment) -> None:
@@ -127,32 +123,32 @@ def insert_many(session: Session, submissions: list[Values], revisions: list[Val
     submission); an instance id already stored raises IntegrityError.
 
     The rows go in as one executemany each, without RETURNING: SQLite can only return ids in parameter
-    order one row per statement. Their ids are then read back by their unique keys (instance id; the
-    submission's first revision), which the transaction's own inserts decide whatever else runs."""
+    order one row per statement. Their ids are then read back by keys unique to each row (the instance
+    id; the submission and revision 1), so no other transaction's rows can be taken for them."""
     if not submissions:
         return
     submission_table, revision_table = Submission.__table__, SubmissionRevision.__table__
     session.execute(insert(submission_table), submissions)
-    ids = _ids_by(session, submission_table.c.instance_id, [s["instance_id"] for s in submissions])
+    ids = _column_by(session, submission_table.c.instance_id, [s["instance_id"] for s in submissions],
+                     submission_table.c.id)
     submission_ids = [ids[s["instance_id"]] for s in submissions]
     session.execute(insert(revision_table), [{**revision, "submission_id": submission_id}
                                              for revision, submission_id in zip(revisions, submission_ids, strict=True)])
     kept = [(personal, submission_id) for personal, submission_id in zip(personals, submission_ids, strict=True)
             if personal is not None]
     if kept:
-        revision_ids = _ids_by(session, revision_table.c.submission_id, [submission_id for _, submission_id in kept],
-                               revision_table.c.revision == 1)
+        revision_ids = _column_by(session, revision_table.c.submission_id, [submission_id for _, submission_id in kept],
+                                  revision_table.c.id, revision_table.c.revision == 1)
         session.execute(insert(SubmissionPersonal.__table__),
                         [{**personal, "revision_id": revision_ids[submission_id]} for personal, submission_id in kept])
 
 
-def _ids_by(session: Session, key, values: list[Any], *conditions) -> dict[Any, int]:
-    """Row ids by a unique key, for chunks of 500 keys (as existing_instances reads them)."""
-    table = key.table
-    found: dict[Any, int] = {}
+def _column_by(session: Session, key, values: list[Any], column, *conditions) -> dict[Any, Any]:
+    """A column's value by a unique key, read for 500 keys at a time."""
+    found: dict[Any, Any] = {}
     for start in range(0, len(values), 500):
         chunk = values[start : start + 500]
-        found.update(session.execute(select(key, table.c.id).where(key.in_(chunk), *conditions)).all())
+        found.update(session.execute(select(key, column).where(key.in_(chunk), *conditions)).all())
     return found
 
 

@@ -318,13 +318,12 @@ def submit_batch(session: Session, actor: User, items: list[dict[str, Any]]) -> 
             continue
         ready.append((index, prepared))
 
-    existing = repository.existing_instances(session, {p.instance_id for _, p in ready})
+    stored_hashes = repository.content_hashes(session, {p.instance_id for _, p in ready})
     first_in_batch: dict[str, Prepared] = {}
     to_store: list[tuple[int, Prepared]] = []
     for index, prepared in ready:
-        earlier = existing.get(prepared.instance_id)
-        earlier_hash = earlier.content_hash if earlier else None
-        if earlier is None and prepared.instance_id in first_in_batch:
+        earlier_hash = stored_hashes.get(prepared.instance_id)
+        if earlier_hash is None and prepared.instance_id in first_in_batch:
             earlier_hash = first_in_batch[prepared.instance_id].content_hash
         if earlier_hash is None:
             first_in_batch[prepared.instance_id] = prepared
