@@ -1,0 +1,67 @@
+"""How a batch stores its interviews: each row with its own interview, and a concurrent upload of the
+same interviews met one at a time."""
+
+import pytest
+from sqlmodel import Session, select
+
+from api.submissions import repository
+from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
+from tests.api.submission_data import interview, publish_bundled
+
+BATCH = "/api/v1/submissions/batch"
+
+
+@pytest.fixture
+def versions(engine):
+    return publish_bundled(engine, "perception", "victimization")
+
+
+@pytest.fixture
+def enumerator(make_account):
+    return make_account("enumerator")
+
+
+def stored(engine) -> dict[str, tuple[Submission, SubmissionRevision, SubmissionPersonal | None]]:
+    with Session(engine) as session:
+        rows = session.exec(select(Submission, SubmissionRevision)
+                            .where(SubmissionRevision.submission_id == Submission.id)).all()
+        return {s.instance_id: (s, r, session.get(SubmissionPersonal, r.id)) for s, r in rows}
+
+
+def test_each_interview_of_a_batch_gets_its_own_revision_and_personal_row(client, versions, enumerator, engine):
+    items = []
+    for index in range(7):
+        item = interview("victimization" if index % 2 else "perception",
+                         versions["victimization" if index % 2 else "perception"])
+        item["paradata"]["gps"] = None if index == 3 else {"latitude": -12.0 - index, "longitude": -77.0 + index}
+        item["paradata"]["device_id"] = f"tablet-{index}"
+        items.append(item)
+    response = client.post(BATCH, json={"submissions": items}, headers=enumerator.headers)
+    assert [r["status"] for r in response.json()["results"]] == ["created"] * 7
+    rows = stored(engine)
+    for index, item in enumerate(items):
+        submission, revision, personal = rows[item["instance_id"]]
+        assert submission.device_id == f"tablet-{index}"
+        assert revision.revision == 1 and revision.content_hash == submission.content_hash
+        assert f'"device_id":"tablet-{index}"' in revision.payload
+        if index == 3:
+            assert personal is None or personal.latitude is None
+        else:
+            assert (personal.latitude, personal.longitude) == (-12.0 - index, -77.0 + index)
+
+
+def test_interviews_stored_meanwhile_by_another_upload_are_duplicates_or_conflicts(
+        client, versions, enumerator, engine, monkeypatch):
+    earlier = [interview("perception", versions["perception"]) for _ in range(2)]
+    client.post(BATCH, json={"submissions": earlier}, headers=enumerator.headers)
+    changed = {**earlier[1], "answers": {**earlier[1]["answers"], "trust_police": "a_lot"}}
+    new = interview("perception", versions["perception"])
+    # The batch reads no stored interview, as when a concurrent upload commits them just after the read:
+    # its insert then meets the unique instance ids and each interview is taken in on its own.
+    monkeypatch.setattr(repository, "content_hashes", lambda session, instance_ids: {})
+    response = client.post(BATCH, json={"submissions": [new, earlier[0], changed]}, headers=enumerator.headers)
+    assert [r["status"] for r in response.json()["results"]] == ["created", "duplicate", "conflict"]
+    rows = stored(engine)
+    assert len(rows) == 3
+    assert rows[earlier[1]["instance_id"]][1].answers["trust_police"] == earlier[1]["answers"]["trust_police"]
+    assert rows[new["instance_id"]][2] is not None
