@@ -2,9 +2,13 @@
 same interviews met one at a time."""
 
 import pytest
+from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session, select
 
+from api.openapi_bodies import parse_body
 from api.submissions import repository
+from api.submissions.router import batch_items
+from api.submissions.schemas import BatchIn
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from tests.api.submission_data import interview, publish_bundled
 
@@ -65,3 +69,25 @@ def test_interviews_stored_meanwhile_by_another_upload_are_duplicates_or_conflic
     assert len(rows) == 3
     assert rows[earlier[1]["instance_id"]][1].answers["trust_police"] == earlier[1]["answers"]["trust_police"]
     assert rows[new["instance_id"]][2] is not None
+
+
+@pytest.mark.parametrize("body", [
+    b"not json", b'{"submissions": [{"a": 1}]', b"[]", b"{}", b'{"submissions": {}}', b'{"submissions": null}',
+    b'{"submissions": [{}, [], 3]}', b'{"submissions": [' + b",".join([b"{}"] * 501) + b"]}",
+    b'{"submissions": [{"a": ' + b"[" * 250 + b"]" * 250 + b"}]}",
+])
+def test_a_malformed_batch_body_gets_the_errors_of_the_declared_body(client, enumerator, body):
+    with pytest.raises(RequestValidationError) as declared:
+        parse_body(BatchIn, body)
+    response = client.post(BATCH, content=body, headers={**enumerator.headers, "content-type": "application/json"})
+    assert response.status_code == 422
+    expected = [(list(e["loc"]), e["type"], e["msg"]) for e in declared.value.errors()]
+    assert [(e["loc"], e["type"], e["msg"]) for e in response.json()["errors"]] == expected
+
+
+def test_a_batch_body_is_read_as_the_declared_body_reads_it():
+    body = (b'{"x": NaN, "submissions": [{"a": 1, "b": [1e999, -0.0, 123456789012345678901234567890], "a": {"c": NaN}},'
+            b' {"s": "\\ud83d\\ude00\\u0000"}, {}]}')
+    read, declared = batch_items(body), parse_body(BatchIn, body).submissions
+    assert repr(read) == repr(declared)
+    assert [list(item) for item in read] == [list(item) for item in declared]
