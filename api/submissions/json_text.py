@@ -2,8 +2,9 @@
 
 Interviews are kept as JSON text and hashed over canonical JSON text (`service.canonical_hash`), and
 the hashes of interviews stored years ago must still match a resend: the text may never change. The
-standard library's encoder costs about 12 µs for a victimization interview; msgspec writes the same
-text in about 2 µs except in two places, both found by a scan of its output (then `json.dumps` writes it):
+standard library's encoder takes about 12 µs for a victimization interview; msgspec writes it and the
+scan below checks it in about 4 µs. Its text differs in two places only, both found by the scan of its
+output (`json.dumps` then writes the text):
 
 - a float whose shortest form has an exponent: Python writes `1e+16` and `1e-05`, msgspec `1e16` and
   `0.00001` (and msgspec switches to exponents at other magnitudes);
