@@ -8,7 +8,7 @@ the bundled victimization instrument, creates enumerators with tokens, then meas
     `--requests` distinct victimization interviews to POST /api/v1/submissions: accepted/s and
     p50/p99 latency;
 (b) batch sync: `--batches` batches of 500 interviews to POST /api/v1/submissions/batch, sent
-    by two clients at a time: validated interviews/s.
+    by `--batch-clients` devices at a time (4: two per worker): validated interviews/s.
 
 Issue targets: >= 1,000 accepted/s single with p99 < 100 ms, >= 20,000 validated/s batch.
 ODK Central's published figure is about 41 submissions/s on a small server.
@@ -193,11 +193,11 @@ def single_load(base: str, tokens: list[str], bodies: list[bytes]) -> http_load.
     return asyncio.run(http_load.run(host, port, shares))
 
 
-def batch_load(base: str, tokens: list[str], batches: list[bytes]) -> tuple[http_load.Outcome, int]:
-    """The batches, sent by two clients at a time; returns the outcome and how many were created."""
+def batch_load(base: str, tokens: list[str], batches: list[bytes], clients: int) -> tuple[http_load.Outcome, int]:
+    """The batches, sent by `clients` devices syncing at once; returns the outcome and how many were created."""
     host, port = _host_port(base)
     shares = [[http_load.post("/api/v1/submissions/batch", f"{host}:{port}", {"Authorization": f"Bearer {token}"},
-                              body) for body in batches[index::2]] for index, token in enumerate(tokens[:2])]
+                              body) for body in batches[index::clients]] for index, token in enumerate(tokens[:clients])]
     created = 0
 
     def count(status: int, body: bytes) -> None:
@@ -246,11 +246,12 @@ def run_backend(label: str, url: str, args: argparse.Namespace, workdir: Path) -
             print(f"{label}: statuses {outcome.statuses}", flush=True)
         if not args.profile:
             cpu_before = cpu_seconds(pid)
-            outcome, created = batch_load(base, tokens, batches)
+            outcome, created = batch_load(base, tokens, batches, args.batch_clients)
             cpu_after = cpu_seconds(pid)
             print(f"{label}: batch   {created} validated and stored in {outcome.seconds:.2f} s = "
                   f"{created / outcome.seconds:,.0f}/s (target {TARGET_BATCH_PER_SECOND:,.0f}); {len(batches)} batches "
-                  f"of {BATCH_SIZE}{_server_cpu(cpu_before, cpu_after, created, 'stored interview')}", flush=True)
+                  f"of {BATCH_SIZE} from {args.batch_clients} clients"
+                  f"{_server_cpu(cpu_before, cpu_after, created, 'stored interview')}", flush=True)
     if profile_to is not None and profile_to.exists():
         print(f"{label}: where the server's time goes (cumulative, top 25):")
         pstats.Stats(str(profile_to)).sort_stats("cumulative").print_stats(25)
@@ -261,6 +262,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3_000, help="single submissions in (a)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients in (a)")
     parser.add_argument("--batches", type=int, default=10, help="batches of 500 in (b)")
+    parser.add_argument("--batch-clients", type=int, default=4, help="devices syncing batches at once in (b)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn worker processes")
     parser.add_argument("--profile", action="store_true", help="profile one worker under the single-submission load")
     args = parser.parse_args()
