@@ -5,15 +5,13 @@ import os
 import signal
 import socket
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from api import migrate
-from tests.reliability.live_server import ROOT, free_port, wait_until_answering
+from tests.reliability.live_server import ROOT, LiveServer
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads listening sockets from /proc")
 
@@ -59,41 +57,19 @@ def get_health(port: int) -> bytes:
         return sock.recv(4096)
 
 
-class Served:
-    """`sinmiedo serve --workers 2` in a session of its own (so that the whole group can be killed)."""
+SECRET = "serve-test-secret-long-enough-0123456789"
 
-    def __init__(self, tmp_path: Path) -> None:
-        url = f"sqlite:///{tmp_path / 'serve.db'}"
-        migrate.upgrade(url)
-        self.port = free_port()
-        env = {**os.environ, "SINMIEDO_DATABASE_URL": url, "SINMIEDO_ENVIRONMENT": "development",
-               "SINMIEDO_SECRET_KEY": "serve-test-secret-long-enough-0123456789", "SINMIEDO_LOG_LEVEL": "WARNING",
-               "PYTHONPATH": str(ROOT)}
-        self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(self.port), "--workers", "2"],
-            env=env, cwd=ROOT, stderr=self.log, stdout=subprocess.DEVNULL, start_new_session=True)
 
-    def tail(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-3000:]
-
-    def __enter__(self) -> "Served":
-        wait_until_answering(self.process, f"http://127.0.0.1:{self.port}", self.tail)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-        self.log.close()
+def served(tmp_path: Path) -> LiveServer:
+    """`sinmiedo serve --workers 2` over a fresh SQLite database, in a session of its own."""
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    migrate.upgrade(url)
+    return LiveServer(url, SECRET, workers=2)
 
 
 def test_workers_listen_apart_are_replaced_when_killed_and_stop_on_sigint(tmp_path):
-    with Served(tmp_path) as served:
-        port, process, tail = served.port, served.process, served.tail
+    with served(tmp_path) as server:
+        port, process, tail = server.port, server.process, server.log_tail
         sockets = wait_for(lambda: _when(listening_inodes(port), lambda found: len(found) == 2))
         workers = {owner_of(inode) for inode in sockets}
         assert len(workers) == 2 and process.pid not in workers, (workers, process.pid)
@@ -110,12 +86,12 @@ def test_workers_listen_apart_are_replaced_when_killed_and_stop_on_sigint(tmp_pa
 
 
 def test_workers_leave_when_the_supervisor_is_killed(tmp_path):
-    with Served(tmp_path) as served:
+    with served(tmp_path) as server:
         workers = {owner_of(inode) for inode in wait_for(
-            lambda: _when(listening_inodes(served.port), lambda found: len(found) == 2))}
-        served.process.kill()  # SIGKILL to the supervisor alone: no handler runs
-        served.process.wait()
-        wait_for(lambda: not listening_inodes(served.port))
+            lambda: _when(listening_inodes(server.port), lambda found: len(found) == 2))}
+        server.process.kill()  # SIGKILL to the supervisor alone: no handler runs
+        server.process.wait()
+        wait_for(lambda: not listening_inodes(server.port))
         wait_for(lambda: all(not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid) for pid in workers))
 
 
@@ -131,10 +107,8 @@ def test_a_port_already_taken_fails_at_once(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {**os.environ, "SINMIEDO_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-               "SINMIEDO_SECRET_KEY": "serve-test-secret-long-enough-0123456789", "SINMIEDO_ENVIRONMENT": "development",
-               "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port),
-                                 "--workers", "2"], env=env, cwd=ROOT, capture_output=True, timeout=60)
+        server = LiveServer(f"sqlite:///{tmp_path / 'x.db'}", SECRET, workers=2)
+        command = [str(port) if part == str(server.port) else part for part in server.command]
+        result = subprocess.run(command, env=server.env, cwd=ROOT, capture_output=True, timeout=60)
     assert result.returncode != 0
     assert b"Address already in use" in result.stderr
