@@ -5,6 +5,7 @@ import uvicorn
 
 from api import migrate as migrations
 from api.cli.common import Failure, load_settings
+from api.cli.http_protocol import CoalescingHttpToolsProtocol
 from api.cli.workers import Supervisor
 
 
@@ -16,7 +17,8 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the HTTP API (docs at /docs)."""
     load_settings()  # refuse unsafe production settings before binding a port
     if workers == 1:
-        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_config=None, access_log=False)
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_config=None, access_log=False,
+                    http=CoalescingHttpToolsProtocol)
     else:
         Supervisor(host, port, workers).run()  # a listening socket per worker: see api/cli/workers.py
 

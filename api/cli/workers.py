@@ -21,6 +21,8 @@ from multiprocessing.process import BaseProcess
 
 import uvicorn
 
+from api.cli.http_protocol import CoalescingHttpToolsProtocol
+
 BACKLOG = 2048
 RESTART_PAUSE_SECONDS = 0.5
 PARENT_CHECK_SECONDS = 1.0
@@ -40,7 +42,8 @@ def _worker(host: str, port: int) -> None:
     sock = listening_socket(host, port)
     sock.listen(BACKLOG)
     # The app logs every request itself (api.middleware), with its request id: no second access log.
-    config = uvicorn.Config("api.app:create_app", factory=True, log_config=None, access_log=False, backlog=BACKLOG)
+    config = uvicorn.Config("api.app:create_app", factory=True, log_config=None, access_log=False, backlog=BACKLOG,
+                            http=CoalescingHttpToolsProtocol)
     uvicorn.Server(config).run(sockets=[sock])
 
 
