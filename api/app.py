@@ -91,13 +91,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         upload_prefixes=UPLOAD_PREFIXES,
     )
     app.add_middleware(RequestContextMiddleware)
+    # Routers are matched in the order included, each trying its routes in turn: interviews, by far the
+    # most frequent requests, come first (no other router serves paths under theirs).
+    app.include_router(submissions_router)
+    # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.
+    app.include_router(openrosa_router, prefix="/openrosa")
+    app.include_router(openrosa_router, prefix="/openrosa/key/{token}")
     for router in (
         health_router,
         auth_router,
         users_router,
         audit_router,
         instruments_router,
-        submissions_router,
         estimates_router,
         exports_router,
         crime_router,
@@ -109,8 +114,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         web_router,
     ):
         app.include_router(router)
-    # The same OpenRosa endpoints behind Basic auth and behind a per-device token in the URL.
-    app.include_router(openrosa_router, prefix="/openrosa")
-    app.include_router(openrosa_router, prefix="/openrosa/key/{token}")
     document_bodies(app)
     return app

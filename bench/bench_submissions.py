@@ -265,6 +265,7 @@ def main() -> None:
     parser.add_argument("--batch-clients", type=int, default=4, help="devices syncing batches at once in (b)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn worker processes")
     parser.add_argument("--profile", action="store_true", help="profile one worker under the single-submission load")
+    parser.add_argument("--databases", default="sqlite,postgres", help="which of sqlite,postgres to measure")
     args = parser.parse_args()
     if args.profile:
         args.workers = 1
@@ -272,10 +273,14 @@ def main() -> None:
           f"{args.requests} single interviews; {args.batches} x {BATCH_SIZE} batch interviews", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        with sqlite_database(workdir) as url:
-            run_backend("sqlite", url, args, workdir)
+        databases = set(args.databases.split(","))
+        if "sqlite" in databases:
+            with sqlite_database(workdir) as url:
+                run_backend("sqlite", url, args, workdir)
         server_url = os.environ.get(POSTGRES_ENV)
-        if server_url:
+        if "postgres" not in databases:
+            pass
+        elif server_url:
             with postgres_database(server_url) as url:
                 run_backend("postgres", url, args, workdir)
         else:
