@@ -19,6 +19,13 @@ to commit would stall both.
 The desk authenticates too (the token's user, who must hold the permission), so that no dependency
 sends the request through the threadpool first. Each call gets its own session, committed before the
 response leaves, as `SessionDep` does.
+
+On PostgreSQL the desk keeps one connection of the pool for good, instead of taking one for each
+interview: a checkout costs a round trip of its own (the pool's liveness check) besides the pool's
+bookkeeping, and the desk never uses two at once. A connection found dead (the server restarted, an
+idle connection was cut) fails the interview's first statement; the interview is then served once
+more on a new connection. Running it again is harmless: nothing of it was committed, or, if the
+connection died during the commit, the second run finds the interview stored and answers with it.
 """
 
 import asyncio
@@ -29,7 +36,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from fastapi import Request
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from api.config import Settings
@@ -48,11 +56,16 @@ class Intake:
         self.settings = settings
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake")
         weakref.finalize(self, self._executor.shutdown, False)  # an app dropped unclosed (tests) frees its thread
+        self._keeps_connection = engine.dialect.name == "postgresql"
+        self._connection: list[Connection] = []  # the kept connection, once opened (a list: see close)
+        weakref.finalize(self, _close_all, self._connection)  # an app dropped unclosed returns it to the pool
 
     async def run(self, request: Request, permission: Permission, work: Callable[[Session, User], T]) -> T:
         """`work(session, user)` for the request's authenticated user; committed when it returns, rolled
         back when it raises (the error then reaches the error handlers)."""
         authorization = request.headers.get("authorization")
+        if self._keeps_connection:
+            return self._serve_on_kept_connection(authorization, permission, work)
         with Session(self.engine, expire_on_commit=False) as session:
             if claim_writes_without_waiting(session):
                 return self._serve(session, authorization, permission, work)
@@ -72,8 +85,34 @@ class Intake:
             session.rollback()
             raise
 
+    def _serve_on_kept_connection(self, authorization: str | None, permission: Permission,
+                                  work: Callable[[Session, User], T]) -> T:
+        try:
+            return self._serve_on(self._kept_connection(), authorization, permission, work)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            _close_all(self._connection)  # lost: the next connection comes from the pool, checked alive
+            return self._serve_on(self._kept_connection(), authorization, permission, work)
+
+    def _serve_on(self, connection: Connection, authorization: str | None, permission: Permission,
+                  work: Callable[[Session, User], T]) -> T:
+        with Session(connection, expire_on_commit=False) as session:
+            return self._serve(session, authorization, permission, work)
+
+    def _kept_connection(self) -> Connection:
+        if not self._connection:
+            self._connection.append(self.engine.connect())
+        return self._connection[0]
+
     def close(self) -> None:
+        _close_all(self._connection)
         self._executor.shutdown(wait=True)
+
+
+def _close_all(connections: list[Connection]) -> None:
+    while connections:
+        connections.pop().close()
 
 
 def intake_of(request: Request) -> Intake:

@@ -1,11 +1,13 @@
 """The interview intake's turns at SQLite: on the event loop when the write turn is free, on its own
-thread when a request in the threadpool holds it, and the turn among processes at the first write."""
+thread when a request in the threadpool holds it, and the turn among processes at the first write;
+on PostgreSQL, the one connection it keeps, and a new one when that one is lost."""
 
+import contextlib
 import threading
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, func, select
 
 from api.db import claim_writes_without_waiting, create_db_engine
@@ -20,6 +22,12 @@ URL = "/api/v1/submissions"
 def sqlite_only(database_url):
     if not database_url.startswith("sqlite"):
         pytest.skip("writers take turns on SQLite only")
+
+
+@pytest.fixture
+def postgres_only(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the intake keeps a connection on PostgreSQL only")
 
 
 def stored(engine, instance_id: str) -> int:
@@ -121,3 +129,54 @@ def test_an_invalid_body_gets_the_errors_a_declared_body_gives(client, make_acco
     # Authentication comes first: no body is read for a caller who may not submit.
     assert client.post(URL, json={}, headers=make_account("analyst").headers).status_code == 403
     assert client.post(URL, json={}).status_code == 401
+
+
+def test_on_postgresql_the_intake_keeps_one_connection(postgres_only, client, engine, make_account):
+    versions = publish_bundled(engine, "perception")
+    enumerator = make_account("enumerator")
+    with counted_checkouts(engine) as checkouts:
+        for _ in range(4):
+            body = interview("perception", versions["perception"])
+            assert client.post(URL, json=body, headers=enumerator.headers).status_code == 201
+    assert len(checkouts) == 1  # the first interview's, kept since
+
+
+@contextlib.contextmanager
+def counted_checkouts(engine):
+    checkouts: list[object] = []
+
+    def count(dbapi_connection, *_) -> None:
+        checkouts.append(dbapi_connection)
+
+    event.listen(engine.pool, "checkout", count)
+    try:
+        yield checkouts
+    finally:
+        event.remove(engine.pool, "checkout", count)
+
+
+def _terminate_other_backends(engine) -> int:
+    with engine.connect() as connection:
+        ended = connection.execute(text(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()) AS ended")).scalar_one()
+        connection.commit()
+    return ended
+
+
+def test_an_interview_on_a_lost_connection_is_served_on_a_new_one(postgres_only, client, engine, make_account):
+    versions = publish_bundled(engine, "perception")
+    enumerator = make_account("enumerator")
+    first = interview("perception", versions["perception"])
+    assert client.post(URL, json=first, headers=enumerator.headers).status_code == 201
+    # The server drops every other connection (as a restart would), the intake's kept one among them.
+    assert _terminate_other_backends(engine) >= 1
+    second = interview("perception", versions["perception"])
+    with counted_checkouts(engine) as checkouts:
+        response = client.post(URL, json=second, headers=enumerator.headers)
+    assert response.status_code == 201, response.text
+    assert len(checkouts) == 1  # the lost connection's replacement
+    assert stored(engine, second["instance_id"]) == 1
+    # And the resend of the first is still recognised: nothing was lost or doubled.
+    assert client.post(URL, json=first, headers=enumerator.headers).status_code == 200
+    assert stored(engine, first["instance_id"]) == 1
