@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
+from api.direct_queries import DirectQuery
 from api.fieldwork.models import (
     PSU,
     Assignment,
@@ -142,16 +143,16 @@ def current_assignments_of_household(session: Session, enumerator_id: int, psu_c
 
 
 _ASSIGNMENTS = Assignment.__table__  # type: ignore[attr-defined]
-_SURVEYS_ASSIGNED = core_select(Survey.__table__).where(Survey.__table__.c.id.in_(  # type: ignore[attr-defined]
+_SURVEYS_ASSIGNED = DirectQuery(core_select(Survey.__table__).where(Survey.__table__.c.id.in_(  # type: ignore[attr-defined]
     core_select(_ASSIGNMENTS.c.survey_id).where(_ASSIGNMENTS.c.enumerator_id == bindparam("enumerator_id"),
-                                                _ASSIGNMENTS.c.ended_at.is_(None))))
+                                                _ASSIGNMENTS.c.ended_at.is_(None)))))
 
 
 def surveys_assigned_to(session: Session, enumerator_id: int) -> list[Survey]:
     """The waves in which the enumerator holds at least one current assignment: read-only, detached
     rows from one Core query (every interview submitted asks)."""
-    rows = session.connection().execute(_SURVEYS_ASSIGNED, {"enumerator_id": enumerator_id})
-    return [Survey.model_construct(**row._mapping) for row in rows]
+    rows = _SURVEYS_ASSIGNED.all(session, {"enumerator_id": enumerator_id})
+    return [Survey.model_construct(**row._asdict()) for row in rows]
 
 
 def _latest_dispositions(person_level: bool):

@@ -5,6 +5,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from api.direct_queries import DirectQuery
 from api.instruments.models import Instrument, InstrumentVersion
 
 
@@ -27,7 +28,7 @@ def version_by_form(session: Session, form_id: str, version: str) -> InstrumentV
 _LIGHT_COLUMNS = [column for column in InstrumentVersion.__table__.columns  # type: ignore[attr-defined]
                   if column.key not in ("definition", "source", "xform", "languages")]
 _UNLOADED = {"definition": None, "source": None, "xform": None, "languages": None}
-_VERSION_BY_FORM = (
+_VERSION_BY_FORM = DirectQuery(
     core_select(*_LIGHT_COLUMNS)
     .join(Instrument.__table__, Instrument.__table__.c.id == InstrumentVersion.__table__.c.instrument_id)
     .where(Instrument.__table__.c.form_id == bindparam("form_id"),
@@ -38,10 +39,10 @@ _VERSION_BY_FORM = (
 def version_for_reading(session: Session, form_id: str, version: str) -> InstrumentVersion | None:
     """`version_by_form` for a caller that only reads the row, in one Core query: a detached object
     without the definition, the source, the XForm or the languages, which it cannot load."""
-    row = session.connection().execute(_VERSION_BY_FORM, {"form_id": form_id, "version": version}).first()
+    row = _VERSION_BY_FORM.first(session, {"form_id": form_id, "version": version})
     # The unloaded columns are None, said outright: model_construct would otherwise run their default
     # factories, and pydantic inspects a factory's signature on every call.
-    return None if row is None else InstrumentVersion.model_construct(**row._mapping, **_UNLOADED)
+    return None if row is None else InstrumentVersion.model_construct(**row._asdict(), **_UNLOADED)
 
 
 def add(session: Session, row: Instrument | InstrumentVersion) -> None:

@@ -4,10 +4,11 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, func, insert, text
+from sqlalchemy import bindparam, func, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from api.direct_queries import DirectQuery
 from api.instruments.models import Instrument, InstrumentVersion
 from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
 from api.users.models import User
@@ -52,24 +53,24 @@ Values = dict[str, Any]
 
 _SUBMISSIONS = Submission.__table__  # type: ignore[attr-defined]
 _INSERT_IF_NEW = {
-    name: dialect_insert(_SUBMISSIONS).on_conflict_do_nothing(index_elements=[_SUBMISSIONS.c.instance_id])
-    .returning(_SUBMISSIONS.c.id)
+    name: DirectQuery(dialect_insert(_SUBMISSIONS).on_conflict_do_nothing(index_elements=[_SUBMISSIONS.c.instance_id])
+                      .returning(_SUBMISSIONS.c.id))
     for name, dialect_insert in _DIALECT_INSERT.items()
 }
-_INSERT_REVISION = insert(SubmissionRevision.__table__).returning(SubmissionRevision.__table__.c.id)
-_INSERT_PERSONAL = insert(SubmissionPersonal.__table__)
+_INSERT_REVISION = DirectQuery(insert(SubmissionRevision.__table__).returning(SubmissionRevision.__table__.c.id))
+_INSERT_PERSONAL = DirectQuery(insert(SubmissionPersonal.__table__))
 
 
 def insert_new_interview(session: Session, submission: Values, revision: Values, personal: Values | None) -> int | None:
     """Insert a new interview (its submission, first revision and personal identifiers, if any) unless its
     instance id is stored, or being stored by a concurrent transaction that then commits; the submission's
     id, or None when the instance id was taken (then nothing is written)."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":  # one round trip instead of three
+    dialect = session.connection().dialect.name
+    if dialect == "postgresql":  # one round trip instead of three
         statement = _interview_statement(tuple(submission), tuple(revision), tuple(personal) if personal else None)
         values = {**_prefixed("s_", submission), **_prefixed("r_", revision), **_prefixed("p_", personal or {})}
-        return connection.execute(statement, values).scalar_one_or_none()
-    submission_id = connection.execute(_INSERT_IF_NEW[connection.dialect.name], submission).scalar_one_or_none()
+        return statement.scalar(session, values)
+    submission_id = _INSERT_IF_NEW[dialect].scalar(session, submission, columns=submission)
     if submission_id is not None:
         insert_revision(session, {**revision, "submission_id": submission_id}, personal)
     return submission_id
@@ -81,7 +82,7 @@ def _prefixed(prefix: str, values: Values) -> Values:
 
 @functools.cache
 def _interview_statement(submission: tuple[str, ...], revision: tuple[str, ...],
-                         personal: tuple[str, ...] | None) -> TextClause:
+                         personal: tuple[str, ...] | None) -> DirectQuery:
     """PostgreSQL: the INSERTs of a new interview as one statement of data-modifying CTEs, for the given
     column keys (the service's, never a request's); the revision and personal rows are inserted only if
     the submission was (ON CONFLICT DO NOTHING)."""
@@ -104,16 +105,16 @@ def _interview_statement(submission: tuple[str, ...], revision: tuple[str, ...],
         sql += (f', new_personal AS (INSERT INTO submission_personal (revision_id, {names("p_")}) '
                 f'SELECT id, {binds("p_")} FROM new_revision)')
     sql += " SELECT id FROM new_submission"
-    return text(sql).bindparams(*(bindparam(f"{prefix}{column.key}", type_=column.type)
-                                  for prefix, column_list in columns.items() for column in column_list))
+    return DirectQuery(text(sql).bindparams(*(bindparam(f"{prefix}{column.key}", type_=column.type)
+                                              for prefix, column_list in columns.items() for column in column_list)))
 
 
 def insert_revision(session: Session, revision: Values, personal: Values | None) -> int:
     """A new revision and its personal identifiers, if any; the revision's id."""
-    connection = session.connection()
-    revision_id = connection.execute(_INSERT_REVISION, revision).scalar_one()
+    revision_id = _INSERT_REVISION.scalar(session, revision, columns=revision)
     if personal is not None:
-        connection.execute(_INSERT_PERSONAL, {**personal, "revision_id": revision_id})
+        values = {**personal, "revision_id": revision_id}
+        _INSERT_PERSONAL.execute(session, values, columns=values)
     return revision_id
 
 

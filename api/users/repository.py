@@ -2,11 +2,13 @@
 
 import threading
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Row, bindparam
+from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select, update
 
+from api.direct_queries import DirectQuery
 from api.users.models import AccessToken, LoginThrottle, User
 
 
@@ -51,7 +53,7 @@ _USER_COLUMNS = tuple(User.__table__.columns)  # type: ignore[attr-defined]
 _USER_KEYS = tuple(column.key for column in _USER_COLUMNS)
 _TOKENS = AccessToken.__table__  # type: ignore[attr-defined]
 # Built once with a bound parameter: the query runs on every request of the interview intake.
-_TOKEN_STATE = (
+_TOKEN_STATE = DirectQuery(
     core_select(_TOKENS.c.kind, _TOKENS.c.revoked_at, _TOKENS.c.expires_at, *_USER_COLUMNS)
     .join(User.__table__, User.__table__.c.id == _TOKENS.c.user_id)  # type: ignore[attr-defined]
     .where(_TOKENS.c.token_hash == bindparam("token_hash"))
@@ -61,11 +63,11 @@ _READ_ONLY_USERS_KEPT = 1024
 _read_only_users_lock = threading.Lock()
 
 
-def token_with_read_only_user(session: Session, token_hash: str) -> tuple[Row, User] | None:
+def token_with_read_only_user(session: Session, token_hash: str) -> tuple[Any, User] | None:
     """`token_with_user` for a request that only reads its user: one Core query, and the user as a
     detached object shared by requests while every one of its columns reads the same (a changed role,
     password or account state gives a new object, so nothing is ever stale). Never add it to a session."""
-    row = session.connection().execute(_TOKEN_STATE, {"token_hash": token_hash}).first()
+    row = _TOKEN_STATE.first(session, {"token_hash": token_hash})
     if row is None:
         return None
     values = tuple(row[3:])
