@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Annotated
 from weakref import WeakKeyDictionary
 
+import psycopg
 from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
@@ -159,6 +160,67 @@ class _WriteGatedConnection(sqlite3.Connection):
                 self._turn_file = None
 
 
+# --- PostgreSQL: a transaction begun at the first write (the interview intake) --------------------------
+
+_PG_READ = re.compile(r"\s*SELECT\b(?!.*\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b)",
+                      re.IGNORECASE | re.DOTALL)
+
+
+class _LazyTransactionCursor(psycopg.Cursor):
+    """A cursor that, on a connection set to `begin_at_first_write`, begins the transaction with the first
+    statement that is not a plain SELECT (an INSERT, a SAVEPOINT, a COPY, a SELECT … FOR UPDATE: anything
+    whose effects or locks must last until the commit), unless that statement was marked `alone`: a single
+    statement, atomic by itself, run while nothing else has been written commits on its own."""
+
+    alone = False  # set on a cursor by whoever runs one self-contained statement on it
+
+    def execute(self, query, params=None, **kwargs):
+        self._before(query)
+        return super().execute(query, params, **kwargs)
+
+    def executemany(self, query, params_seq, **kwargs):
+        self._before(query)
+        return super().executemany(query, params_seq, **kwargs)
+
+    def copy(self, statement, params=None, **kwargs):
+        self._before(statement)
+        return super().copy(statement, params, **kwargs)
+
+    def _before(self, query) -> None:
+        connection = self.connection
+        if not connection.autocommit or not getattr(connection, "begins_at_first_write", False) or self.alone:
+            return
+        if isinstance(query, bytes):
+            query = query.decode("utf-8", "replace")
+        if not isinstance(query, str) or not _PG_READ.match(query):
+            connection.autocommit = False  # psycopg begins the transaction with this statement
+
+
+def begin_at_first_write(session: Session) -> None:
+    """Until it writes, run the session's statements each on its own, without a transaction (PostgreSQL).
+
+    The interview intake's reads (the token, the version, the enumerator's waves) need no transaction
+    of their own: PostgreSQL's READ COMMITTED gives each statement its own snapshot even within one. So a
+    transaction is begun at the first statement that writes (see `_LazyTransactionCursor`), which saves
+    the BEGIN and COMMIT round trips of an interview whose one write is a single, self-contained INSERT
+    (`DirectQuery(..., alone=True)`). Anything else written goes in one transaction, committed as always.
+    Only for a connection that nothing else uses meanwhile; the pool puts it back to transactions
+    whenever it is returned. Nothing on SQLite."""
+    dbapi_connection = session.connection().connection.dbapi_connection
+    if (isinstance(dbapi_connection, psycopg.Connection)
+            and dbapi_connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE):
+        dbapi_connection.begins_at_first_write = True
+        dbapi_connection.autocommit = True
+
+
+def _transactions_again(dbapi_connection, _record) -> None:
+    """A connection returned to the pool begins transactions as usual (see `begin_at_first_write`)."""
+    if getattr(dbapi_connection, "begins_at_first_write", False):
+        dbapi_connection.begins_at_first_write = False
+        if not dbapi_connection.closed:
+            dbapi_connection.autocommit = False
+
+
 def claim_writes_without_waiting(session: Session) -> bool:
     """Take this process's SQLite write turn for the session's transaction if it is free now (it is
     then released at commit or rollback); False if another transaction of the process holds it.
@@ -190,8 +252,10 @@ def create_db_engine(url: str) -> Engine:
     # A server that does not answer fails a connection attempt after this long instead of the system's
     # TCP timeout (minutes): the interview intake waits for the database on the event loop's thread.
     connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS}
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
-                         connect_args=connect_args)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
+                           connect_args={**connect_args, "cursor_factory": _LazyTransactionCursor})
+    event.listen(engine, "checkin", _transactions_again)
+    return engine
 
 
 class DatabaseTurns:

@@ -54,8 +54,11 @@ class _Plan:
 class DirectQuery:
     """One Core statement, run by the driver (see the module's docstring)."""
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ClauseElement, *, alone: bool = False) -> None:
+        """`alone`: one self-contained statement that may commit by itself when nothing was written
+        before it in the transaction (see `api.db.begin_at_first_write`)."""
         self.statement = statement
+        self.alone = alone
         self._plans: dict[tuple[str, tuple[str, ...] | None], _Plan] = {}
         self._lock = threading.Lock()
 
@@ -82,6 +85,8 @@ class DirectQuery:
         plan = self._plan(connection.dialect, columns)
         parameters = plan.parameters(values)
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if self.alone:
+            cursor.alone = True
         try:
             cursor.execute(plan.sql, parameters)
             if plan.returns_rows is False or (plan.returns_rows is None and cursor.description is None):

@@ -6,11 +6,14 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Integer, bindparam, text
 from sqlalchemy.exc import OperationalError
+
+from sqlmodel import Session
 
 from api import db
 from api.db import _sqlite_writer, create_db_engine
+from api.direct_queries import DirectQuery
 
 
 @pytest.fixture
@@ -77,3 +80,79 @@ def test_a_postgresql_server_that_never_answers_fails_the_connection_soon(monkey
             engine.connect()
         assert time.monotonic() - started < 8
         engine.dispose()
+
+
+# --- PostgreSQL: a transaction begun at the first write ------------------------------------------------
+
+@pytest.fixture
+def pg_engine(engine, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("transactions begun at the first write: PostgreSQL")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS lazy_t (id integer PRIMARY KEY)"))
+        connection.execute(text("TRUNCATE lazy_t"))
+    yield engine
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE lazy_t"))
+
+
+def _status(session) -> str:
+    return session.connection().connection.dbapi_connection.info.transaction_status.name
+
+
+def _count(engine) -> int:
+    with engine.connect() as other:  # what other transactions see
+        return other.execute(text("SELECT count(*) FROM lazy_t")).scalar_one()
+
+
+def test_reads_run_without_a_transaction_until_the_first_write(pg_engine):
+    with Session(pg_engine) as session:
+        db.begin_at_first_write(session)
+        session.execute(text("SELECT 1"))
+        assert _status(session) == "IDLE"  # no transaction was begun for the read
+        session.execute(text("INSERT INTO lazy_t VALUES (1)"))
+        session.execute(text("INSERT INTO lazy_t VALUES (2)"))
+        assert _status(session) == "INTRANS"
+        assert _count(pg_engine) == 0  # not committed: one transaction holds both
+        session.rollback()
+    assert _count(pg_engine) == 0  # and both went with the rollback
+    with Session(pg_engine) as session:
+        db.begin_at_first_write(session)
+        session.execute(text("SELECT id FROM lazy_t FOR UPDATE"))  # locks last until the commit
+        assert _status(session) == "INTRANS"
+        session.rollback()
+        db.begin_at_first_write(session)
+        with session.begin_nested():  # a savepoint needs the transaction too
+            session.execute(text("INSERT INTO lazy_t VALUES (3)"))
+        session.commit()
+    assert _count(pg_engine) == 1
+
+
+def test_a_statement_alone_commits_by_itself_when_nothing_was_written_before(pg_engine):
+    alone = DirectQuery(text("INSERT INTO lazy_t VALUES (:id)").bindparams(bindparam("id", type_=Integer)), alone=True)
+    with Session(pg_engine) as session:
+        db.begin_at_first_write(session)
+        alone.execute(session, {"id": 1})
+        assert _status(session) == "IDLE" and _count(pg_engine) == 1  # committed by itself
+        session.execute(text("INSERT INTO lazy_t VALUES (2)"))  # a later write begins a transaction
+        alone.execute(session, {"id": 3})  # … which a statement alone then joins
+        assert _count(pg_engine) == 1
+        session.rollback()
+    assert _count(pg_engine) == 1
+    with Session(pg_engine) as session:  # without begin_at_first_write: one transaction as always
+        alone.execute(session, {"id": 4})
+        assert _status(session) == "INTRANS"
+        session.rollback()
+    assert _count(pg_engine) == 1
+
+
+def test_a_connection_back_in_the_pool_begins_transactions_as_usual(pg_engine):
+    with Session(pg_engine) as session:
+        db.begin_at_first_write(session)
+        dbapi_connection = session.connection().connection.dbapi_connection
+        assert dbapi_connection.autocommit
+    assert not dbapi_connection.autocommit  # returned to the pool, reset
+    with Session(pg_engine) as session:
+        session.execute(text("SELECT 1"))
+        assert _status(session) == "INTRANS"
+        session.rollback()

@@ -26,6 +26,8 @@ bookkeeping, and the desk never uses two at once. A connection found dead (the s
 idle connection was cut) fails the interview's first statement; the interview is then served once
 more on a new connection. Running it again is harmless: nothing of it was committed, or, if the
 connection died during the commit, the second run finds the interview stored and answers with it.
+Its statements run without a transaction until the first write (`api.db.begin_at_first_write`): a new
+interview, one atomic INSERT, then costs no BEGIN and COMMIT round trips.
 """
 
 import asyncio
@@ -41,7 +43,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from api.config import Settings
-from api.db import claim_writes_without_waiting
+from api.db import begin_at_first_write, claim_writes_without_waiting
 from api.security import Permission, permitted_user
 from api.users.models import User
 
@@ -98,6 +100,7 @@ class Intake:
     def _serve_on(self, connection: Connection, authorization: str | None, permission: Permission,
                   work: Callable[[Session, User], T]) -> T:
         with Session(connection, expire_on_commit=False) as session:
+            begin_at_first_write(session)
             return self._serve(session, authorization, permission, work)
 
     def _kept_connection(self) -> Connection:

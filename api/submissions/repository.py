@@ -106,7 +106,8 @@ def _interview_statement(submission: tuple[str, ...], revision: tuple[str, ...],
                 f'SELECT id, {binds("p_")} FROM new_revision)')
     sql += " SELECT id FROM new_submission"
     return DirectQuery(text(sql).bindparams(*(bindparam(f"{prefix}{column.key}", type_=column.type)
-                                              for prefix, column_list in columns.items() for column in column_list)))
+                                              for prefix, column_list in columns.items() for column in column_list)),
+                       alone=True)  # the interview's rows in one atomic statement
 
 
 def insert_revision(session: Session, revision: Values, personal: Values | None) -> int:
