@@ -1,6 +1,7 @@
 # sinmiedo service image: slim Python, non-root, dependencies from the lock,
 # migrations then the server. Configure with SINMIEDO_* variables; in production
-# set SINMIEDO_ENVIRONMENT=production, SINMIEDO_SECRET_KEY and SINMIEDO_DATABASE_URL.
+# set SINMIEDO_ENVIRONMENT=production, SINMIEDO_SECRET_KEY and SINMIEDO_DATABASE_URL, and
+# SINMIEDO_WORKERS to the container's cores (one worker process each; default 1).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -12,7 +12,8 @@ from api.cli.workers import Supervisor
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), envvar="SINMIEDO_WORKERS",
+              help="Worker processes (give it the number of cores). [env: SINMIEDO_WORKERS]")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the HTTP API (docs at /docs)."""
     load_settings()  # refuse unsafe production settings before binding a port

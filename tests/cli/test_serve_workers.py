@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import click
 import pytest
 
 from api import migrate
@@ -112,3 +113,15 @@ def test_a_port_already_taken_fails_at_once(tmp_path):
         result = subprocess.run(command, env=server.env, cwd=ROOT, capture_output=True, timeout=60)
     assert result.returncode != 0
     assert b"Address already in use" in result.stderr
+
+
+def test_the_number_of_workers_can_come_from_the_environment(monkeypatch):
+    """The Docker image is configured by SINMIEDO_* variables: SINMIEDO_WORKERS sets --workers."""
+    from api.cli.server import serve
+
+    monkeypatch.setenv("SINMIEDO_WORKERS", "3")
+    assert serve.make_context("serve", []).params["workers"] == 3
+    assert serve.make_context("serve", ["--workers", "2"]).params["workers"] == 2  # the option wins
+    monkeypatch.setenv("SINMIEDO_WORKERS", "0")
+    with pytest.raises(click.BadParameter):
+        serve.make_context("serve", [])
