@@ -13,14 +13,20 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+BEARER_SCHEME = "OAuth2PasswordBearer"  # the security scheme `api.security.bearer_scheme` documents
 _documented: list[type[BaseModel]] = []
 
 
-def json_body(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` for a route whose body is `model` as JSON."""
+def json_body(model: type[BaseModel], *, bearer: bool = False) -> dict[str, Any]:
+    """`openapi_extra` for a route whose body is `model` as JSON; `bearer`: one that authenticates the
+    bearer token itself (documented as the routes depending on `api.security.bearer_scheme` are, without
+    FastAPI resolving a dependency on every request for it)."""
     _documented.append(model)
     reference = {"$ref": f"#/components/schemas/{model.__name__}"}
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": reference}}}}
+    extra: dict[str, Any] = {"requestBody": {"required": True, "content": {"application/json": {"schema": reference}}}}
+    if bearer:
+        extra["security"] = [{BEARER_SCHEME: []}]
+    return extra
 
 
 def parse_body(model: type[M], payload: bytes) -> M:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from api.db import SessionDep
 from api.openapi_bodies import json_body, json_response, parse_body
 from api.pagination import PageDep
-from api.security import Permission, bearer_scheme, require
+from api.security import Permission, require
 from api.submissions.intake import intake_of
 from api.submissions import service
 from api.submissions.schemas import (
@@ -54,8 +54,7 @@ RawBody = Annotated[str, Depends(raw_body)]
     status_code=201,
     responses={200: {"description": "Already received with the same content: the stored interview"},
                409: {"description": "Already received with different content"}},
-    openapi_extra=json_body(SubmissionCreate),
-    dependencies=[Depends(bearer_scheme)],
+    openapi_extra=json_body(SubmissionCreate, bearer=True),
 )
 async def submit(request: Request) -> Response:
     """One interview, validated against the exact instrument version; resending it is harmless."""
@@ -69,8 +68,7 @@ async def submit(request: Request) -> Response:
     return await intake_of(request).run(request, Permission.submit_interviews, work)
 
 
-@router.post("/batch", response_model=BatchResult, openapi_extra=json_body(BatchIn),
-             dependencies=[Depends(bearer_scheme)])
+@router.post("/batch", response_model=BatchResult, openapi_extra=json_body(BatchIn, bearer=True))
 async def submit_batch(request: Request) -> Response:
     """Offline sync: up to 500 interviews, each with its own result; resending is harmless."""
     payload = await request.body()

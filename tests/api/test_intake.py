@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 
 from api.db import claim_writes_without_waiting, create_db_engine
 from api.instruments import service as instruments_service
+from api.security import bearer_scheme
 from api.submissions.models import Submission
 from tests.api.submission_data import interview, publish_bundled
 
@@ -116,6 +117,8 @@ def test_bodies_read_by_the_intake_are_documented_as_declared_bodies(client, pat
     assert "instance_id" in components["SubmissionCreate"]["properties"]
     assert components["Paradata"]["properties"]["gps"]  # nested models are components too
     assert operation["security"] == [{"OAuth2PasswordBearer": []}]
+    assert bearer_scheme.scheme_name == "OAuth2PasswordBearer"  # the scheme the other routes document
+    assert schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]["type"] == "oauth2"
 
 
 def test_an_invalid_body_gets_the_errors_a_declared_body_gives(client, make_account):
