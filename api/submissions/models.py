@@ -40,7 +40,8 @@ class SubmissionRevision(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("submission_id", "revision"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
+    # No index of its own: the unique (submission_id, revision) one leads with it.
+    submission_id: int = Field(foreign_key="submission.id", ondelete="CASCADE")
     revision: int
     # The device's own id for this revision, when it has one (an ODK edit gets a new instanceID
     # and names the one it replaces as deprecatedID); resends of an edit are matched on it.
