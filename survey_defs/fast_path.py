@@ -21,16 +21,17 @@ its text. The namespace has no builtins: only the helpers in ``_HELPERS``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
 
 from survey_defs.answer_types import MAX_INTEGER, as_answer, in_range
-from survey_defs.expressions.bound import BoundCompiler, one_of
+from survey_defs.expressions.bound import BoundCompiler, in_instance, one_of
 from survey_defs.expressions.context import node_value
 from survey_defs.expressions.evaluator import NUMERIC_OPERATORS, text_comparison
-from survey_defs.expressions.functions import FUNCTIONS
-from survey_defs.expressions.nodes import Call, Chain, Literal, Logical, Node
+from survey_defs.expressions.functions import FUNCTIONS, maximum, minimum
+from survey_defs.expressions.nodes import Call, Chain, Literal, Logical, Node, Reference
 from survey_defs.expressions.values import equals, single, to_boolean, to_number, to_string
 
 # Nesting written out inline at most (deeper subtrees are called as bound closures): keeps the
@@ -38,6 +39,9 @@ from survey_defs.expressions.values import equals, single, to_boolean, to_number
 _MAX_INLINE_DEPTH = 12
 _COMPARISONS = ("<", "<=", ">", ">=")
 _CHUNK_LINES = 400
+# Functions of a node-set written out over the instances themselves: the values' numbers, as _numbers gives them.
+_AGGREGATES = {"sum": "_fsum", "max": "_maximum", "min": "_minimum"}
+_MISSING_TEXT = "''"  # what an absent answer reads as where it is read as text
 # The source's own spelling of each operator written inline: the expression's text never is.
 _PYTHON_OPERATORS = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _HELPERS: dict[str, Any] = {
@@ -59,6 +63,12 @@ _HELPERS: dict[str, Any] = {
     "_equals": equals,
     "_in_range": in_range,
     "_as_answer": as_answer,
+    "_NAN": math.nan,
+    "_fsum": math.fsum,
+    "_maximum": maximum,
+    "_minimum": minimum,
+    "_join": "".join,
+    "_in_instance": in_instance,
 }
 
 
@@ -246,7 +256,7 @@ class _Source:
             if alternatives is not None:
                 name, level, texts = alternatives
                 t, same = self.writer.temporary(), self.writer.constant(one_of(texts))
-                raw, members = self.raw(name, level), self.writer.constant(frozenset(texts))
+                raw, members = self.raw(name, level, _MISSING_TEXT), self.writer.constant(frozenset(texts))
                 return f"(({t} in {members}) if ({t} := {raw}).__class__ is _str else {same}(_node_value({t})))", "bool"
             parts = [self.boolean(operand, depth + 1) for operand in node.operands]
             return "(" + f" {'and' if node.operator == 'and' else 'or'} ".join(parts) + ")", "bool"
@@ -258,33 +268,44 @@ class _Source:
         self.reads_frame = True
         return f"{self.writer.constant(self.compiler.compile(node))}(instance)", "value"
 
-    def raw(self, name: str, depth: int) -> str:
-        """The answer as stored, of ${name} in the container at ``depth`` (-1: the constraint's `.`)."""
+    def container(self, depth: int) -> str:
+        """The container ``depth`` repeats down from the top level, as the source reads it."""
+        if depth == len(self.place):
+            return "values"
+        if depth == 0:
+            return "top_values"
+        return f"instance.levels[{int(depth)}]"
+
+    def raw(self, name: str, depth: int, missing: str = "") -> str:
+        """The answer as stored, of ${name} in the container at ``depth`` (-1: the constraint's `.`).
+
+        ``missing``: what an absent key reads as instead of None, where it means the same to the reader
+        ("''" read as text, "_NAN" as a number: what node_value and to_number make of None).
+        """
         if depth < 0:
             return self.current
-        if depth == len(self.place):
-            container = "values"
-        elif depth == 0:
-            container = "top_values"
-        else:
-            container = f"instance.levels[{int(depth)}]"
-        return f"{container}.get({self.writer.constant(name)})"
+        default = f", {missing}" if missing else ""
+        return f"{self.container(depth)}.get({self.writer.constant(name)}{default})"
 
     def read(self, name: str, depth: int) -> str:
         t = self.writer.temporary()
-        return f"({t} if ({t} := {self.raw(name, depth)}).__class__ is _str else _node_value({t}))"
+        return f"({t} if ({t} := {self.raw(name, depth, _MISSING_TEXT)}).__class__ is _str else _node_value({t}))"
 
     def number(self, node: Node, depth: int) -> str:
         if isinstance(node, Literal) and isinstance(node.value, float):
             return self.writer.constant(node.value)
-        t = self.writer.temporary()
+        t, source = self.writer.temporary(), self.compiler.scalar_source(node)
+        if source is not None:  # to_number(node_value(answer)), a number answer as it is
+            raw = self.raw(*source, "_NAN")
+            return f"(_float({t}) if ({t} := {raw}).__class__ in _INT_FLOAT else _to_number(_node_value({t})))"
         return f"({t} if ({t} := {self.value(node, depth)[0]}).__class__ is _float else _to_number({t}))"
 
     def chain(self, node: Chain, depth: int) -> tuple[str, str]:
         source = self.compiler.scalar_source(node.first)
         if source is not None and len(node.rest) == 1 and isinstance(node.rest[0][1], Literal):
             operator, literal = node.rest[0][0], node.rest[0][1].value
-            t, raw, constant = self.writer.temporary(), self.raw(*source), self.writer.constant(literal)
+            missing = _MISSING_TEXT if isinstance(literal, str) else "_NAN"
+            t, raw, constant = self.writer.temporary(), self.raw(*source, missing), self.writer.constant(literal)
             if isinstance(literal, str) and operator in ("=", "!="):
                 same = self.writer.constant(text_comparison(literal))
                 test = f"(({t} == {constant}) if ({t} := {raw}).__class__ is _str else {same}(_node_value({t})))"
@@ -323,6 +344,17 @@ class _Source:
         if call.name == "selected" and isinstance(arguments[1], Literal):
             choice = self.writer.constant(to_string(arguments[1].value).strip())
             return f"({choice} in _to_string({self.value(arguments[0], depth + 1)[0]}).split())", "bool"
+        if call.name == "selected":  # the choice, then the choices: which error comes first is the plan's
+            choices, choice = self.value(arguments[0], depth + 1)[0], self.value(arguments[1], depth + 1)[0]
+            return f"(_to_string({choice}).strip() in _to_string({choices}).split())", "bool"
+        if call.name in (*_AGGREGATES, "count") and len(arguments) == 1:
+            gathered = self.compiler.gathered_source(arguments[0])
+            if gathered is not None:
+                return self.aggregate(call.name, *gathered), "scalar"
+        if call.name == "indexed-repeat":
+            indexed = self.indexed_repeat(arguments, depth)
+            if indexed is not None:
+                return indexed, "value"
         if call.name == "count-selected":
             return f"_float(_len(_to_string({self.value(arguments[0], depth + 1)[0]}).split()))", "scalar"
         if call.name == "coalesce" and isinstance(arguments[1], Literal):
@@ -337,5 +369,46 @@ class _Source:
         function = FUNCTIONS[call.name]
         if function.implementation is None or function.reads_context:
             return self.closure(call)
-        values = ", ".join(self.value(argument, depth + 1)[0] for argument in arguments)
-        return f"{self.writer.constant(function.implementation)}([{values}], None)", "scalar"
+        values = [self.value(argument, depth + 1) for argument in arguments]
+        if call.name == "concat" and all(kind != "value" for _, kind in values):  # no node-set: text by text
+            texts = []
+            for source, kind in values:
+                t = self.writer.temporary()
+                texts.append(f"({t} if ({t} := {source}).__class__ is _str else _to_string({t}))")
+            return f"_join([{', '.join(texts)}])", "scalar"
+        listed = ", ".join(source for source, _ in values)
+        return f"{self.writer.constant(function.implementation)}([{listed}], None)", "scalar"
+
+    def aggregate(self, function: str, name: str, depth: int, repeats: tuple[str, ...], is_repeat: bool) -> str:
+        """sum/max/min/count of ${name} in every instance of ``repeats`` below the container at ``depth``
+        (survey_defs.expressions.bound._gather: a repeat is an empty node per instance)."""
+        loops, container = [], self.container(depth)
+        for repeat in (*repeats, name) if is_repeat else repeats:
+            t = self.writer.temporary()
+            loops.append(f"for {t} in ({container}.get({self.writer.constant(repeat)}) or ())")
+            container = t
+        if function == "count":
+            return f"_float(_len([0 {' '.join(loops)}]))"
+        t = self.writer.temporary()
+        item = "''" if is_repeat else f"{container}.get({self.writer.constant(name)}, _NAN)"
+        number = f"(_float({t}) if ({t} := {item}).__class__ in _INT_FLOAT else _to_number(_node_value({t})))"
+        return f"{_AGGREGATES[function]}([{number} {' '.join(loops)}])"
+
+    def indexed_repeat(self, arguments: tuple[Node, ...], depth: int) -> str | None:
+        """indexed-repeat(${field}, ${repeat}, index, ...) where it reads one value, else None.
+        Each index is a number, finite and at least 1, or the value is ''."""
+        if len(arguments) % 2 == 0 or not all(isinstance(argument, Reference) for argument in arguments[0::2][:1]):
+            return None
+        if not all(isinstance(argument, Reference) for argument in arguments[1::2]):
+            return None
+        field = arguments[0].name  # type: ignore[attr-defined]
+        repeats = tuple(argument.name for argument in arguments[1::2])  # type: ignore[attr-defined]
+        if not self.compiler.in_one_instance(field, repeats):
+            return None
+        tests, steps = [], []
+        for repeat, index in zip(repeats, arguments[2::2], strict=True):
+            n = self.writer.temporary()
+            tests.append(f"({n} := {self.number(index, depth + 1)}) - {n} == 0 and {n} >= 1")
+            steps.append(f"({self.writer.constant(repeat)}, _int({n}))")
+        fetched = f"_in_instance(top_values, {self.writer.constant(field)}, [{', '.join(steps)}])"
+        return f"({fetched} if {' and '.join(tests)} else '')"

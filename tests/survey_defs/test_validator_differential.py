@@ -10,6 +10,7 @@ answers must be identical, and so must an exception, should one be raised.
 """
 
 import copy
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -33,6 +34,8 @@ from tests.survey_defs.test_instruments import (
 )
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
+# More while changing the validator: SINMIEDO_DIFFERENTIAL_EXAMPLES=5000 pytest ...
+EXAMPLES = int(os.environ.get("SINMIEDO_DIFFERENTIAL_EXAMPLES", "150"))
 
 # Shapes the plan binds differently from the generic evaluator: references into enclosing, sibling
 # and nested repeats, node-sets, position(..), indexed-repeat(), choice filters, today(),
@@ -64,6 +67,7 @@ EDGE_FORM = """
 |        | calculate             | n_adults    |       |                                   |                                    |                          |                  | sum(${adult})                                               |                       |                       |
 |        | calculate             | all_hours   |       |                                   |                                    |                          |                  | coalesce(sum(${hours}), 0) + max(${age}) div 2              |                       |                       |
 |        | calculate             | ages        |       |                                   |                                    |                          |                  | join(' ', ${age})                                           |                       |                       |
+|        | calculate             | youngest    |       |                                   |                                    |                          |                  | min(${age}) + count(${age}) + count(${people})              |                       |                       |
 |        | calculate             | eldest_sector |     |                                   |                                    |                          |                  | indexed-repeat(${sector}, ${people}, 1, ${jobs}, 2)         |                       |                       |
 |        | note                  | lone_adult  | N     | ${age} > 17                       |                                    |                          |                  |                                                             |                       |                       |
 |        | integer               | checked     | C     | ${n_adults} = 1 or ${n_adults} = true() |                              |                          |                  |                                                             |                       |                       |
@@ -235,7 +239,7 @@ def _mutate(instrument: Instrument, base: dict[str, Any], data: st.DataObject) -
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_compiled_validator_gives_what_the_reference_gives(case: str, data: st.DataObject) -> None:
     instrument, validator, reference = _validators_of(case)
