@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
 # What the server cannot recompute from the answers alone: a device's value for these stands.
 UNREPRODUCIBLE_FUNCTIONS = VOLATILE_FUNCTIONS | {"today"}
+_MAX_WRITTEN_SECTIONS = 8  # relevants of a calculation written out inline, each nesting one level deeper
 
 
 # --- the plan -----------------------------------------------------------------------------------------
@@ -64,32 +65,44 @@ class _CalculationPlan:
     def write(self, writer: Writer, indent: int, guard: str | None) -> None:
         """Compute the value where it is unsent and relevant; anything else is the run's ``fill``."""
         me, name = writer.constant(self), writer.constant(self.name)
-        if self.repeats:
-            writer.line(indent, f"for instance in top.instances_at({writer.constant(self.repeats)}):")
-            writer.line(indent + 1, "values, memo = instance.values, instance.relevance")
-            self.write_one(writer, indent + 1, me, name)
-            writer.line(indent, "instance, values, memo = top, top_values, top.relevance")
-        else:
-            self.write_one(writer, indent, me, name)
-
-    def write_one(self, writer: Writer, indent: int, me: str, name: str) -> None:
-        relevant, value = writer.temporary(), writer.temporary()
-        if self.volatile:
-            writer.line(indent, f"run.fill({me}, instance)")
+        if not self.repeats:
+            self.write_one(writer, indent, me, name, None)
             return
-        writer.line(indent, f"if values.get({name}) is not None:")
-        writer.line(indent + 1, f"run.fill({me}, instance)")
+        instances, relevant = writer.temporary(), None
+        if len(self.repeats) == 1:
+            writer.line(indent, f"{instances} = top.instances({writer.constant(self.repeats[0])})")
+        else:
+            writer.line(indent, f"{instances} = top.instances_at({writer.constant(self.repeats)})")
+        if [depth for depth, _, _ in self.relevance] == [0] and self.reproducible:
+            # Relevant or not in every instance alike: evaluated at the top level, before the first
+            # instance (which would have evaluated it first thing, sent value or not).
+            relevant = writer.temporary()
+            writer.line(indent, f"if {instances}:")
+            self.write_relevance(writer, indent + 1, me, relevant, here=True)
+        writer.line(indent, f"for instance in {instances}:")
+        writer.line(indent + 1, "values, memo = instance.values, instance.relevance")
+        self.write_one(writer, indent + 1, me, name, relevant)
+        writer.line(indent, "instance, values, memo = top, top_values, top.relevance")
+
+    def write_one(self, writer: Writer, indent: int, me: str, name: str, known: str | None) -> None:
+        """The calculation in one instance; ``known``: where its relevance was set already, if it was."""
+        relevant, value, sent = known or writer.temporary(), writer.temporary(), writer.temporary()
+        if self.volatile:  # computed only by the device: a value sent stands (run.fill would return at once)
+            writer.line(indent, f"if ({sent} := values.get({name})) is None or {sent} == '' or {sent} == []:")
+            writer.line(indent + 1, f"run.fill({me}, instance)")
+            return
+        writer.line(indent, f"if ({sent} := values.get({name})) is not None:")
+        if self.reproducible:
+            writer.line(indent + 1, f"run.fill({me}, instance)")
+        else:  # unless unanswered, the device's value stands
+            writer.line(indent + 1, f"if {sent} == '' or {sent} == []:")
+            writer.line(indent + 2, f"run.fill({me}, instance)")
         writer.line(indent, "else:")
         indent += 1
         if self.relevance:
-            depth, conjunction, _ = self.relevance[-1]  # all of it, remembered where its innermost part is
-            holder = "memo" if depth == len(self.repeats) else "top.relevance" if depth == 0 else None
-            if holder is None:
-                writer.line(indent, f"{relevant} = run.calculation_relevant({me}, instance)")
-            else:
-                writer.line(indent, f"{relevant} = {holder}.get({int(conjunction)})")
-                writer.line(indent, f"if {relevant} is None:")
-                writer.line(indent + 1, f"{relevant} = run.calculation_relevant({me}, instance)")
+            if known is None:
+                self.write_relevance(writer, indent, me, relevant, here=len(self.relevance) == 1
+                                     and self.relevance[0][0] == len(self.repeats))
             writer.line(indent, f"if {relevant}:")
             indent += 1
         writer.line(indent, "try:")
@@ -98,6 +111,31 @@ class _CalculationPlan:
         writer.line(indent + 1, f"run.fill({me}, instance)")
         writer.line(indent, "else:")
         writer.line(indent + 1, f"values[{name}] = {value} if {value}.__class__ in _PLAIN_ANSWERS else _as_answer({value})")
+
+
+    def write_relevance(self, writer: Writer, indent: int, me: str, relevant: str, here: bool) -> None:
+        """Set ``relevant`` to the conjunction of the relevants, as Run.calculation_relevant would;
+        ``here``: all of them are evaluated in ``instance`` (one level), which the source may do itself."""
+        depth, conjunction, sections = self.relevance[-1]  # all of it, remembered where its innermost part is
+        holder = "memo" if here or depth == len(self.repeats) else "top.relevance" if depth == 0 else None
+        if holder is None:
+            writer.line(indent, f"{relevant} = run.calculation_relevant({me}, instance)")
+            return
+        writer.line(indent, f"{relevant} = {holder}.get({int(conjunction)})")
+        writer.line(indent, f"if {relevant} is None:")
+        if not here or len(sections) > _MAX_WRITTEN_SECTIONS:
+            writer.line(indent + 1, f"{relevant} = run.calculation_relevant({me}, instance)")
+            return
+        # One level, evaluated in this instance: each relevant in turn until one is false.
+        writer.line(indent + 1, f"{relevant} = False")
+        inner = indent + 1
+        for name, logic in sections:
+            part = writer.temporary()
+            writer.relevance(inner, logic, part, name)
+            writer.line(inner, f"if {part}:")
+            inner += 1
+        writer.line(inner, f"{relevant} = True")
+        writer.line(indent + 1, f"memo[{int(conjunction)}] = {relevant}")
 
 
 class Planner:
@@ -220,9 +258,16 @@ class _Instance(Frame):
         """The instances of ``repeat`` held here (none where it is unanswered)."""
         found = self.children.get(repeat)
         if found is None:
-            found = self.children[repeat] = [
-                self.child(repeat, index, values) for index, values in enumerate(self.values.get(repeat) or ())
-            ]
+            found = self.children[repeat] = []
+            levels, base, new = self.levels, self._base, _Instance.__new__
+            for position, values in enumerate(self.values.get(repeat) or (), 1):
+                # as Frame.child, slot by slot: a few instances per interview, made before anything else is
+                inner = new(_Instance)
+                inner.values, inner.levels, inner.parent = values, (*levels, values), self
+                inner.repeat_name, inner.position, inner.current, inner.choice = repeat, position, None, None
+                inner._base, inner._context, inner._repeat_path = base, None, None
+                inner.relevance, inner.children, inner._prefix = {}, {}, None
+                found.append(inner)
         return found
 
     def instances_at(self, repeats: tuple[str, ...]) -> "Sequence[_Instance]":
