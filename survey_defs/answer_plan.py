@@ -547,8 +547,14 @@ class _RepeatCheck:
         writer.line(indent + 1, f"{me}.check(run, instance)")
         writer.line(indent, "else:")
         writer.line(indent + 1, f"{instances} = instance.instances({writer.constant(self.name)})")
-        if self.repeat_count is not None:
-            writer.line(indent + 1, f"{me}.check_count(run, instance, {instances})")
+        if self.repeat_count is not None:  # the check where it may report: a count that fails, or differs
+            count = writer.temporary()
+            writer.line(indent + 1, "try:")
+            writer.line(indent + 2, f"{count} = {writer.number(self.repeat_count)}")
+            writer.line(indent + 1, "except Exception:")
+            writer.line(indent + 2, f"{count} = None")
+            writer.line(indent + 1, f"if {count} is None or ({count} - {count} == 0 and _int({count}) != _len({instances})):")
+            writer.line(indent + 2, f"{me}.check_count(run, instance, {instances})")
         writer.line(indent + 1, f"for inner in {instances}:")
         writer.line(indent + 2, f"{writer.container(self.container)}(run, inner)")
 
@@ -596,9 +602,8 @@ class _ShapeCheck:
             writer.line(indent, f"if {guard}:")
             indent += 1
         me, value = writer.constant(self), writer.temporary()
-        if self.relevance is not None:
-            writer.line(indent, f"{me}.check(run, instance)")
-            return
+        if self.relevance is not None:  # evaluated as the check does (it may fail), whatever it gives
+            writer.relevance(indent, self.relevance, writer.temporary(), self.name)
         writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
         writer.line(indent, f"if {value} is not None and {value}.__class__ not in {writer.constant(self.accepted)}:")
         writer.line(indent + 1, f"{me}.check(run, instance)")
@@ -713,23 +718,23 @@ class _AnswerCheck:
 
     def fine(self, writer: Writer, value: str) -> str:
         """Source testing that a present value is of the question's type, offered and in range."""
+        if self.offered is not None and self.choice_filter is not None:
+            return "False"  # each choice is filtered by an expression: the check does it
         if self.plain is str:
             tests = [f"{value}.__class__ is _str and {value} != ''"]
         elif self.question.type == "integer":
             tests = [f"{value}.__class__ is _int and -_MAX_INTEGER <= {value} <= _MAX_INTEGER"]
-        elif self.question.type == "select_multiple":
-            tests = [f"{value}.__class__ is _list and {value} and {writer.constant(self.type_check)}({value}) is None"]
+        elif self.question.type in ("decimal", "range"):  # a finite float, or an int ODK stores, needs no call
+            tests = [f"(({value}.__class__ is _float and {value} - {value} == 0) or ({value}.__class__ is _int and "
+                     f"-_MAX_INTEGER <= {value} <= _MAX_INTEGER) or {writer.constant(self.type_check)}({value}) is None)"]
+        elif self.question.type == "select_multiple" and self.offered is not None:  # its type and choices at once
+            return f"({value}.__class__ is _list and {value} and _offered_once({value}, {writer.constant(frozenset(self.offered))}))"
         else:
             tests = [f"{writer.constant(self.type_check)}({value}) is None"]
         if self.offered is not None:
-            if self.choice_filter is not None:
-                return "False"  # each choice is filtered by an expression: the check does it
-            if self.question.type == "select_one":
-                tests.append(f"{value} in {writer.constant(self.offered)}")
-            elif self.question.type == "select_multiple":
-                tests.append(f"{writer.constant(frozenset(self.offered))}.issuperset({value})")
-            else:
+            if self.question.type != "select_one":
                 return "False"
+            tests.append(f"{value} in {writer.constant(self.offered)}")
         if self.range is not None:
             tests.append(f"_in_range({writer.constant(self.range)}, {value})")
         return "(" + " and ".join(tests) + ")"

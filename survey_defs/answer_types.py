@@ -71,6 +71,14 @@ def _check_select_multiple(value: Any) -> str | None:
     return None
 
 
+def offered_once(chosen: list[Any], offered: frozenset[str]) -> bool:
+    """A select_multiple answer of distinct names (str) of offered choices: what its checks pass."""
+    for name in chosen:
+        if name.__class__ is not str or name not in offered:
+            return False
+    return len(set(chosen)) == len(chosen)
+
+
 def _check_date(value: Any) -> str | None:
     if isinstance(value, str) and _DATE.fullmatch(value):
         try:

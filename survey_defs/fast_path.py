@@ -26,7 +26,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
 
-from survey_defs.answer_types import MAX_INTEGER, as_answer, in_range
+from survey_defs.answer_types import MAX_INTEGER, as_answer, in_range, offered_once
 from survey_defs.expressions.bound import BoundCompiler, in_instance, one_of
 from survey_defs.expressions.context import node_value
 from survey_defs.expressions.evaluator import NUMERIC_OPERATORS, text_comparison
@@ -62,6 +62,7 @@ _HELPERS: dict[str, Any] = {
     "_single": single,
     "_equals": equals,
     "_in_range": in_range,
+    "_offered_once": offered_once,
     "_as_answer": as_answer,
     "_NAN": math.nan,
     "_fsum": math.fsum,
@@ -218,6 +219,10 @@ class Writer:
     def value(self, logic: Logic) -> str:
         """Source for the expression's value where it is evaluated."""
         return _Source(self, logic.place).value(logic.expression.root, 0)[0]
+
+    def number(self, logic: Logic) -> str:
+        """Source for the expression's value as a number (to_number) where it is evaluated."""
+        return _Source(self, logic.place).number(logic.expression.root, 0)
 
 
 class _Source:

@@ -238,12 +238,12 @@ def _min(arguments: list[Value], context: EvaluationContext) -> Value:
 
 def maximum(numbers: list[float]) -> float:
     """max() of the numbers of its arguments' values: NaN for none, or where one is NaN."""
-    return math.nan if not numbers or any(math.isnan(n) for n in numbers) else max(numbers)
+    return math.nan if not numbers or any(map(math.isnan, numbers)) else max(numbers)
 
 
 def minimum(numbers: list[float]) -> float:
     """min() of the numbers of its arguments' values: NaN for none, or where one is NaN."""
-    return math.nan if not numbers or any(math.isnan(n) for n in numbers) else min(numbers)
+    return math.nan if not numbers or any(map(math.isnan, numbers)) else min(numbers)
 
 
 @_register("join", 2, 2)
