@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from survey_defs.answer_types import PLAIN_TYPES, TYPE_CHECKS, as_answer, in_range, is_empty
+from survey_defs.answer_types import CALCULATED_TYPES, PLAIN_TYPES, TYPE_CHECKS, as_answer, in_range, is_empty
 from survey_defs.expressions import VOLATILE_FUNCTIONS, EvaluationContext, Expression, ExpressionError, to_boolean, to_number
 from survey_defs.expressions.bound import Bound, Frame, bind
 from survey_defs.expressions.nodes import Call
@@ -87,16 +87,23 @@ class _CalculationPlan:
     def write_one(self, writer: Writer, indent: int, me: str, name: str, known: str | None) -> None:
         """The calculation in one instance; ``known``: where its relevance was set already, if it was."""
         relevant, value, sent = known or writer.temporary(), writer.temporary(), writer.temporary()
-        if self.volatile:  # computed only by the device: a value sent stands (run.fill would return at once)
+        # A value sent stands where only the device computes it (run.fill would return at once); the
+        # walk looks at its class unless it is one a calculated value may have.
+        stands = f"elif {sent}.__class__ not in _CALCULATED_TYPES:"
+        if self.volatile:
             writer.line(indent, f"if ({sent} := values.get({name})) is None or {sent} == '' or {sent} == []:")
             writer.line(indent + 1, f"run.fill({me}, instance)")
+            writer.line(indent, stands)
+            writer.line(indent + 1, "run.calculations_to_check = True")
             return
         writer.line(indent, f"if ({sent} := values.get({name})) is not None:")
         if self.reproducible:
             writer.line(indent + 1, f"run.fill({me}, instance)")
-        else:  # unless unanswered, the device's value stands
+        else:  # unless unanswered
             writer.line(indent + 1, f"if {sent} == '' or {sent} == []:")
             writer.line(indent + 2, f"run.fill({me}, instance)")
+            writer.line(indent + 1, stands)
+            writer.line(indent + 2, "run.calculations_to_check = True")
         writer.line(indent, "else:")
         indent += 1
         if self.relevance:
@@ -110,7 +117,11 @@ class _CalculationPlan:
         writer.line(indent, "except Exception:  # the run evaluates it again, and reports why it fails")
         writer.line(indent + 1, f"run.fill({me}, instance)")
         writer.line(indent, "else:")
-        writer.line(indent + 1, f"values[{name}] = {value} if {value}.__class__ in _PLAIN_ANSWERS else _as_answer({value})")
+        writer.line(indent + 1, f"if {value}.__class__ in _PLAIN_ANSWERS:")
+        writer.line(indent + 2, f"values[{name}] = {value}")
+        writer.line(indent + 1, "else:")
+        writer.line(indent + 2, f"values[{name}] = _as_answer({value})")
+        writer.line(indent + 2, "run.calculations_to_check = True")
 
 
     def write_relevance(self, writer: Writer, indent: int, me: str, relevant: str, here: bool) -> None:
@@ -212,10 +223,10 @@ class Planner:
                 self.container(element.children, (*place, element.name)),
             )
         if element.type == "calculate":
-            return _ShapeCheck(element.name, relevance, (str, int, float, bool),
-                               "a calculated value is text, a number or a boolean")
+            return _ShapeCheck(element.name, relevance, tuple(CALCULATED_TYPES),
+                               "a calculated value is text, a number or a boolean", element.calculation is not None)
         if element.type == "note":
-            return _ShapeCheck(element.name, relevance, (), "a note takes no answer")
+            return _ShapeCheck(element.name, relevance, (), "a note takes no answer", False)
         plain = PLAIN_TYPES.get(element.type)
         required = None if _always(element.required) else self.logic(element.required, place)
         return _AnswerCheck(
@@ -322,6 +333,9 @@ class Run:
         self.errors: list[tuple[str, str, str]] = []
         """(path, code, message) of each error, in the order found."""
         self.malformed: set[str] = set()
+        self.calculations_to_check = False
+        """Whether a calculation may hold a value that is not str, float or bool: one the device sent,
+        or one the fill did not store itself. Until then the walk need not look at their classes."""
         self.working = _copy_containers(answers, validator.repeats, "", self.malformed)
         self.top = _Instance.top(self.working, _BaseContext(validator, self.working, now).get)
 
@@ -396,6 +410,7 @@ class Run:
 
     def fill(self, calculation: _CalculationPlan, instance: _Instance) -> None:
         """Check a calculated value the device sent, or compute it where it is relevant."""
+        self.calculations_to_check = True
         name = calculation.name
         sent = instance.values.get(name)
         if not (sent is None or sent == "" or sent == []):
@@ -589,6 +604,9 @@ class _ShapeCheck:
     accepted: tuple[type, ...]
     """The classes a value may have (a device's calculated value is text, a number or a boolean)."""
     message: str
+    computed: bool
+    """A calculation the fill computes where no value is sent: its value has a plain class unless
+    ``run.calculations_to_check`` (see _CalculationPlan.write_one)."""
 
     def check(self, run: Run, instance: _Instance) -> None:
         if self.relevance is not None:
@@ -604,6 +622,9 @@ class _ShapeCheck:
         me, value = writer.constant(self), writer.temporary()
         if self.relevance is not None:  # evaluated as the check does (it may fail), whatever it gives
             writer.relevance(indent, self.relevance, writer.temporary(), self.name)
+        if self.computed:
+            writer.line(indent, "if calculations_to_check:")
+            indent += 1
         writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
         writer.line(indent, f"if {value} is not None and {value}.__class__ not in {writer.constant(self.accepted)}:")
         writer.line(indent + 1, f"{me}.check(run, instance)")

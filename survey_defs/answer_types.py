@@ -14,6 +14,7 @@ from survey_defs.model import RangeParameters
 
 MAX_INTEGER = 2**31 - 1  # JavaRosa stores integer answers as Java ints
 _PLAIN_ANSWERS = frozenset({str, float, bool})  # values an expression gives that are stored as they are
+CALCULATED_TYPES = frozenset({str, int, float, bool})  # the classes of a calculate's value (a device's too)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 _FRACTION = re.compile(r"\.(\d{1,6})\d*")  # fromisoformat takes at most microseconds

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
 
-from survey_defs.answer_types import MAX_INTEGER, as_answer, in_range, offered_once
+from survey_defs.answer_types import CALCULATED_TYPES, MAX_INTEGER, as_answer, in_range, offered_once
 from survey_defs.expressions.bound import BoundCompiler, in_instance, one_of
 from survey_defs.expressions.context import node_value
 from survey_defs.expressions.evaluator import NUMERIC_OPERATORS, text_comparison
@@ -54,6 +54,7 @@ _HELPERS: dict[str, Any] = {
     "_len": len,
     "_INT_FLOAT": (int, float),
     "_PLAIN_ANSWERS": frozenset({str, float, bool}),
+    "_CALCULATED_TYPES": CALCULATED_TYPES,
     "_MAX_INTEGER": MAX_INTEGER,
     "_node_value": node_value,
     "_to_number": to_number,
@@ -139,7 +140,7 @@ class Writer:
         if name is not None:
             return name
         me = self.constant(check)
-        chunks = self.chunks("run, instance, values, memo, top_values", [], [
+        chunks = self.chunks("run, instance, values, memo, top_values, calculations_to_check", [], [
             partial(element.write, self, 1, None) for element in check.elements
         ])
 
@@ -150,7 +151,7 @@ class Writer:
             self.line(1, f"if not {self.constant(check.known)}.issuperset(values):")
             self.line(2, f"{me}.report_unknown(run, instance)")
             for chunk in chunks:
-                self.line(1, f"{chunk}(run, instance, values, memo, top_values)")
+                self.line(1, f"{chunk}(run, instance, values, memo, top_values, run.calculations_to_check)")
 
         function = self._containers[id(check)] = self.function("run, instance", body)
         return function

@@ -39,7 +39,8 @@ EXAMPLES = int(os.environ.get("SINMIEDO_DIFFERENTIAL_EXAMPLES", "150"))
 
 # Shapes the plan binds differently from the generic evaluator: references into enclosing, sibling
 # and nested repeats, node-sets, position(..), indexed-repeat(), choice filters, today(),
-# jr:choice-name(), `.` in constraints, relevants that fail (a repeated field used as one value).
+# jr:choice-name(), `.` in constraints, relevants that fail (a repeated field used as one value), a
+# calculation giving several values (stored as a list, which the walk refuses).
 EDGE_FORM = """
 | survey |
 |        | type                  | name        | label | relevant                          | constraint                         | required                 | repeat_count     | calculation                                                 | choice_filter         | parameters            |
@@ -67,6 +68,7 @@ EDGE_FORM = """
 |        | calculate             | n_adults    |       |                                   |                                    |                          |                  | sum(${adult})                                               |                       |                       |
 |        | calculate             | all_hours   |       |                                   |                                    |                          |                  | coalesce(sum(${hours}), 0) + max(${age}) div 2              |                       |                       |
 |        | calculate             | ages        |       |                                   |                                    |                          |                  | join(' ', ${age})                                           |                       |                       |
+|        | calculate             | every_age   |       |                                   |                                    |                          |                  | ${age}                                                      |                       |                       |
 |        | calculate             | youngest    |       |                                   |                                    |                          |                  | min(${age}) + count(${age}) + count(${people})              |                       |                       |
 |        | calculate             | eldest_sector |     |                                   |                                    |                          |                  | indexed-repeat(${sector}, ${people}, 1, ${jobs}, 2)         |                       |                       |
 |        | note                  | lone_adult  | N     | ${age} > 17                       |                                    |                          |                  |                                                             |                       |                       |
