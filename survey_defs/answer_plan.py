@@ -66,7 +66,16 @@ class _CalculationPlan:
         """Compute the value where it is unsent and relevant; anything else is the run's ``fill``."""
         me, name = writer.constant(self), writer.constant(self.name)
         if not self.repeats:
-            self.write_one(writer, indent, me, name, None)
+            relevant = None
+            if self.relevance and self.reproducible:
+                # Evaluated first thing, sent value or not: once written out, it serves every later
+                # calculation under the same relevants in this function.
+                conjunction = self.relevance[-1][1]
+                relevant = writer.known_relevance.get(conjunction)
+                if relevant is None:
+                    relevant = writer.known_relevance[conjunction] = writer.temporary()
+                    self.write_relevance(writer, indent, me, relevant, here=True)
+            self.write_one(writer, indent, me, name, relevant)
             return
         instances, relevant = writer.temporary(), None
         if len(self.repeats) == 1:
@@ -96,10 +105,11 @@ class _CalculationPlan:
             writer.line(indent, stands)
             writer.line(indent + 1, "run.calculations_to_check = True")
             return
-        writer.line(indent, f"if ({sent} := values.get({name})) is not None:")
-        if self.reproducible:
+        if self.reproducible:  # checked by run.fill if sent (as unsent if None, '' or [])
+            writer.line(indent, f"if {name} in values:")
             writer.line(indent + 1, f"run.fill({me}, instance)")
-        else:  # unless unanswered
+        else:  # the device's value stands unless unanswered
+            writer.line(indent, f"if ({sent} := values.get({name})) is not None:")
             writer.line(indent + 1, f"if {sent} == '' or {sent} == []:")
             writer.line(indent + 2, f"run.fill({me}, instance)")
             writer.line(indent + 1, stands)
@@ -337,6 +347,8 @@ class Run:
         """Whether a calculation may hold a value that is not str, float or bool: one the device sent,
         or one the fill did not store itself. Until then the walk need not look at their classes."""
         self.working = _copy_containers(answers, validator.repeats, "", self.malformed)
+        self.unknown_at_top = not validator.checks.known.issuperset(self.working)
+        """Whether the top level holds a key that is no field (its calculations, added later, are fields)."""
         self.top = _Instance.top(self.working, _BaseContext(validator, self.working, now).get)
 
     def error(self, path: str, code: str, message: str) -> None:
@@ -823,10 +835,8 @@ def _copy_containers(
     so expressions never meet a half-formed repeat.
     """
     working = dict(answers) if answers.__class__ is dict else dict(answers.items())
-    if repeats.isdisjoint(working):
-        return working
-    for key in repeats.intersection(working):
-        value = working[key]
+    for key in repeats:  # fewer than the keys of a container, usually
+        value = working.get(key)
         if value is None:
             continue
         if isinstance(value, list):

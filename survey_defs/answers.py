@@ -120,7 +120,7 @@ class Validator:
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
     ) -> "Checked":
         """The errors and the answers completed with the calculations computed here (to store)."""
-        if not isinstance(answers, Mapping):
+        if answers.__class__ is not dict and not isinstance(answers, Mapping):
             return Checked([AnswerError("", "wrong_type", "answers are a JSON object of fields by name")], {})
         run = Run(self, answers, language or self.default_language, now)
         try:

@@ -102,6 +102,8 @@ class Writer:
         self._functions: list[list[str]] = []
         self._lines: list[str] = []
         self._count = 0
+        self.known_relevance: dict[int, str] = {}
+        """The locals holding a conjunction of relevants (by its slot) in the function being written."""
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -128,10 +130,11 @@ class Writer:
         self._count += 1
         name = f"_f{self._count}"
         outer, self._lines = self._lines, [f"def {name}({head}):"]
+        outer_known, self.known_relevance = self.known_relevance, {}
         body()
         self._lines.append("    pass")
         self._functions.append(self._lines)
-        self._lines = outer
+        self._lines, self.known_relevance = outer, outer_known
         return name
 
     def container(self, check: Any) -> str:
@@ -148,7 +151,10 @@ class Writer:
             self.line(1, "values = instance.values")
             self.line(1, "memo = instance.relevance")
             self.line(1, "top_values = instance.levels[0]")
-            self.line(1, f"if not {self.constant(check.known)}.issuperset(values):")
+            if check.place:
+                self.line(1, f"if not {self.constant(check.known)}.issuperset(values):")
+            else:  # tested on the answers as received, before the calculations were added
+                self.line(1, "if run.unknown_at_top:")
             self.line(2, f"{me}.report_unknown(run, instance)")
             for chunk in chunks:
                 self.line(1, f"{chunk}(run, instance, values, memo, top_values, run.calculations_to_check)")
@@ -295,7 +301,8 @@ class _Source:
 
     def read(self, name: str, depth: int) -> str:
         t = self.writer.temporary()
-        return f"({t} if ({t} := {self.raw(name, depth, _MISSING_TEXT)}).__class__ is _str else _node_value({t}))"
+        raw = self.raw(name, depth, _MISSING_TEXT)
+        return f"({t} if ({t} := {raw}).__class__ is _str or {t}.__class__ is _float else _node_value({t}))"
 
     def number(self, node: Node, depth: int) -> str:
         if isinstance(node, Literal) and isinstance(node.value, float):

@@ -201,6 +201,8 @@ def node_value(answer: Any) -> Scalar:
         return ""
     if answer.__class__ is str:  # the commonest cases, first
         return answer
+    if answer.__class__ is float:  # a decimal, or a calculation's number
+        return answer
     if answer.__class__ is list:  # a select_multiple's choices
         return " ".join(map(str, answer))
     if isinstance(answer, bool):
