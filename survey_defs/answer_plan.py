@@ -171,6 +171,8 @@ class Planner:
         }
         self.groups = frozenset(item.element.name for item in instrument.walk() if isinstance(item.element, Group))
         self.slots: dict[str | tuple[tuple[int, int], ...], int] = {}
+        self.relevance_readers: dict[int, int] = {}
+        """How many parts of the plan read each relevant's slot (an element, or a calculation)."""
 
     def logic(self, expression: Expression | None, place: tuple[str, ...]) -> _Logic | None:
         if expression is None:
@@ -178,19 +180,29 @@ class Planner:
         slot = self.slots.setdefault(expression.text, len(self.slots))
         return _Logic(expression, bind(expression.root, place, self.parent_repeat), slot, place)
 
+    def relevant(self, expression: Expression | None, place: tuple[str, ...], readers: int) -> _Logic | None:
+        logic = self.logic(expression, place)
+        if logic is not None:
+            self.relevance_readers[logic.slot] = self.relevance_readers.get(logic.slot, 0) + readers
+        return logic
+
+    def read_once(self) -> frozenset[int]:
+        """The relevants' slots only one element reads, each where it is evaluated once per instance."""
+        return frozenset(slot for slot, readers in self.relevance_readers.items() if readers == 1)
+
     def calculation(self, located: Located) -> _CalculationPlan:
         question = located.element
         assert isinstance(question, Question) and question.calculation is not None
         relevance = []
         places: list[str] = []
         for section in located.ancestors:
-            logic = self.logic(section.relevant, tuple(places))
+            logic = self.relevant(section.relevant, tuple(places), 2)  # also read by Run.calculation_relevant
             if logic is not None:
                 relevance.append((len(places), section.name, logic))
             if isinstance(section, Repeat):
                 places.append(section.name)
         place = tuple(places)
-        own = self.logic(question.relevant, place)
+        own = self.relevant(question.relevant, place, 2)
         if own is not None:
             relevance.append((len(place), question.name, own))
         logic = self.logic(question.calculation, place)
@@ -223,7 +235,7 @@ class Planner:
         )
 
     def element(self, element: Question | Group | Repeat, place: tuple[str, ...]) -> "_Check":
-        relevance = self.logic(element.relevant, place)
+        relevance = self.relevant(element.relevant, place, 1)
         if isinstance(element, Group):
             children = tuple(self.element(child, place) for child in element.children)
             return _GroupCheck(element.name, relevance, children, frozenset(_field_names(element.children)))
@@ -536,7 +548,7 @@ class _GroupCheck:
             if guard is not None:
                 writer.line(indent, f"if {guard}:")
                 indent += 1
-            writer.relevance(indent, self.relevance, relevant, self.name)
+            writer.relevance(indent, self.relevance, relevant, self.name)  # clear() does not read it
             writer.line(indent, f"if not {relevant}:")
             writer.line(indent + 1, f"{writer.constant(self)}.clear(run, instance)")
             indent -= guard is not None
@@ -566,12 +578,13 @@ class _RepeatCheck:
             writer.line(indent, f"if {guard}:")
             indent += 1
         me, relevant, instances = writer.constant(self), writer.temporary(), writer.temporary()
+        remember = None
         if self.relevance is None:
             writer.line(indent, f"{relevant} = True")
         else:
-            writer.relevance(indent, self.relevance, relevant, self.name)
+            remember = writer.relevance(indent, self.relevance, relevant, self.name)
         writer.line(indent, f"if not {relevant} or run.malformed:")
-        writer.line(indent + 1, f"{me}.check(run, instance)")
+        writer.line(indent + 1, _then(remember, f"{me}.check(run, instance)"))
         writer.line(indent, "else:")
         writer.line(indent + 1, f"{instances} = instance.instances({writer.constant(self.name)})")
         if self.repeat_count is not None:  # the check where it may report: a count that fails, or differs
@@ -631,15 +644,15 @@ class _ShapeCheck:
         if guard is not None:
             writer.line(indent, f"if {guard}:")
             indent += 1
-        me, value = writer.constant(self), writer.temporary()
+        me, value, remember = writer.constant(self), writer.temporary(), None
         if self.relevance is not None:  # evaluated as the check does (it may fail), whatever it gives
-            writer.relevance(indent, self.relevance, writer.temporary(), self.name)
+            remember = writer.relevance(indent, self.relevance, writer.temporary(), self.name)
         if self.computed:
             writer.line(indent, "if calculations_to_check:")
             indent += 1
         writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
         writer.line(indent, f"if {value} is not None and {value}.__class__ not in {writer.constant(self.accepted)}:")
-        writer.line(indent + 1, f"{me}.check(run, instance)")
+        writer.line(indent + 1, _then(remember, f"{me}.check(run, instance)"))
 
     def clear(self, run: Run, instance: _Instance) -> None:
         value = instance.values.get(self.name)
@@ -720,7 +733,7 @@ class _AnswerCheck:
         me, value, relevant = writer.constant(self), writer.temporary(), writer.temporary()
         check = f"{me}.check(run, instance)"
         if self.relevance is not None:
-            writer.relevance(indent, self.relevance, relevant, self.name)
+            check = _then(writer.relevance(indent, self.relevance, relevant, self.name), check)
         writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
         if self.relevance is not None:
             writer.line(indent, f"if not {relevant}:")
@@ -855,6 +868,11 @@ def _copy_containers(
         malformed.add(f"{prefix}{key}")
         working[key] = []
     return working
+
+
+def _then(first: str | None, statement: str) -> str:
+    """One line of source: ``first`` (if any), then ``statement``."""
+    return statement if first is None else f"{first}; {statement}"
 
 
 def _field_names(elements: tuple[Question | Group | Repeat, ...]) -> set[str]:

@@ -105,7 +105,7 @@ class Validator:
         plan = Planner(instrument, self.parent_repeat)
         self.calculations = tuple(plan.calculation(item) for item in calculation_order(instrument))
         self.checks = plan.container(instrument.survey, (), extra=("meta",))
-        writer = Writer(self.parent_repeat)
+        writer = Writer(self.parent_repeat, plan.read_once())
         fill, walk = writer.fill(self.calculations), writer.container(self.checks)
         written = writer.finish()
         self._fill, self._walk = written[fill], written[walk]

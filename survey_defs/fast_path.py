@@ -93,8 +93,10 @@ class Written(Protocol):
 class Writer:
     """Collects the source and the namespace of one instrument's written-out plan."""
 
-    def __init__(self, parent_repeat: dict[str, str]) -> None:
+    def __init__(self, parent_repeat: dict[str, str], read_once: frozenset[int] = frozenset()) -> None:
         self.parent_repeat = parent_repeat
+        self.read_once = read_once
+        """Relevants' slots read by one element only: nothing is remembered there before it evaluates them."""
         self.namespace: dict[str, Any] = dict(_HELPERS)
         self._constants: dict[int, str] = {}
         self._containers: dict[int, str] = {}
@@ -203,8 +205,19 @@ class Writer:
 
     # --- expressions -----------------------------------------------------------------------------
 
-    def relevance(self, indent: int, logic: Logic, target: str, name: str) -> None:
-        """Set ``target`` to the relevant's truth in the instance, remembered in it as the plan does."""
+    def relevance(self, indent: int, logic: Logic, target: str, name: str) -> str | None:
+        """Set ``target`` to the relevant's truth in the instance, remembered in it as the plan does.
+
+        For a relevant only this element reads, what to write before handing the element to its check
+        (which reads the memo); it is remembered at once only where it fails, as it is reported then.
+        """
+        if logic.slot in self.read_once:
+            self.line(indent, "try:")
+            self.line(indent + 1, f"{target} = {self.truth(logic)}")
+            self.line(indent, "except Exception:  # the plan evaluates it again, and reports why it fails")
+            holds = f"run.holds({self.constant(logic)}, instance, {self.constant(name)})"
+            self.line(indent + 1, f"{target} = memo[{int(logic.slot)}] = {holds}")
+            return f"memo[{int(logic.slot)}] = {target}"
         self.line(indent, f"{target} = memo.get({int(logic.slot)})")
         self.line(indent, f"if {target} is None:")
         self.line(indent + 1, "try:")
@@ -212,6 +225,7 @@ class Writer:
         self.line(indent + 1, "except Exception:  # the plan evaluates it again, and reports why it fails")
         self.line(indent + 2, f"{target} = run.holds({self.constant(logic)}, instance, {self.constant(name)})")
         self.line(indent + 1, f"memo[{int(logic.slot)}] = {target}")
+        return None
 
     def truth(self, logic: Logic) -> str:
         """Source for the expression's truth (XPath boolean) where it is evaluated."""
