@@ -369,12 +369,13 @@ class Run:
     def release(self) -> None:
         """Unlink the instances (a parent lists its children, a child names its parent), so that they are
         freed when the check returns; left to the cyclic garbage collector, they cost more than the check."""
-        pending = [self.top]
+        pending = list(self.top.children.values())
+        self.top.children.clear()
         while pending:
-            instance = pending.pop()
-            for inner in instance.children.values():
-                pending.extend(inner)
-            instance.children.clear()
+            for instance in pending.pop():
+                if instance.children:
+                    pending.extend(instance.children.values())
+                    instance.children.clear()
 
     def evaluate(self, logic: _Logic, instance: _Instance, name: str) -> Any:
         """The expression's value, or None after recording ``expression_failed`` at ``name``."""

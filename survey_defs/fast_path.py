@@ -32,7 +32,7 @@ from survey_defs.expressions.context import node_value
 from survey_defs.expressions.evaluator import NUMERIC_OPERATORS, text_comparison
 from survey_defs.expressions.functions import FUNCTIONS, maximum, minimum
 from survey_defs.expressions.nodes import Call, Chain, Literal, Logical, Node, Reference
-from survey_defs.expressions.values import equals, single, to_boolean, to_number, to_string
+from survey_defs.expressions.values import NodeSet, equals, single, to_boolean, to_number, to_string
 
 # Nesting written out inline at most (deeper subtrees are called as bound closures): keeps the
 # source well inside the parser's limits whatever the expression.
@@ -71,6 +71,7 @@ _HELPERS: dict[str, Any] = {
     "_minimum": minimum,
     "_join": "".join,
     "_in_instance": in_instance,
+    "_NO_NODES": NodeSet(()),
 }
 
 
@@ -389,8 +390,8 @@ class _Source:
             t, implementation = self.writer.temporary(), self.writer.constant(FUNCTIONS["coalesce"].implementation)
             otherwise = self.writer.constant(arguments[1].value)
             first = self.value(arguments[0], depth + 1)[0]
-            return (f"({t} if ({t} := {first}).__class__ is _float or ({t}.__class__ is _str and {t} != '') "
-                    f"else {implementation}([{t}, {otherwise}], None))"), "scalar"
+            return (f"({t} if ({t} := {first}).__class__ is _float else (({t} if {t} != '' else {otherwise}) "
+                    f"if {t}.__class__ is _str else {implementation}([{t}, {otherwise}], None)))"), "scalar"
         if call.name == "position" and self.place:
             return "_float(instance.position)", "scalar"
         function = FUNCTIONS[call.name]
@@ -437,5 +438,12 @@ class _Source:
             n = self.writer.temporary()
             tests.append(f"({n} := {self.number(index, depth + 1)}) - {n} == 0 and {n} >= 1")
             steps.append(f"({self.writer.constant(repeat)}, _int({n}))")
-        fetched = f"_in_instance(top_values, {self.writer.constant(field)}, [{', '.join(steps)}])"
+        if len(repeats) == 1:  # in_instance written out: the value in the instance, if there is one
+            instances, position, value = self.writer.temporary(), self.writer.temporary(), self.writer.temporary()
+            found = (f"({value} if ({value} := {instances}[{position} - 1].get({self.writer.constant(field)}, ''))"
+                     f".__class__ is _str or {value}.__class__ is _float else _node_value({value}))")
+            fetched = (f"({found} if ({position} := _int({n})) <= _len({instances} := "
+                       f"(top_values.get({self.writer.constant(repeats[0])}) or ())) else _NO_NODES)")
+        else:
+            fetched = f"_in_instance(top_values, {self.writer.constant(field)}, [{', '.join(steps)}])"
         return f"({fetched} if {' and '.join(tests)} else '')"
