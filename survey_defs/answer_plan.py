@@ -89,7 +89,10 @@ class _CalculationPlan:
             writer.line(indent, f"if {instances}:")
             self.write_relevance(writer, indent + 1, me, relevant, here=True)
         writer.line(indent, f"for instance in {instances}:")
-        writer.line(indent + 1, "values, memo = instance.values, instance.relevance")
+        if relevant is None and self.relevance:  # evaluated in the instance: its memo is read
+            writer.line(indent + 1, "values, memo = instance.values, instance.relevance")
+        else:
+            writer.line(indent + 1, "values = instance.values")
         self.write_one(writer, indent + 1, me, name, relevant)
         writer.line(indent, "instance, values, memo = top, top_values, top.relevance")
 
@@ -775,7 +778,9 @@ class _AnswerCheck:
             tests = [f"(({value}.__class__ is _float and {value} - {value} == 0) or ({value}.__class__ is _int and "
                      f"-_MAX_INTEGER <= {value} <= _MAX_INTEGER) or {writer.constant(self.type_check)}({value}) is None)"]
         elif self.question.type == "select_multiple" and self.offered is not None:  # its type and choices at once
-            return f"({value}.__class__ is _list and {value} and _offered_once({value}, {writer.constant(frozenset(self.offered))}))"
+            offered, first = writer.constant(frozenset(self.offered)), writer.temporary()
+            one = f"_len({value}) == 1 and ({first} := {value}[0]).__class__ is _str and {first} in {offered}"
+            return f"({value}.__class__ is _list and (({one}) or ({value} and _offered_once({value}, {offered}))))"
         else:
             tests = [f"{writer.constant(self.type_check)}({value}) is None"]
         if self.offered is not None:
