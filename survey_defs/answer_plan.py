@@ -125,11 +125,15 @@ class _CalculationPlan:
                                      and self.relevance[0][0] == len(self.repeats))
             writer.line(indent, f"if {relevant}:")
             indent += 1
+        source, plain = writer.value(self.logic)
         writer.line(indent, "try:")
-        writer.line(indent + 1, f"{value} = {writer.value(self.logic)}")
+        writer.line(indent + 1, f"{value} = {source}")
         writer.line(indent, "except Exception:  # the run evaluates it again, and reports why it fails")
         writer.line(indent + 1, f"run.fill({me}, instance)")
         writer.line(indent, "else:")
+        if plain:  # stored as it is (as_answer would return it)
+            writer.line(indent + 1, f"values[{name}] = {value}")
+            return
         writer.line(indent + 1, f"if {value}.__class__ in _PLAIN_ANSWERS:")
         writer.line(indent + 2, f"values[{name}] = {value}")
         writer.line(indent + 1, "else:")

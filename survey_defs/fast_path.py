@@ -238,9 +238,10 @@ class Writer:
         source = _Source(self, logic.place, current=value)
         return source.boolean(logic.expression.root, 0), source.reads_frame
 
-    def value(self, logic: Logic) -> str:
-        """Source for the expression's value where it is evaluated."""
-        return _Source(self, logic.place).value(logic.expression.root, 0)[0]
+    def value(self, logic: Logic) -> tuple[str, bool]:
+        """Source for the expression's value where it is evaluated, and whether it is a str, float or bool."""
+        source, kind = _Source(self, logic.place).value(logic.expression.root, 0)
+        return source, kind in ("bool", "plain")
 
     def number(self, logic: Logic) -> str:
         """Source for the expression's value as a number (to_number) where it is evaluated."""
@@ -250,7 +251,8 @@ class Writer:
 class _Source:
     """Python source for an expression at one place: inline for the common shapes, else a bound closure.
 
-    Each value has a kind: "bool" (a Python bool), "scalar" (never a node-set) or "value" (any).
+    Each value has a kind: "bool" (a Python bool), "plain" (a str, float or bool: stored as it is),
+    "scalar" (never a node-set) or "value" (any).
     """
 
     def __init__(self, writer: Writer, place: tuple[str, ...], current: str = "instance.current") -> None:
@@ -272,7 +274,7 @@ class _Source:
         if depth > _MAX_INLINE_DEPTH:
             return self.closure(node)
         if isinstance(node, Literal):
-            return self.writer.constant(node.value), "scalar"
+            return self.writer.constant(node.value), ("plain" if node.value.__class__ in (str, float) else "scalar")
         source = self.compiler.scalar_source(node)
         if source is not None:
             return self.read(*source), "scalar"
@@ -348,14 +350,14 @@ class _Source:
         if all(operator in NUMERIC_OPERATORS for operator, _ in node.rest):
             # Converted as soon as evaluated: an order that differs from the evaluator's only in which
             # error comes first, and the fast path leaves every error to the plan.
-            result, kind = self.number(node.first, depth + 1), "scalar"
+            result, kind = self.number(node.first, depth + 1), "plain"  # to_number gives floats
             for operator, operand in node.rest:
                 right = self.number(operand, depth + 1)
                 if operator in _PYTHON_OPERATORS:
                     result = f"({result} {_PYTHON_OPERATORS[operator]} {right})"
                 else:  # div, mod: XPath's own rules for zero and infinities
                     result = f"{self.writer.constant(NUMERIC_OPERATORS[operator])}({result}, {right})"
-                kind = "bool" if operator in _COMPARISONS else "scalar"
+                kind = "bool" if operator in _COMPARISONS else "plain"
             return result, kind
         return self.closure(node)
 
@@ -367,8 +369,12 @@ class _Source:
             return f"(not {self.boolean(arguments[0], depth + 1)})", "bool"
         if call.name == "if":
             condition = self.boolean(arguments[0], depth + 1)
-            then, otherwise = self.scalar(arguments[1], depth + 1), self.scalar(arguments[2], depth + 1)
-            return f"({then} if {condition} else {otherwise})", "scalar"
+            (then, then_kind), (otherwise, otherwise_kind) = (self.value(arguments[1], depth + 1),
+                                                              self.value(arguments[2], depth + 1))
+            plain = then_kind in ("bool", "plain") and otherwise_kind in ("bool", "plain")
+            then, otherwise = (f"_single({source})" if kind == "value" else source
+                               for source, kind in ((then, then_kind), (otherwise, otherwise_kind)))
+            return f"({then} if {condition} else {otherwise})", ("plain" if plain else "scalar")
         if call.name == "selected" and isinstance(arguments[1], Literal):
             choice = self.writer.constant(to_string(arguments[1].value).strip())
             return f"({choice} in _to_string({self.value(arguments[0], depth + 1)[0]}).split())", "bool"
@@ -378,13 +384,13 @@ class _Source:
         if call.name in (*_AGGREGATES, "count") and len(arguments) == 1:
             gathered = self.compiler.gathered_source(arguments[0])
             if gathered is not None:
-                return self.aggregate(call.name, *gathered), "scalar"
+                return self.aggregate(call.name, *gathered), "plain"
         if call.name == "indexed-repeat":
             indexed = self.indexed_repeat(arguments, depth)
             if indexed is not None:
                 return indexed, "value"
         if call.name == "count-selected":
-            return f"_float(_len(_to_string({self.value(arguments[0], depth + 1)[0]}).split()))", "scalar"
+            return f"_float(_len(_to_string({self.value(arguments[0], depth + 1)[0]}).split()))", "plain"
         if call.name == "coalesce" and isinstance(arguments[1], Literal):
             # the second is a literal: nothing to evaluate unless the first is empty
             t, implementation = self.writer.temporary(), self.writer.constant(FUNCTIONS["coalesce"].implementation)
@@ -393,7 +399,7 @@ class _Source:
             return (f"({t} if ({t} := {first}).__class__ is _float else (({t} if {t} != '' else {otherwise}) "
                     f"if {t}.__class__ is _str else {implementation}([{t}, {otherwise}], None)))"), "scalar"
         if call.name == "position" and self.place:
-            return "_float(instance.position)", "scalar"
+            return "_float(instance.position)", "plain"
         function = FUNCTIONS[call.name]
         if function.implementation is None or function.reads_context:
             return self.closure(call)
@@ -403,7 +409,7 @@ class _Source:
             for source, kind in values:
                 t = self.writer.temporary()
                 texts.append(f"({t} if ({t} := {source}).__class__ is _str else _to_string({t}))")
-            return f"_join([{', '.join(texts)}])", "scalar"
+            return f"_join([{', '.join(texts)}])", "plain"
         listed = ", ".join(source for source, _ in values)
         return f"{self.writer.constant(function.implementation)}([{listed}], None)", "scalar"
 
