@@ -756,7 +756,7 @@ class _AnswerCheck:
             writer.line(indent + 1, "pass")
         else:
             holds = writer.temporary()
-            test, reads_frame = writer.constraint(self.constraint, value)
+            test, reads_frame = writer.constraint(self.constraint, value, self.shape())
             if reads_frame:
                 writer.line(indent + 1, f"instance.current = {value}")
             writer.line(indent + 1, "try:")
@@ -769,6 +769,16 @@ class _AnswerCheck:
             writer.line(indent + 2, check)
         writer.line(indent, "else:")
         writer.line(indent + 1, check)
+
+    def shape(self) -> str | None:
+        """What a value passing ``fine`` is, for the constraint's `.` (see Writer.constraint)."""
+        if self.plain is str:
+            return "text"
+        if self.question.type in ("integer", "decimal", "range"):
+            return "number"
+        if self.question.type == "select_multiple" and self.offered is not None:
+            return "choices"
+        return None
 
     def fine(self, writer: Writer, value: str) -> str:
         """Source testing that a present value is of the question's type, offered and in range."""

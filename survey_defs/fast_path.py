@@ -41,6 +41,7 @@ _COMPARISONS = ("<", "<=", ">", ">=")
 _CHUNK_LINES = 400
 # Functions of a node-set written out over the instances themselves: the values' numbers, as _numbers gives them.
 _AGGREGATES = {"sum": "_fsum", "max": "_maximum", "min": "_minimum"}
+_PLAIN_KINDS = ("bool", "text", "plain")  # the kinds of value (see _Source) stored as they are
 _MISSING_TEXT = "''"  # what an absent answer reads as where it is read as text
 # The source's own spelling of each operator written inline: the expression's text never is.
 _PYTHON_OPERATORS = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -70,6 +71,7 @@ _HELPERS: dict[str, Any] = {
     "_maximum": maximum,
     "_minimum": minimum,
     "_join": "".join,
+    "_spaced": " ".join,
     "_in_instance": in_instance,
     "_NO_NODES": NodeSet(()),
 }
@@ -232,16 +234,20 @@ class Writer:
         """Source for the expression's truth (XPath boolean) where it is evaluated."""
         return _Source(self, logic.place).boolean(logic.expression.root, 0)
 
-    def constraint(self, logic: Logic, value: str) -> tuple[str, bool]:
+    def constraint(self, logic: Logic, value: str, shape: str | None = None) -> tuple[str, bool]:
         """Source for a constraint's truth where `.` is the local ``value``, and whether it also needs
-        ``instance.current`` set (a part evaluated by a bound closure reads `.` there)."""
-        source = _Source(self, logic.place, current=value)
+        ``instance.current`` set (a part evaluated by a bound closure reads `.` there).
+
+        ``shape``: what the value is known to be, so that `.` needs no conversion: "text" (a str),
+        "number" (an int or float, not a bool) or "choices" (a list of str).
+        """
+        source = _Source(self, logic.place, current=value, shape=shape)
         return source.boolean(logic.expression.root, 0), source.reads_frame
 
     def value(self, logic: Logic) -> tuple[str, bool]:
         """Source for the expression's value where it is evaluated, and whether it is a str, float or bool."""
         source, kind = _Source(self, logic.place).value(logic.expression.root, 0)
-        return source, kind in ("bool", "plain")
+        return source, kind in _PLAIN_KINDS
 
     def number(self, logic: Logic) -> str:
         """Source for the expression's value as a number (to_number) where it is evaluated."""
@@ -251,14 +257,16 @@ class Writer:
 class _Source:
     """Python source for an expression at one place: inline for the common shapes, else a bound closure.
 
-    Each value has a kind: "bool" (a Python bool), "plain" (a str, float or bool: stored as it is),
-    "scalar" (never a node-set) or "value" (any).
+    Each value has a kind: "bool" (a Python bool), "text" (a str), "plain" (a str, float or bool: stored
+    as it is), "scalar" (never a node-set) or "value" (any).
     """
 
-    def __init__(self, writer: Writer, place: tuple[str, ...], current: str = "instance.current") -> None:
+    def __init__(self, writer: Writer, place: tuple[str, ...], current: str = "instance.current",
+                 shape: str | None = None) -> None:
         self.writer = writer
         self.place = place
         self.current = current
+        self.shape = shape
         self.reads_frame = False
         self.compiler = BoundCompiler(place, writer.parent_repeat)
 
@@ -277,7 +285,7 @@ class _Source:
             return self.writer.constant(node.value), ("plain" if node.value.__class__ in (str, float) else "scalar")
         source = self.compiler.scalar_source(node)
         if source is not None:
-            return self.read(*source), "scalar"
+            return self.read(*source)
         if isinstance(node, Chain):
             return self.chain(node, depth)
         if isinstance(node, Logical):
@@ -316,10 +324,20 @@ class _Source:
         default = f", {missing}" if missing else ""
         return f"{self.container(depth)}.get({self.writer.constant(name)}{default})"
 
-    def read(self, name: str, depth: int) -> str:
+    def read(self, name: str, depth: int) -> tuple[str, str]:
+        """${name} (or `.`) as node_value gives it, and its kind ("text": a str)."""
+        if depth < 0 and self.shape is not None:  # `.` of a known shape: node_value's result directly
+            if self.shape == "number":
+                return f"_float({self.current})", "plain"
+            return (self.current if self.shape == "text" else f"_spaced({self.current})"), "text"
         t = self.writer.temporary()
         raw = self.raw(name, depth, _MISSING_TEXT)
-        return f"({t} if ({t} := {raw}).__class__ is _str or {t}.__class__ is _float else _node_value({t}))"
+        return f"({t} if ({t} := {raw}).__class__ is _str or {t}.__class__ is _float else _node_value({t}))", "scalar"
+
+    def text(self, node: Node, depth: int) -> str:
+        """Source for to_string of the value."""
+        source, kind = self.value(node, depth)
+        return source if kind == "text" else f"_to_string({source})"
 
     def number(self, node: Node, depth: int) -> str:
         if isinstance(node, Literal) and isinstance(node.value, float):
@@ -371,16 +389,16 @@ class _Source:
             condition = self.boolean(arguments[0], depth + 1)
             (then, then_kind), (otherwise, otherwise_kind) = (self.value(arguments[1], depth + 1),
                                                               self.value(arguments[2], depth + 1))
-            plain = then_kind in ("bool", "plain") and otherwise_kind in ("bool", "plain")
+            plain = then_kind in _PLAIN_KINDS and otherwise_kind in _PLAIN_KINDS
             then, otherwise = (f"_single({source})" if kind == "value" else source
                                for source, kind in ((then, then_kind), (otherwise, otherwise_kind)))
             return f"({then} if {condition} else {otherwise})", ("plain" if plain else "scalar")
         if call.name == "selected" and isinstance(arguments[1], Literal):
             choice = self.writer.constant(to_string(arguments[1].value).strip())
-            return f"({choice} in _to_string({self.value(arguments[0], depth + 1)[0]}).split())", "bool"
+            return f"({choice} in {self.text(arguments[0], depth + 1)}.split())", "bool"
         if call.name == "selected":  # the choice, then the choices: which error comes first is the plan's
-            choices, choice = self.value(arguments[0], depth + 1)[0], self.value(arguments[1], depth + 1)[0]
-            return f"(_to_string({choice}).strip() in _to_string({choices}).split())", "bool"
+            choices, choice = self.text(arguments[0], depth + 1), self.text(arguments[1], depth + 1)
+            return f"({choice}.strip() in {choices}.split())", "bool"
         if call.name in (*_AGGREGATES, "count") and len(arguments) == 1:
             gathered = self.compiler.gathered_source(arguments[0])
             if gathered is not None:
@@ -390,7 +408,7 @@ class _Source:
             if indexed is not None:
                 return indexed, "value"
         if call.name == "count-selected":
-            return f"_float(_len(_to_string({self.value(arguments[0], depth + 1)[0]}).split()))", "plain"
+            return f"_float(_len({self.text(arguments[0], depth + 1)}.split()))", "plain"
         if call.name == "coalesce" and isinstance(arguments[1], Literal):
             # the second is a literal: nothing to evaluate unless the first is empty
             t, implementation = self.writer.temporary(), self.writer.constant(FUNCTIONS["coalesce"].implementation)
@@ -408,7 +426,7 @@ class _Source:
             texts = []
             for source, kind in values:
                 t = self.writer.temporary()
-                texts.append(f"({t} if ({t} := {source}).__class__ is _str else _to_string({t}))")
+                texts.append(source if kind == "text" else f"({t} if ({t} := {source}).__class__ is _str else _to_string({t}))")
             return f"_join([{', '.join(texts)}])", "plain"
         listed = ", ".join(source for source, _ in values)
         return f"{self.writer.constant(function.implementation)}([{listed}], None)", "scalar"
