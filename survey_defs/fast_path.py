@@ -68,6 +68,7 @@ _HELPERS: dict[str, Any] = {
     "_as_answer": as_answer,
     "_NAN": math.nan,
     "_fsum": math.fsum,
+    "_trunc": math.trunc,
     "_maximum": maximum,
     "_minimum": minimum,
     "_join": "".join,
@@ -416,6 +417,9 @@ class _Source:
             first = self.value(arguments[0], depth + 1)[0]
             return (f"({t} if ({t} := {first}).__class__ is _float else (({t} if {t} != '' else {otherwise}) "
                     f"if {t}.__class__ is _str else {implementation}([{t}, {otherwise}], None)))"), "scalar"
+        if call.name == "int" and len(arguments) == 1:  # the function's own: trunc of a finite number
+            t = self.writer.temporary()
+            return f"(_float(_trunc({t})) if ({t} := {self.number(arguments[0], depth + 1)}) - {t} == 0 else {t})", "plain"
         if call.name == "position" and self.place:
             return "_float(instance.position)", "plain"
         function = FUNCTIONS[call.name]
