@@ -140,7 +140,6 @@ class _CalculationPlan:
         writer.line(indent + 2, f"values[{name}] = _as_answer({value})")
         writer.line(indent + 2, "run.calculations_to_check = True")
 
-
     def write_relevance(self, writer: Writer, indent: int, me: str, relevant: str, here: bool) -> None:
         """Set ``relevant`` to the conjunction of the relevants, as Run.calculation_relevant would;
         ``here``: all of them are evaluated in ``instance`` (one level), which the source may do itself."""
@@ -795,6 +794,8 @@ class _AnswerCheck:
             offered, first = writer.constant(frozenset(self.offered)), writer.temporary()
             one = f"_len({value}) == 1 and ({first} := {value}[0]).__class__ is _str and {first} in {offered}"
             return f"({value}.__class__ is _list and (({one}) or ({value} and _offered_once({value}, {offered}))))"
+        elif self.question.type == "select_multiple":  # [] is unanswered: the check decides
+            tests = [f"{value}.__class__ is _list and {value} and {writer.constant(self.type_check)}({value}) is None"]
         else:
             tests = [f"{writer.constant(self.type_check)}({value}) is None"]
         if self.offered is not None:
