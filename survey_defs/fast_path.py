@@ -11,7 +11,10 @@ value of another class, a choice not offered, a required answer missing, a const
 a calculated value sent by the device, an expression that fails or is not written out inline) calls
 the plan's own check of that element or calculation, which decides and reports as it would have in
 the plan's walk: the elements before it reported nothing, and what was evaluated is remembered in
-the instance. tests/survey_defs/test_validator_differential.py holds both to the reference.
+the instance (or, for a relevant only its element reads, just before the element's check is called).
+What the source skips it knows to pass: a calculation's class while the run has not set
+``calculations_to_check``, a value's class once tested where an expression reads it again.
+tests/survey_defs/test_validator_differential.py holds both to the reference.
 
 Safety: an XLSForm is untrusted input. The source holds only names made here (``_k3``, ``t7``),
 operators, keywords and integers computed here (depths, slots); every name, text, number, choice
