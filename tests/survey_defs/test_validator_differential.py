@@ -40,13 +40,15 @@ EXAMPLES = int(os.environ.get("SINMIEDO_DIFFERENTIAL_EXAMPLES", "150"))
 # Shapes the plan binds differently from the generic evaluator: references into enclosing, sibling
 # and nested repeats, node-sets, position(..), indexed-repeat(), choice filters, today(),
 # jr:choice-name(), `.` in constraints, relevants that fail (a repeated field used as one value), a
-# calculation giving several values (stored as a list, which the walk refuses).
+# calculation giving several values (stored as a list, which the walk refuses), calculations with
+# a relevant of their own inside a repeat and with today() (a device's value for it stands).
 EDGE_FORM = """
 | survey |
 |        | type                  | name        | label | relevant                          | constraint                         | required                 | repeat_count     | calculation                                                 | choice_filter         | parameters            |
 |        | integer               | n_hh        | N     |                                   | . >= 0 and . <= 5                  | yes                      |                  |                                                             |                       |                       |
 |        | select_one zone       | zone        | Zone  |                                   |                                    | ${n_hh} > 0              |                  |                                                             |                       |                       |
 |        | select_one district   | district    | Dist  | ${zone} != ''                     |                                    |                          |                  |                                                             | zone = ${zone}        |                       |
+|        | calculate             | days_since_visit |  |                                   |                                    |                          |                  | today() - ${visit}                                          |                       |                       |
 |        | calculate             | zone_label  |       |                                   |                                    |                          |                  | jr:choice-name(${zone}, '${zone}')                          |                       |                       |
 |        | date                  | visit       | Visit |                                   | . <= today()                       |                          |                  |                                                             |                       |                       |
 |        | begin_group           | roster      | R     | ${n_hh} > 0                       |                                    |                          |                  |                                                             |                       |                       |
@@ -56,6 +58,7 @@ EDGE_FORM = """
 |        | calculate             | person_no   |       |                                   |                                    |                          |                  | position(..)                                                |                       |                       |
 |        | calculate             | adult       |       |                                   |                                    |                          |                  | if(${age} >= 18, 1, 0)                                      |                       |                       |
 |        | calculate             | older_than_first |  |                                   |                                    |                          |                  | ${age} - indexed-repeat(${age}, ${people}, 1)               |                       |                       |
+|        | calculate             | adult_age   |       | ${age} >= 18                      |                                    |                          |                  | ${age} * 2                                                  |                       |                       |
 |        | begin_repeat          | jobs        | J     | ${adult} = 1                      |                                    |                          |                  |                                                             |                       |                       |
 |        | text                  | sector      | S     |                                   | string-length(.) < 12              | yes                      |                  |                                                             |                       |                       |
 |        | decimal               | hours       | H     | ${sector} != 'none'               | . > 0 and . <= ${age}              |                          |                  |                                                             |                       |                       |
@@ -65,6 +68,10 @@ EDGE_FORM = """
 |        | calculate             | job_hours   |       |                                   |                                    |                          |                  | sum(${hours})                                               |                       |                       |
 |        | end_repeat            |             |       |                                   |                                    |                          |                  |                                                             |                       |                       |
 |        | end_group             |             |       |                                   |                                    |                          |                  |                                                             |                       |                       |
+|        | begin_repeat          | calls       | C     |                                   |                                    |                          |                  |                                                             |                       |                       |
+|        | integer               | call_no     | No    |                                   |                                    |                          |                  |                                                             |                       |                       |
+|        | calculate             | late_call   |       | ${call_no} > 2                    |                                    |                          |                  | ${call_no} * 2                                              |                       |                       |
+|        | end_repeat            |             |       |                                   |                                    |                          |                  |                                                             |                       |                       |
 |        | calculate             | n_adults    |       |                                   |                                    |                          |                  | sum(${adult})                                               |                       |                       |
 |        | calculate             | all_hours   |       |                                   |                                    |                          |                  | coalesce(sum(${hours}), 0) + max(${age}) div 2              |                       |                       |
 |        | calculate             | ages        |       |                                   |                                    |                          |                  | join(' ', ${age})                                           |                       |                       |
@@ -97,6 +104,7 @@ EDGE_ANSWERS = {
         {"age": 41, "langs": ["es", "qu"], "jobs": [{"sector": "retail", "hours": 20}, {"sector": "care", "hours": 5.5}]},
         {"age": 30, "langs": ["none"], "jobs": [{"sector": "none"}]},
     ],
+    "calls": [{"call_no": 1}, {"call_no": 3}],
     "stamp": "2026-11-21T10:00:00Z",
     "remark": "all fine",
 }
