@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from survey_defs.answer_types import PLAIN_TYPES, TYPE_CHECKS, as_answer, in_range, is_empty
+from survey_defs.answer_types import CALCULATED_TYPES, PLAIN_TYPES, TYPE_CHECKS, as_answer, in_range, is_empty
 from survey_defs.expressions import VOLATILE_FUNCTIONS, EvaluationContext, Expression, ExpressionError, to_boolean, to_number
 from survey_defs.expressions.bound import Bound, Frame, bind
 from survey_defs.expressions.nodes import Call
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
 # What the server cannot recompute from the answers alone: a device's value for these stands.
 UNREPRODUCIBLE_FUNCTIONS = VOLATILE_FUNCTIONS | {"today"}
+_MAX_WRITTEN_SECTIONS = 8  # relevants of a calculation written out inline, each nesting one level deeper
 
 
 # --- the plan -----------------------------------------------------------------------------------------
@@ -64,40 +65,104 @@ class _CalculationPlan:
     def write(self, writer: Writer, indent: int, guard: str | None) -> None:
         """Compute the value where it is unsent and relevant; anything else is the run's ``fill``."""
         me, name = writer.constant(self), writer.constant(self.name)
-        if self.repeats:
-            writer.line(indent, f"for instance in top.instances_at({writer.constant(self.repeats)}):")
-            writer.line(indent + 1, "values, memo = instance.values, instance.relevance")
-            self.write_one(writer, indent + 1, me, name)
-            writer.line(indent, "instance, values, memo = top, top_values, top.relevance")
-        else:
-            self.write_one(writer, indent, me, name)
-
-    def write_one(self, writer: Writer, indent: int, me: str, name: str) -> None:
-        relevant, value = writer.temporary(), writer.temporary()
-        if self.volatile:
-            writer.line(indent, f"run.fill({me}, instance)")
+        if not self.repeats:
+            relevant = None
+            if self.relevance and self.reproducible:
+                # Evaluated first thing, sent value or not: once written out, it serves every later
+                # calculation under the same relevants in this function.
+                conjunction = self.relevance[-1][1]
+                relevant = writer.known_relevance.get(conjunction)
+                if relevant is None:
+                    relevant = writer.known_relevance[conjunction] = writer.temporary()
+                    self.write_relevance(writer, indent, me, relevant, here=True)
+            self.write_one(writer, indent, me, name, relevant)
             return
-        writer.line(indent, f"if values.get({name}) is not None:")
-        writer.line(indent + 1, f"run.fill({me}, instance)")
+        instances, relevant = writer.temporary(), None
+        if len(self.repeats) == 1:
+            writer.line(indent, f"{instances} = top.instances({writer.constant(self.repeats[0])})")
+        else:
+            writer.line(indent, f"{instances} = top.instances_at({writer.constant(self.repeats)})")
+        if [depth for depth, _, _ in self.relevance] == [0] and self.reproducible:
+            # Relevant or not in every instance alike: evaluated at the top level, before the first
+            # instance (which would have evaluated it first thing, sent value or not).
+            relevant = writer.temporary()
+            writer.line(indent, f"if {instances}:")
+            self.write_relevance(writer, indent + 1, me, relevant, here=True)
+        writer.line(indent, f"for instance in {instances}:")
+        if relevant is None and self.relevance:  # evaluated in the instance: its memo is read
+            writer.line(indent + 1, "values, memo = instance.values, instance.relevance")
+        else:
+            writer.line(indent + 1, "values = instance.values")
+        self.write_one(writer, indent + 1, me, name, relevant)
+        writer.line(indent, "instance, values, memo = top, top_values, top.relevance")
+
+    def write_one(self, writer: Writer, indent: int, me: str, name: str, known: str | None) -> None:
+        """The calculation in one instance; ``known``: where its relevance was set already, if it was."""
+        relevant, value, sent = known or writer.temporary(), writer.temporary(), writer.temporary()
+        # A value sent stands where only the device computes it (run.fill would return at once); the
+        # walk looks at its class unless it is one a calculated value may have.
+        stands = f"elif {sent}.__class__ not in _CALCULATED_TYPES:"
+        if self.volatile:
+            writer.line(indent, f"if ({sent} := values.get({name})) is None or {sent} == '' or {sent} == []:")
+            writer.line(indent + 1, f"run.fill({me}, instance)")
+            writer.line(indent, stands)
+            writer.line(indent + 1, "run.calculations_to_check = True")
+            return
+        if self.reproducible:  # checked by run.fill if sent (as unsent if None, '' or [])
+            writer.line(indent, f"if {name} in values:")
+            writer.line(indent + 1, f"run.fill({me}, instance)")
+        else:  # the device's value stands unless unanswered
+            writer.line(indent, f"if ({sent} := values.get({name})) is not None:")
+            writer.line(indent + 1, f"if {sent} == '' or {sent} == []:")
+            writer.line(indent + 2, f"run.fill({me}, instance)")
+            writer.line(indent + 1, stands)
+            writer.line(indent + 2, "run.calculations_to_check = True")
         writer.line(indent, "else:")
         indent += 1
         if self.relevance:
-            depth, conjunction, _ = self.relevance[-1]  # all of it, remembered where its innermost part is
-            holder = "memo" if depth == len(self.repeats) else "top.relevance" if depth == 0 else None
-            if holder is None:
-                writer.line(indent, f"{relevant} = run.calculation_relevant({me}, instance)")
-            else:
-                writer.line(indent, f"{relevant} = {holder}.get({int(conjunction)})")
-                writer.line(indent, f"if {relevant} is None:")
-                writer.line(indent + 1, f"{relevant} = run.calculation_relevant({me}, instance)")
+            if known is None:
+                self.write_relevance(writer, indent, me, relevant, here=len(self.relevance) == 1
+                                     and self.relevance[0][0] == len(self.repeats))
             writer.line(indent, f"if {relevant}:")
             indent += 1
+        source, plain = writer.value(self.logic)
         writer.line(indent, "try:")
-        writer.line(indent + 1, f"{value} = {writer.value(self.logic)}")
+        writer.line(indent + 1, f"{value} = {source}")
         writer.line(indent, "except Exception:  # the run evaluates it again, and reports why it fails")
         writer.line(indent + 1, f"run.fill({me}, instance)")
         writer.line(indent, "else:")
-        writer.line(indent + 1, f"values[{name}] = {value} if {value}.__class__ in _PLAIN_ANSWERS else _as_answer({value})")
+        if plain:  # stored as it is (as_answer would return it)
+            writer.line(indent + 1, f"values[{name}] = {value}")
+            return
+        writer.line(indent + 1, f"if {value}.__class__ in _PLAIN_ANSWERS:")
+        writer.line(indent + 2, f"values[{name}] = {value}")
+        writer.line(indent + 1, "else:")
+        writer.line(indent + 2, f"values[{name}] = _as_answer({value})")
+        writer.line(indent + 2, "run.calculations_to_check = True")
+
+    def write_relevance(self, writer: Writer, indent: int, me: str, relevant: str, here: bool) -> None:
+        """Set ``relevant`` to the conjunction of the relevants, as Run.calculation_relevant would;
+        ``here``: all of them are evaluated in ``instance`` (one level), which the source may do itself."""
+        depth, conjunction, sections = self.relevance[-1]  # all of it, remembered where its innermost part is
+        holder = "memo" if here or depth == len(self.repeats) else "top.relevance" if depth == 0 else None
+        if holder is None:
+            writer.line(indent, f"{relevant} = run.calculation_relevant({me}, instance)")
+            return
+        writer.line(indent, f"{relevant} = {holder}.get({int(conjunction)})")
+        writer.line(indent, f"if {relevant} is None:")
+        if not here or len(sections) > _MAX_WRITTEN_SECTIONS:
+            writer.line(indent + 1, f"{relevant} = run.calculation_relevant({me}, instance)")
+            return
+        # One level, evaluated in this instance: each relevant in turn until one is false.
+        writer.line(indent + 1, f"{relevant} = False")
+        inner = indent + 1
+        for name, logic in sections:
+            part = writer.temporary()
+            writer.relevance(inner, logic, part, name)
+            writer.line(inner, f"if {part}:")
+            inner += 1
+        writer.line(inner, f"{relevant} = True")
+        writer.line(indent + 1, f"memo[{int(conjunction)}] = {relevant}")
 
 
 class Planner:
@@ -112,6 +177,8 @@ class Planner:
         }
         self.groups = frozenset(item.element.name for item in instrument.walk() if isinstance(item.element, Group))
         self.slots: dict[str | tuple[tuple[int, int], ...], int] = {}
+        self.relevance_readers: dict[int, int] = {}
+        """How many parts of the plan read each relevant's slot (an element, or a calculation)."""
 
     def logic(self, expression: Expression | None, place: tuple[str, ...]) -> _Logic | None:
         if expression is None:
@@ -119,19 +186,29 @@ class Planner:
         slot = self.slots.setdefault(expression.text, len(self.slots))
         return _Logic(expression, bind(expression.root, place, self.parent_repeat), slot, place)
 
+    def relevant(self, expression: Expression | None, place: tuple[str, ...], readers: int) -> _Logic | None:
+        logic = self.logic(expression, place)
+        if logic is not None:
+            self.relevance_readers[logic.slot] = self.relevance_readers.get(logic.slot, 0) + readers
+        return logic
+
+    def read_once(self) -> frozenset[int]:
+        """The relevants' slots only one element reads, each where it is evaluated once per instance."""
+        return frozenset(slot for slot, readers in self.relevance_readers.items() if readers == 1)
+
     def calculation(self, located: Located) -> _CalculationPlan:
         question = located.element
         assert isinstance(question, Question) and question.calculation is not None
         relevance = []
         places: list[str] = []
         for section in located.ancestors:
-            logic = self.logic(section.relevant, tuple(places))
+            logic = self.relevant(section.relevant, tuple(places), 2)  # also read by Run.calculation_relevant
             if logic is not None:
                 relevance.append((len(places), section.name, logic))
             if isinstance(section, Repeat):
                 places.append(section.name)
         place = tuple(places)
-        own = self.logic(question.relevant, place)
+        own = self.relevant(question.relevant, place, 2)
         if own is not None:
             relevance.append((len(place), question.name, own))
         logic = self.logic(question.calculation, place)
@@ -164,7 +241,7 @@ class Planner:
         )
 
     def element(self, element: Question | Group | Repeat, place: tuple[str, ...]) -> "_Check":
-        relevance = self.logic(element.relevant, place)
+        relevance = self.relevant(element.relevant, place, 1)
         if isinstance(element, Group):
             children = tuple(self.element(child, place) for child in element.children)
             return _GroupCheck(element.name, relevance, children, frozenset(_field_names(element.children)))
@@ -174,10 +251,10 @@ class Planner:
                 self.container(element.children, (*place, element.name)),
             )
         if element.type == "calculate":
-            return _ShapeCheck(element.name, relevance, (str, int, float, bool),
-                               "a calculated value is text, a number or a boolean")
+            return _ShapeCheck(element.name, relevance, tuple(CALCULATED_TYPES),
+                               "a calculated value is text, a number or a boolean", element.calculation is not None)
         if element.type == "note":
-            return _ShapeCheck(element.name, relevance, (), "a note takes no answer")
+            return _ShapeCheck(element.name, relevance, (), "a note takes no answer", False)
         plain = PLAIN_TYPES.get(element.type)
         required = None if _always(element.required) else self.logic(element.required, place)
         return _AnswerCheck(
@@ -220,9 +297,16 @@ class _Instance(Frame):
         """The instances of ``repeat`` held here (none where it is unanswered)."""
         found = self.children.get(repeat)
         if found is None:
-            found = self.children[repeat] = [
-                self.child(repeat, index, values) for index, values in enumerate(self.values.get(repeat) or ())
-            ]
+            found = self.children[repeat] = []
+            levels, base, new = self.levels, self._base, _Instance.__new__
+            for position, values in enumerate(self.values.get(repeat) or (), 1):
+                # as Frame.child, slot by slot: a few instances per interview, made before anything else is
+                inner = new(_Instance)
+                inner.values, inner.levels, inner.parent = values, (*levels, values), self
+                inner.repeat_name, inner.position, inner.current, inner.choice = repeat, position, None, None
+                inner._base, inner._context, inner._repeat_path = base, None, None
+                inner.relevance, inner.children, inner._prefix = {}, {}, None
+                found.append(inner)
         return found
 
     def instances_at(self, repeats: tuple[str, ...]) -> "Sequence[_Instance]":
@@ -277,7 +361,12 @@ class Run:
         self.errors: list[tuple[str, str, str]] = []
         """(path, code, message) of each error, in the order found."""
         self.malformed: set[str] = set()
+        self.calculations_to_check = False
+        """Whether a calculation may hold a value that is not str, float or bool: one the device sent,
+        or one the fill did not store itself. Until then the walk need not look at their classes."""
         self.working = _copy_containers(answers, validator.repeats, "", self.malformed)
+        self.unknown_at_top = not validator.checks.known.issuperset(self.working)
+        """Whether the top level holds a key that is no field (its calculations, added later, are fields)."""
         self.top = _Instance.top(self.working, _BaseContext(validator, self.working, now).get)
 
     def error(self, path: str, code: str, message: str) -> None:
@@ -286,12 +375,13 @@ class Run:
     def release(self) -> None:
         """Unlink the instances (a parent lists its children, a child names its parent), so that they are
         freed when the check returns; left to the cyclic garbage collector, they cost more than the check."""
-        pending = [self.top]
+        pending = list(self.top.children.values())
+        self.top.children.clear()
         while pending:
-            instance = pending.pop()
-            for inner in instance.children.values():
-                pending.extend(inner)
-            instance.children.clear()
+            for instance in pending.pop():
+                if instance.children:
+                    pending.extend(instance.children.values())
+                    instance.children.clear()
 
     def evaluate(self, logic: _Logic, instance: _Instance, name: str) -> Any:
         """The expression's value, or None after recording ``expression_failed`` at ``name``."""
@@ -351,6 +441,7 @@ class Run:
 
     def fill(self, calculation: _CalculationPlan, instance: _Instance) -> None:
         """Check a calculated value the device sent, or compute it where it is relevant."""
+        self.calculations_to_check = True
         name = calculation.name
         sent = instance.values.get(name)
         if not (sent is None or sent == "" or sent == []):
@@ -464,7 +555,7 @@ class _GroupCheck:
             if guard is not None:
                 writer.line(indent, f"if {guard}:")
                 indent += 1
-            writer.relevance(indent, self.relevance, relevant, self.name)
+            writer.relevance(indent, self.relevance, relevant, self.name)  # clear() does not read it
             writer.line(indent, f"if not {relevant}:")
             writer.line(indent + 1, f"{writer.constant(self)}.clear(run, instance)")
             indent -= guard is not None
@@ -494,16 +585,23 @@ class _RepeatCheck:
             writer.line(indent, f"if {guard}:")
             indent += 1
         me, relevant, instances = writer.constant(self), writer.temporary(), writer.temporary()
+        remember = None
         if self.relevance is None:
             writer.line(indent, f"{relevant} = True")
         else:
-            writer.relevance(indent, self.relevance, relevant, self.name)
+            remember = writer.relevance(indent, self.relevance, relevant, self.name)
         writer.line(indent, f"if not {relevant} or run.malformed:")
-        writer.line(indent + 1, f"{me}.check(run, instance)")
+        writer.line(indent + 1, _then(remember, f"{me}.check(run, instance)"))
         writer.line(indent, "else:")
         writer.line(indent + 1, f"{instances} = instance.instances({writer.constant(self.name)})")
-        if self.repeat_count is not None:
-            writer.line(indent + 1, f"{me}.check_count(run, instance, {instances})")
+        if self.repeat_count is not None:  # the check where it may report: a count that fails, or differs
+            count = writer.temporary()
+            writer.line(indent + 1, "try:")
+            writer.line(indent + 2, f"{count} = {writer.number(self.repeat_count)}")
+            writer.line(indent + 1, "except Exception:")
+            writer.line(indent + 2, f"{count} = None")
+            writer.line(indent + 1, f"if {count} is None or ({count} - {count} == 0 and _int({count}) != _len({instances})):")
+            writer.line(indent + 2, f"{me}.check_count(run, instance, {instances})")
         writer.line(indent + 1, f"for inner in {instances}:")
         writer.line(indent + 2, f"{writer.container(self.container)}(run, inner)")
 
@@ -538,6 +636,9 @@ class _ShapeCheck:
     accepted: tuple[type, ...]
     """The classes a value may have (a device's calculated value is text, a number or a boolean)."""
     message: str
+    computed: bool
+    """A calculation the fill computes where no value is sent: its value has a plain class unless
+    ``run.calculations_to_check`` (see _CalculationPlan.write_one)."""
 
     def check(self, run: Run, instance: _Instance) -> None:
         if self.relevance is not None:
@@ -550,13 +651,15 @@ class _ShapeCheck:
         if guard is not None:
             writer.line(indent, f"if {guard}:")
             indent += 1
-        me, value = writer.constant(self), writer.temporary()
-        if self.relevance is not None:
-            writer.line(indent, f"{me}.check(run, instance)")
-            return
+        me, value, remember = writer.constant(self), writer.temporary(), None
+        if self.relevance is not None:  # evaluated as the check does (it may fail), whatever it gives
+            remember = writer.relevance(indent, self.relevance, writer.temporary(), self.name)
+        if self.computed:
+            writer.line(indent, "if calculations_to_check:")
+            indent += 1
         writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
         writer.line(indent, f"if {value} is not None and {value}.__class__ not in {writer.constant(self.accepted)}:")
-        writer.line(indent + 1, f"{me}.check(run, instance)")
+        writer.line(indent + 1, _then(remember, f"{me}.check(run, instance)"))
 
     def clear(self, run: Run, instance: _Instance) -> None:
         value = instance.values.get(self.name)
@@ -637,7 +740,7 @@ class _AnswerCheck:
         me, value, relevant = writer.constant(self), writer.temporary(), writer.temporary()
         check = f"{me}.check(run, instance)"
         if self.relevance is not None:
-            writer.relevance(indent, self.relevance, relevant, self.name)
+            check = _then(writer.relevance(indent, self.relevance, relevant, self.name), check)
         writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
         if self.relevance is not None:
             writer.line(indent, f"if not {relevant}:")
@@ -652,7 +755,7 @@ class _AnswerCheck:
             writer.line(indent + 1, "pass")
         else:
             holds = writer.temporary()
-            test, reads_frame = writer.constraint(self.constraint, value)
+            test, reads_frame = writer.constraint(self.constraint, value, self.shape())
             if reads_frame:
                 writer.line(indent + 1, f"instance.current = {value}")
             writer.line(indent + 1, "try:")
@@ -666,25 +769,39 @@ class _AnswerCheck:
         writer.line(indent, "else:")
         writer.line(indent + 1, check)
 
+    def shape(self) -> str | None:
+        """What a value passing ``fine`` is, for the constraint's `.` (see Writer.constraint)."""
+        if self.plain is str:
+            return "text"
+        if self.question.type in ("integer", "decimal", "range"):
+            return "number"
+        if self.question.type == "select_multiple" and self.offered is not None:
+            return "choices"
+        return None
+
     def fine(self, writer: Writer, value: str) -> str:
         """Source testing that a present value is of the question's type, offered and in range."""
+        if self.offered is not None and self.choice_filter is not None:
+            return "False"  # each choice is filtered by an expression: the check does it
         if self.plain is str:
             tests = [f"{value}.__class__ is _str and {value} != ''"]
         elif self.question.type == "integer":
             tests = [f"{value}.__class__ is _int and -_MAX_INTEGER <= {value} <= _MAX_INTEGER"]
-        elif self.question.type == "select_multiple":
+        elif self.question.type in ("decimal", "range"):  # a finite float, or an int ODK stores, needs no call
+            tests = [f"(({value}.__class__ is _float and {value} - {value} == 0) or ({value}.__class__ is _int and "
+                     f"-_MAX_INTEGER <= {value} <= _MAX_INTEGER) or {writer.constant(self.type_check)}({value}) is None)"]
+        elif self.question.type == "select_multiple" and self.offered is not None:  # its type and choices at once
+            offered, first = writer.constant(frozenset(self.offered)), writer.temporary()
+            one = f"_len({value}) == 1 and ({first} := {value}[0]).__class__ is _str and {first} in {offered}"
+            return f"({value}.__class__ is _list and (({one}) or ({value} and _offered_once({value}, {offered}))))"
+        elif self.question.type == "select_multiple":  # [] is unanswered: the check decides
             tests = [f"{value}.__class__ is _list and {value} and {writer.constant(self.type_check)}({value}) is None"]
         else:
             tests = [f"{writer.constant(self.type_check)}({value}) is None"]
         if self.offered is not None:
-            if self.choice_filter is not None:
-                return "False"  # each choice is filtered by an expression: the check does it
-            if self.question.type == "select_one":
-                tests.append(f"{value} in {writer.constant(self.offered)}")
-            elif self.question.type == "select_multiple":
-                tests.append(f"{writer.constant(frozenset(self.offered))}.issuperset({value})")
-            else:
+            if self.question.type != "select_one":
                 return "False"
+            tests.append(f"{value} in {writer.constant(self.offered)}")
         if self.range is not None:
             tests.append(f"_in_range({writer.constant(self.range)}, {value})")
         return "(" + " and ".join(tests) + ")"
@@ -752,10 +869,8 @@ def _copy_containers(
     so expressions never meet a half-formed repeat.
     """
     working = dict(answers) if answers.__class__ is dict else dict(answers.items())
-    if repeats.isdisjoint(working):
-        return working
-    for key in repeats.intersection(working):
-        value = working[key]
+    for key in repeats:  # fewer than the keys of a container, usually
+        value = working.get(key)
         if value is None:
             continue
         if isinstance(value, list):
@@ -774,6 +889,11 @@ def _copy_containers(
         malformed.add(f"{prefix}{key}")
         working[key] = []
     return working
+
+
+def _then(first: str | None, statement: str) -> str:
+    """One line of source: ``first`` (if any), then ``statement``."""
+    return statement if first is None else f"{first}; {statement}"
 
 
 def _field_names(elements: tuple[Question | Group | Repeat, ...]) -> set[str]:

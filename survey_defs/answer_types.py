@@ -14,6 +14,7 @@ from survey_defs.model import RangeParameters
 
 MAX_INTEGER = 2**31 - 1  # JavaRosa stores integer answers as Java ints
 _PLAIN_ANSWERS = frozenset({str, float, bool})  # values an expression gives that are stored as they are
+CALCULATED_TYPES = frozenset({str, int, float, bool})  # the classes of a calculate's value (a device's too)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 _FRACTION = re.compile(r"\.(\d{1,6})\d*")  # fromisoformat takes at most microseconds
@@ -69,6 +70,14 @@ def _check_select_multiple(value: Any) -> str | None:
     if len(set(value)) != len(value):
         return "a choice is chosen twice"
     return None
+
+
+def offered_once(chosen: list[Any], offered: frozenset[str]) -> bool:
+    """A select_multiple answer of distinct names (str) of offered choices: what its checks pass."""
+    for name in chosen:
+        if name.__class__ is not str or name not in offered:
+            return False
+    return len(set(chosen)) == len(chosen)
 
 
 def _check_date(value: Any) -> str | None:

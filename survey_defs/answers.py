@@ -105,7 +105,7 @@ class Validator:
         plan = Planner(instrument, self.parent_repeat)
         self.calculations = tuple(plan.calculation(item) for item in calculation_order(instrument))
         self.checks = plan.container(instrument.survey, (), extra=("meta",))
-        writer = Writer(self.parent_repeat)
+        writer = Writer(self.parent_repeat, plan.read_once())
         fill, walk = writer.fill(self.calculations), writer.container(self.checks)
         written = writer.finish()
         self._fill, self._walk = written[fill], written[walk]
@@ -120,7 +120,7 @@ class Validator:
         self, answers: Mapping[str, Any], *, language: str | None = None, now: datetime | None = None
     ) -> "Checked":
         """The errors and the answers completed with the calculations computed here (to store)."""
-        if not isinstance(answers, Mapping):
+        if answers.__class__ is not dict and not isinstance(answers, Mapping):
             return Checked([AnswerError("", "wrong_type", "answers are a JSON object of fields by name")], {})
         run = Run(self, answers, language or self.default_language, now)
         try:

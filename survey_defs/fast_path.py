@@ -11,7 +11,10 @@ value of another class, a choice not offered, a required answer missing, a const
 a calculated value sent by the device, an expression that fails or is not written out inline) calls
 the plan's own check of that element or calculation, which decides and reports as it would have in
 the plan's walk: the elements before it reported nothing, and what was evaluated is remembered in
-the instance. tests/survey_defs/test_validator_differential.py holds both to the reference.
+the instance (or, for a relevant only its element reads, just before the element's check is called).
+What the source skips it knows to pass: a calculation's class while the run has not set
+``calculations_to_check``, a value's class once tested where an expression reads it again.
+tests/survey_defs/test_validator_differential.py holds both to the reference.
 
 Safety: an XLSForm is untrusted input. The source holds only names made here (``_k3``, ``t7``),
 operators, keywords and integers computed here (depths, slots); every name, text, number, choice
@@ -21,23 +24,28 @@ its text. The namespace has no builtins: only the helpers in ``_HELPERS``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
 
-from survey_defs.answer_types import MAX_INTEGER, as_answer, in_range
-from survey_defs.expressions.bound import BoundCompiler, one_of
+from survey_defs.answer_types import CALCULATED_TYPES, MAX_INTEGER, as_answer, in_range, offered_once
+from survey_defs.expressions.bound import BoundCompiler, in_instance, one_of
 from survey_defs.expressions.context import node_value
 from survey_defs.expressions.evaluator import NUMERIC_OPERATORS, text_comparison
-from survey_defs.expressions.functions import FUNCTIONS
-from survey_defs.expressions.nodes import Call, Chain, Literal, Logical, Node
-from survey_defs.expressions.values import equals, single, to_boolean, to_number, to_string
+from survey_defs.expressions.functions import FUNCTIONS, maximum, minimum
+from survey_defs.expressions.nodes import Call, Chain, Literal, Logical, Node, Reference
+from survey_defs.expressions.values import NodeSet, equals, single, to_boolean, to_number, to_string
 
 # Nesting written out inline at most (deeper subtrees are called as bound closures): keeps the
 # source well inside the parser's limits whatever the expression.
 _MAX_INLINE_DEPTH = 12
 _COMPARISONS = ("<", "<=", ">", ">=")
 _CHUNK_LINES = 400
+# Functions of a node-set written out over the instances themselves: the values' numbers, as _numbers gives them.
+_AGGREGATES = {"sum": "_fsum", "max": "_maximum", "min": "_minimum"}
+_PLAIN_KINDS = ("bool", "text", "plain")  # the kinds of value (see _Source) stored as they are
+_MISSING_TEXT = "''"  # what an absent answer reads as where it is read as text
 # The source's own spelling of each operator written inline: the expression's text never is.
 _PYTHON_OPERATORS = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _HELPERS: dict[str, Any] = {
@@ -50,6 +58,7 @@ _HELPERS: dict[str, Any] = {
     "_len": len,
     "_INT_FLOAT": (int, float),
     "_PLAIN_ANSWERS": frozenset({str, float, bool}),
+    "_CALCULATED_TYPES": CALCULATED_TYPES,
     "_MAX_INTEGER": MAX_INTEGER,
     "_node_value": node_value,
     "_to_number": to_number,
@@ -58,7 +67,17 @@ _HELPERS: dict[str, Any] = {
     "_single": single,
     "_equals": equals,
     "_in_range": in_range,
+    "_offered_once": offered_once,
     "_as_answer": as_answer,
+    "_NAN": math.nan,
+    "_fsum": math.fsum,
+    "_trunc": math.trunc,
+    "_maximum": maximum,
+    "_minimum": minimum,
+    "_join": "".join,
+    "_spaced": " ".join,
+    "_in_instance": in_instance,
+    "_NO_NODES": NodeSet(()),
 }
 
 
@@ -81,8 +100,10 @@ class Written(Protocol):
 class Writer:
     """Collects the source and the namespace of one instrument's written-out plan."""
 
-    def __init__(self, parent_repeat: dict[str, str]) -> None:
+    def __init__(self, parent_repeat: dict[str, str], read_once: frozenset[int] = frozenset()) -> None:
         self.parent_repeat = parent_repeat
+        self.read_once = read_once
+        """Relevants' slots read by one element only: nothing is remembered there before it evaluates them."""
         self.namespace: dict[str, Any] = dict(_HELPERS)
         self._constants: dict[int, str] = {}
         self._containers: dict[int, str] = {}
@@ -90,6 +111,8 @@ class Writer:
         self._functions: list[list[str]] = []
         self._lines: list[str] = []
         self._count = 0
+        self.known_relevance: dict[int, str] = {}
+        """The locals holding a conjunction of relevants (by its slot) in the function being written."""
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -116,10 +139,11 @@ class Writer:
         self._count += 1
         name = f"_f{self._count}"
         outer, self._lines = self._lines, [f"def {name}({head}):"]
+        outer_known, self.known_relevance = self.known_relevance, {}
         body()
         self._lines.append("    pass")
         self._functions.append(self._lines)
-        self._lines = outer
+        self._lines, self.known_relevance = outer, outer_known
         return name
 
     def container(self, check: Any) -> str:
@@ -128,7 +152,7 @@ class Writer:
         if name is not None:
             return name
         me = self.constant(check)
-        chunks = self.chunks("run, instance, values, memo, top_values", [], [
+        chunks = self.chunks("run, instance, values, memo, top_values, calculations_to_check", [], [
             partial(element.write, self, 1, None) for element in check.elements
         ])
 
@@ -136,10 +160,13 @@ class Writer:
             self.line(1, "values = instance.values")
             self.line(1, "memo = instance.relevance")
             self.line(1, "top_values = instance.levels[0]")
-            self.line(1, f"if not {self.constant(check.known)}.issuperset(values):")
+            if check.place:
+                self.line(1, f"if not {self.constant(check.known)}.issuperset(values):")
+            else:  # tested on the answers as received, before the calculations were added
+                self.line(1, "if run.unknown_at_top:")
             self.line(2, f"{me}.report_unknown(run, instance)")
             for chunk in chunks:
-                self.line(1, f"{chunk}(run, instance, values, memo, top_values)")
+                self.line(1, f"{chunk}(run, instance, values, memo, top_values, run.calculations_to_check)")
 
         function = self._containers[id(check)] = self.function("run, instance", body)
         return function
@@ -185,8 +212,19 @@ class Writer:
 
     # --- expressions -----------------------------------------------------------------------------
 
-    def relevance(self, indent: int, logic: Logic, target: str, name: str) -> None:
-        """Set ``target`` to the relevant's truth in the instance, remembered in it as the plan does."""
+    def relevance(self, indent: int, logic: Logic, target: str, name: str) -> str | None:
+        """Set ``target`` to the relevant's truth in the instance, remembered in it as the plan does.
+
+        For a relevant only this element reads, what to write before handing the element to its check
+        (which reads the memo); it is remembered at once only where it fails, as it is reported then.
+        """
+        if logic.slot in self.read_once:
+            self.line(indent, "try:")
+            self.line(indent + 1, f"{target} = {self.truth(logic)}")
+            self.line(indent, "except Exception:  # the plan evaluates it again, and reports why it fails")
+            holds = f"run.holds({self.constant(logic)}, instance, {self.constant(name)})"
+            self.line(indent + 1, f"{target} = memo[{int(logic.slot)}] = {holds}")
+            return f"memo[{int(logic.slot)}] = {target}"
         self.line(indent, f"{target} = memo.get({int(logic.slot)})")
         self.line(indent, f"if {target} is None:")
         self.line(indent + 1, "try:")
@@ -194,32 +232,45 @@ class Writer:
         self.line(indent + 1, "except Exception:  # the plan evaluates it again, and reports why it fails")
         self.line(indent + 2, f"{target} = run.holds({self.constant(logic)}, instance, {self.constant(name)})")
         self.line(indent + 1, f"memo[{int(logic.slot)}] = {target}")
+        return None
 
     def truth(self, logic: Logic) -> str:
         """Source for the expression's truth (XPath boolean) where it is evaluated."""
         return _Source(self, logic.place).boolean(logic.expression.root, 0)
 
-    def constraint(self, logic: Logic, value: str) -> tuple[str, bool]:
+    def constraint(self, logic: Logic, value: str, shape: str | None = None) -> tuple[str, bool]:
         """Source for a constraint's truth where `.` is the local ``value``, and whether it also needs
-        ``instance.current`` set (a part evaluated by a bound closure reads `.` there)."""
-        source = _Source(self, logic.place, current=value)
+        ``instance.current`` set (a part evaluated by a bound closure reads `.` there).
+
+        ``shape``: what the value is known to be, so that `.` needs no conversion: "text" (a str),
+        "number" (an int or float, not a bool) or "choices" (a list of str).
+        """
+        source = _Source(self, logic.place, current=value, shape=shape)
         return source.boolean(logic.expression.root, 0), source.reads_frame
 
-    def value(self, logic: Logic) -> str:
-        """Source for the expression's value where it is evaluated."""
-        return _Source(self, logic.place).value(logic.expression.root, 0)[0]
+    def value(self, logic: Logic) -> tuple[str, bool]:
+        """Source for the expression's value where it is evaluated, and whether it is a str, float or bool."""
+        source, kind = _Source(self, logic.place).value(logic.expression.root, 0)
+        return source, kind in _PLAIN_KINDS
+
+    def number(self, logic: Logic) -> str:
+        """Source for the expression's value as a number (to_number) where it is evaluated."""
+        return _Source(self, logic.place).number(logic.expression.root, 0)
 
 
 class _Source:
     """Python source for an expression at one place: inline for the common shapes, else a bound closure.
 
-    Each value has a kind: "bool" (a Python bool), "scalar" (never a node-set) or "value" (any).
+    Each value has a kind: "bool" (a Python bool), "text" (a str), "plain" (a str, float or bool: stored
+    as it is), "scalar" (never a node-set) or "value" (any).
     """
 
-    def __init__(self, writer: Writer, place: tuple[str, ...], current: str = "instance.current") -> None:
+    def __init__(self, writer: Writer, place: tuple[str, ...], current: str = "instance.current",
+                 shape: str | None = None) -> None:
         self.writer = writer
         self.place = place
         self.current = current
+        self.shape = shape
         self.reads_frame = False
         self.compiler = BoundCompiler(place, writer.parent_repeat)
 
@@ -235,10 +286,10 @@ class _Source:
         if depth > _MAX_INLINE_DEPTH:
             return self.closure(node)
         if isinstance(node, Literal):
-            return self.writer.constant(node.value), "scalar"
+            return self.writer.constant(node.value), ("plain" if node.value.__class__ in (str, float) else "scalar")
         source = self.compiler.scalar_source(node)
         if source is not None:
-            return self.read(*source), "scalar"
+            return self.read(*source)
         if isinstance(node, Chain):
             return self.chain(node, depth)
         if isinstance(node, Logical):
@@ -246,7 +297,7 @@ class _Source:
             if alternatives is not None:
                 name, level, texts = alternatives
                 t, same = self.writer.temporary(), self.writer.constant(one_of(texts))
-                raw, members = self.raw(name, level), self.writer.constant(frozenset(texts))
+                raw, members = self.raw(name, level, _MISSING_TEXT), self.writer.constant(frozenset(texts))
                 return f"(({t} in {members}) if ({t} := {raw}).__class__ is _str else {same}(_node_value({t})))", "bool"
             parts = [self.boolean(operand, depth + 1) for operand in node.operands]
             return "(" + f" {'and' if node.operator == 'and' else 'or'} ".join(parts) + ")", "bool"
@@ -258,33 +309,55 @@ class _Source:
         self.reads_frame = True
         return f"{self.writer.constant(self.compiler.compile(node))}(instance)", "value"
 
-    def raw(self, name: str, depth: int) -> str:
-        """The answer as stored, of ${name} in the container at ``depth`` (-1: the constraint's `.`)."""
+    def container(self, depth: int) -> str:
+        """The container ``depth`` repeats down from the top level, as the source reads it."""
+        if depth == len(self.place):
+            return "values"
+        if depth == 0:
+            return "top_values"
+        return f"instance.levels[{int(depth)}]"
+
+    def raw(self, name: str, depth: int, missing: str = "") -> str:
+        """The answer as stored, of ${name} in the container at ``depth`` (-1: the constraint's `.`).
+
+        ``missing``: what an absent key reads as instead of None, where it means the same to the reader
+        ("''" read as text, "_NAN" as a number: what node_value and to_number make of None).
+        """
         if depth < 0:
             return self.current
-        if depth == len(self.place):
-            container = "values"
-        elif depth == 0:
-            container = "top_values"
-        else:
-            container = f"instance.levels[{int(depth)}]"
-        return f"{container}.get({self.writer.constant(name)})"
+        default = f", {missing}" if missing else ""
+        return f"{self.container(depth)}.get({self.writer.constant(name)}{default})"
 
-    def read(self, name: str, depth: int) -> str:
+    def read(self, name: str, depth: int) -> tuple[str, str]:
+        """${name} (or `.`) as node_value gives it, and its kind ("text": a str)."""
+        if depth < 0 and self.shape is not None:  # `.` of a known shape: node_value's result directly
+            if self.shape == "number":
+                return f"_float({self.current})", "plain"
+            return (self.current if self.shape == "text" else f"_spaced({self.current})"), "text"
         t = self.writer.temporary()
-        return f"({t} if ({t} := {self.raw(name, depth)}).__class__ is _str else _node_value({t}))"
+        raw = self.raw(name, depth, _MISSING_TEXT)
+        return f"({t} if ({t} := {raw}).__class__ is _str or {t}.__class__ is _float else _node_value({t}))", "scalar"
+
+    def text(self, node: Node, depth: int) -> str:
+        """Source for to_string of the value."""
+        source, kind = self.value(node, depth)
+        return source if kind == "text" else f"_to_string({source})"
 
     def number(self, node: Node, depth: int) -> str:
         if isinstance(node, Literal) and isinstance(node.value, float):
             return self.writer.constant(node.value)
-        t = self.writer.temporary()
+        t, source = self.writer.temporary(), self.compiler.scalar_source(node)
+        if source is not None:  # to_number(node_value(answer)), a number answer as it is
+            raw = self.raw(*source, "_NAN")
+            return f"(_float({t}) if ({t} := {raw}).__class__ in _INT_FLOAT else _to_number(_node_value({t})))"
         return f"({t} if ({t} := {self.value(node, depth)[0]}).__class__ is _float else _to_number({t}))"
 
     def chain(self, node: Chain, depth: int) -> tuple[str, str]:
         source = self.compiler.scalar_source(node.first)
         if source is not None and len(node.rest) == 1 and isinstance(node.rest[0][1], Literal):
             operator, literal = node.rest[0][0], node.rest[0][1].value
-            t, raw, constant = self.writer.temporary(), self.raw(*source), self.writer.constant(literal)
+            missing = _MISSING_TEXT if isinstance(literal, str) else "_NAN"
+            t, raw, constant = self.writer.temporary(), self.raw(*source, missing), self.writer.constant(literal)
             if isinstance(literal, str) and operator in ("=", "!="):
                 same = self.writer.constant(text_comparison(literal))
                 test = f"(({t} == {constant}) if ({t} := {raw}).__class__ is _str else {same}(_node_value({t})))"
@@ -299,14 +372,14 @@ class _Source:
         if all(operator in NUMERIC_OPERATORS for operator, _ in node.rest):
             # Converted as soon as evaluated: an order that differs from the evaluator's only in which
             # error comes first, and the fast path leaves every error to the plan.
-            result, kind = self.number(node.first, depth + 1), "scalar"
+            result, kind = self.number(node.first, depth + 1), "plain"  # to_number gives floats
             for operator, operand in node.rest:
                 right = self.number(operand, depth + 1)
                 if operator in _PYTHON_OPERATORS:
                     result = f"({result} {_PYTHON_OPERATORS[operator]} {right})"
                 else:  # div, mod: XPath's own rules for zero and infinities
                     result = f"{self.writer.constant(NUMERIC_OPERATORS[operator])}({result}, {right})"
-                kind = "bool" if operator in _COMPARISONS else "scalar"
+                kind = "bool" if operator in _COMPARISONS else "plain"
             return result, kind
         return self.closure(node)
 
@@ -318,24 +391,90 @@ class _Source:
             return f"(not {self.boolean(arguments[0], depth + 1)})", "bool"
         if call.name == "if":
             condition = self.boolean(arguments[0], depth + 1)
-            then, otherwise = self.scalar(arguments[1], depth + 1), self.scalar(arguments[2], depth + 1)
-            return f"({then} if {condition} else {otherwise})", "scalar"
+            (then, then_kind), (otherwise, otherwise_kind) = (self.value(arguments[1], depth + 1),
+                                                              self.value(arguments[2], depth + 1))
+            plain = then_kind in _PLAIN_KINDS and otherwise_kind in _PLAIN_KINDS
+            then, otherwise = (f"_single({source})" if kind == "value" else source
+                               for source, kind in ((then, then_kind), (otherwise, otherwise_kind)))
+            return f"({then} if {condition} else {otherwise})", ("plain" if plain else "scalar")
         if call.name == "selected" and isinstance(arguments[1], Literal):
             choice = self.writer.constant(to_string(arguments[1].value).strip())
-            return f"({choice} in _to_string({self.value(arguments[0], depth + 1)[0]}).split())", "bool"
+            return f"({choice} in {self.text(arguments[0], depth + 1)}.split())", "bool"
+        if call.name == "selected":  # the choice, then the choices: which error comes first is the plan's
+            choices, choice = self.text(arguments[0], depth + 1), self.text(arguments[1], depth + 1)
+            return f"({choice}.strip() in {choices}.split())", "bool"
+        if call.name in (*_AGGREGATES, "count") and len(arguments) == 1:
+            gathered = self.compiler.gathered_source(arguments[0])
+            if gathered is not None:
+                return self.aggregate(call.name, *gathered), "plain"
+        if call.name == "indexed-repeat":
+            indexed = self.indexed_repeat(arguments, depth)
+            if indexed is not None:
+                return indexed, "value"
         if call.name == "count-selected":
-            return f"_float(_len(_to_string({self.value(arguments[0], depth + 1)[0]}).split()))", "scalar"
+            return f"_float(_len({self.text(arguments[0], depth + 1)}.split()))", "plain"
         if call.name == "coalesce" and isinstance(arguments[1], Literal):
             # the second is a literal: nothing to evaluate unless the first is empty
             t, implementation = self.writer.temporary(), self.writer.constant(FUNCTIONS["coalesce"].implementation)
             otherwise = self.writer.constant(arguments[1].value)
             first = self.value(arguments[0], depth + 1)[0]
-            return (f"({t} if ({t} := {first}).__class__ is _float or ({t}.__class__ is _str and {t} != '') "
-                    f"else {implementation}([{t}, {otherwise}], None))"), "scalar"
+            return (f"({t} if ({t} := {first}).__class__ is _float else (({t} if {t} != '' else {otherwise}) "
+                    f"if {t}.__class__ is _str else {implementation}([{t}, {otherwise}], None)))"), "scalar"
+        if call.name == "int" and len(arguments) == 1:  # the function's own: trunc of a finite number
+            t = self.writer.temporary()
+            return f"(_float(_trunc({t})) if ({t} := {self.number(arguments[0], depth + 1)}) - {t} == 0 else {t})", "plain"
         if call.name == "position" and self.place:
-            return "_float(instance.position)", "scalar"
+            return "_float(instance.position)", "plain"
         function = FUNCTIONS[call.name]
         if function.implementation is None or function.reads_context:
             return self.closure(call)
-        values = ", ".join(self.value(argument, depth + 1)[0] for argument in arguments)
-        return f"{self.writer.constant(function.implementation)}([{values}], None)", "scalar"
+        values = [self.value(argument, depth + 1) for argument in arguments]
+        if call.name == "concat" and all(kind != "value" for _, kind in values):  # no node-set: text by text
+            texts = []
+            for source, kind in values:
+                t = self.writer.temporary()
+                texts.append(source if kind == "text" else f"({t} if ({t} := {source}).__class__ is _str else _to_string({t}))")
+            return f"_join([{', '.join(texts)}])", "plain"
+        listed = ", ".join(source for source, _ in values)
+        return f"{self.writer.constant(function.implementation)}([{listed}], None)", "scalar"
+
+    def aggregate(self, function: str, name: str, depth: int, repeats: tuple[str, ...], is_repeat: bool) -> str:
+        """sum/max/min/count of ${name} in every instance of ``repeats`` below the container at ``depth``
+        (survey_defs.expressions.bound._gather: a repeat is an empty node per instance)."""
+        loops, container = [], self.container(depth)
+        for repeat in (*repeats, name) if is_repeat else repeats:
+            t = self.writer.temporary()
+            loops.append(f"for {t} in ({container}.get({self.writer.constant(repeat)}) or ())")
+            container = t
+        if function == "count":
+            return f"_float(_len([0 {' '.join(loops)}]))"
+        t = self.writer.temporary()
+        item = "''" if is_repeat else f"{container}.get({self.writer.constant(name)}, _NAN)"
+        number = f"(_float({t}) if ({t} := {item}).__class__ in _INT_FLOAT else _to_number(_node_value({t})))"
+        return f"{_AGGREGATES[function]}([{number} {' '.join(loops)}])"
+
+    def indexed_repeat(self, arguments: tuple[Node, ...], depth: int) -> str | None:
+        """indexed-repeat(${field}, ${repeat}, index, ...) where it reads one value, else None.
+        Each index is a number, finite and at least 1, or the value is ''."""
+        if len(arguments) % 2 == 0 or not all(isinstance(argument, Reference) for argument in arguments[0::2][:1]):
+            return None
+        if not all(isinstance(argument, Reference) for argument in arguments[1::2]):
+            return None
+        field = arguments[0].name  # type: ignore[attr-defined]
+        repeats = tuple(argument.name for argument in arguments[1::2])  # type: ignore[attr-defined]
+        if not self.compiler.in_one_instance(field, repeats):
+            return None
+        tests, steps = [], []
+        for repeat, index in zip(repeats, arguments[2::2], strict=True):
+            n = self.writer.temporary()
+            tests.append(f"({n} := {self.number(index, depth + 1)}) - {n} == 0 and {n} >= 1")
+            steps.append(f"({self.writer.constant(repeat)}, _int({n}))")
+        if len(repeats) == 1:  # in_instance written out: the value in the instance, if there is one
+            instances, position, value = self.writer.temporary(), self.writer.temporary(), self.writer.temporary()
+            found = (f"({value} if ({value} := {instances}[{position} - 1].get({self.writer.constant(field)}, ''))"
+                     f".__class__ is _str or {value}.__class__ is _float else _node_value({value}))")
+            fetched = (f"({found} if ({position} := _int({n})) <= _len({instances} := "
+                       f"(top_values.get({self.writer.constant(repeats[0])}) or ())) else _NO_NODES)")
+        else:
+            fetched = f"_in_instance(top_values, {self.writer.constant(field)}, [{', '.join(steps)}])"
+        return f"({fetched} if {' and '.join(tests)} else '')"

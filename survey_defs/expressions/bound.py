@@ -113,12 +113,10 @@ class BoundCompiler(TreeCompiler):
         depth = self._fixed_depth(name)
         if depth is not None:
             return _read(name, depth)
-        try:
-            chain = tuple(self.form.repeat_chain(name))
-        except ExpressionError:  # repeats nesting in a cycle: fail as the generic evaluator does
+        gathered = self._gathered(name)
+        if gathered is None:  # repeats nesting in a cycle: fail as the generic evaluator does
             return lambda frame: frame.context().value(name)
-        shared = _shared_depth(chain, self.place)
-        return _gather(name, shared, chain[shared:], self.form.is_repeat(name))
+        return _gather(name, *gathered)
 
     def current(self) -> Bound:
         return lambda frame: node_value(frame.current)
@@ -133,6 +131,15 @@ class BoundCompiler(TreeCompiler):
 
     def context_reader(self, function: Function) -> Callable[[Frame], EvaluationContext | None]:
         return Frame.context if function.reads_context else _no_context
+
+    def _gathered(self, name: str) -> tuple[int, tuple[str, ...], bool] | None:
+        """For a ${name} that is a node-set here: what _gather takes after the name."""
+        try:
+            chain = tuple(self.form.repeat_chain(name))
+        except ExpressionError:
+            return None
+        shared = _shared_depth(chain, self.place)
+        return shared, chain[shared:], self.form.is_repeat(name)
 
     def _fixed_depth(self, name: str) -> int | None:
         """For a ${name} that is one value here: the depth of the container holding it, else None."""
@@ -156,7 +163,25 @@ class BoundCompiler(TreeCompiler):
                 return node.name, depth
         return None
 
+    def gathered_source(self, node: Node) -> tuple[str, int, tuple[str, ...], bool] | None:
+        """(name, depth, repeats, is_repeat) for a ${name} read here as a node-set: its values in every
+        instance of ``repeats`` below the container at ``depth`` (see _gather); else None."""
+        if not isinstance(node, Reference) or self._fixed_depth(node.name) is not None:
+            return None
+        gathered = self._gathered(node.name)
+        return None if gathered is None else (node.name, *gathered)
+
+    def in_one_instance(self, field: str, repeats: tuple[str, ...]) -> bool:
+        """Whether indexed-repeat(${field}, ...) naming ``repeats`` reads one value (see _one_instance)."""
+        try:
+            chain = tuple(self.form.repeat_chain(field))
+        except ExpressionError:
+            return False
+        return repeats == chain and not self.form.is_repeat(field)
+
     def indexed(self, field: str, repeats: tuple[str, ...]) -> Callable[[Frame, list[tuple[str, int]]], Value]:
+        if self.in_one_instance(field, repeats):
+            return partial(_one_instance, field)
         try:
             chain = tuple(self.form.repeat_chain(field))
         except ExpressionError:
@@ -164,8 +189,6 @@ class BoundCompiler(TreeCompiler):
         if chain is None or repeats != chain[: len(repeats)]:  # the generic error, when evaluated
             return lambda frame, steps: frame.context().indexed(field, steps)
         is_repeat = self.form.is_repeat(field)
-        if len(repeats) == len(chain) and not is_repeat:
-            return partial(_one_instance, field)
 
         def look_up(frame: Frame, steps: list[tuple[str, int]]) -> Value:
             # deeper levels keep the current instances, as EvaluationContext.indexed does
@@ -266,7 +289,11 @@ class BoundCompiler(TreeCompiler):
 
 def _one_instance(field: str, frame: Frame, steps: list[tuple[str, int]]) -> Value:
     """indexed-repeat() naming every repeat around ${field}: its value in that one instance, if there."""
-    container = frame.levels[0]
+    return in_instance(frame.levels[0], field, steps)
+
+
+def in_instance(container: Mapping[str, Any], field: str, steps: list[tuple[str, int]]) -> Value:
+    """${field} in the instance the steps (repeat, 1-based index) lead to from ``container``."""
     for repeat, index in steps:
         instances = container.get(repeat) or []
         if index > len(instances):

@@ -199,8 +199,12 @@ def node_value(answer: Any) -> Scalar:
     """An answer as an XPath value (see the module docstring)."""
     if answer is None:
         return ""
-    if answer.__class__ is str:  # the commonest case, first
+    if answer.__class__ is str:  # the commonest cases, first
         return answer
+    if answer.__class__ is float:  # a decimal, or a calculation's number
+        return answer
+    if answer.__class__ is list:  # a select_multiple's choices
+        return " ".join(map(str, answer))
     if isinstance(answer, bool):
         return answer
     if isinstance(answer, (int, float)):

@@ -228,14 +228,22 @@ def _numbers(arguments: list[Value]) -> list[float]:
 
 @_register("max", 1, None)
 def _max(arguments: list[Value], context: EvaluationContext) -> Value:
-    numbers = _numbers(arguments)
-    return math.nan if not numbers or any(math.isnan(n) for n in numbers) else max(numbers)
+    return maximum(_numbers(arguments))
 
 
 @_register("min", 1, None)
 def _min(arguments: list[Value], context: EvaluationContext) -> Value:
-    numbers = _numbers(arguments)
-    return math.nan if not numbers or any(math.isnan(n) for n in numbers) else min(numbers)
+    return minimum(_numbers(arguments))
+
+
+def maximum(numbers: list[float]) -> float:
+    """max() of the numbers of its arguments' values: NaN for none, or where one is NaN."""
+    return math.nan if not numbers or any(map(math.isnan, numbers)) else max(numbers)
+
+
+def minimum(numbers: list[float]) -> float:
+    """min() of the numbers of its arguments' values: NaN for none, or where one is NaN."""
+    return math.nan if not numbers or any(map(math.isnan, numbers)) else min(numbers)
 
 
 @_register("join", 2, 2)

@@ -62,3 +62,17 @@ def test_the_source_runs_without_builtins(written):
 def test_hostile_values_are_checked_as_the_reference_checks_them(written, answers):
     instrument, validator, _ = written
     assert validator.check(answers) == ReferenceValidator(instrument).check(answers)
+
+
+def test_an_unanswered_select_multiple_without_a_choice_list_is_checked_as_the_reference_checks_it(load_form):
+    instrument = load_form("""
+| survey |
+|        | type                 | name     | label | required |
+|        | select_multiple many | picks_zq | Picks | yes      |
+| choices |
+|         | list_name | name | label |
+|         | many      | a    | A     |
+""")
+    unlisted = instrument.model_copy(update={"survey": (instrument.survey[0].model_copy(update={"list_name": None}),)})
+    for answers in ({"picks_zq": []}, {"picks_zq": ["a"]}, {}):
+        assert Validator(unlisted).check(answers) == ReferenceValidator(unlisted).check(answers)
