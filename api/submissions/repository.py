@@ -1,10 +1,11 @@
 """All SQL touching submissions, their revisions and personal identifiers."""
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, text
+from sqlalchemy import BindParameter, Connection, Dialect, Insert, Table, bindparam, func, insert, literal_column, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -121,28 +122,86 @@ def insert_revision(session: Session, revision: Values, personal: Values | None)
 
 def insert_many(session: Session, submissions: list[Values], revisions: list[Values],
                 personals: list[Values | None]) -> None:
-    """New interviews in one INSERT per table (the i-th revision and personal row belong to the i-th
+    """New interviews, one executemany per table (the i-th revision and personal row belong to the i-th
     submission); an instance id already stored raises IntegrityError.
 
-    The rows go in as one executemany each, without RETURNING: SQLite can only return ids in parameter
-    order one row per statement. Their ids are then read back by keys unique to each row (the instance
-    id; the submission and revision 1), so no other transaction's rows can be taken for them."""
+    No id goes back and forth: each revision is inserted from a SELECT of its submission's id by instance
+    id, each personal row from its revision's (revision 1 of that submission), so no other transaction's
+    rows can be taken for them. Values are bound by SQLAlchemy's own type processors (the same stored
+    text), without its per-row work: a batch's rows are many and alike."""
     if not submissions:
         return
-    submission_table, revision_table = Submission.__table__, SubmissionRevision.__table__
-    session.execute(insert(submission_table), submissions)
-    ids = _column_by(session, submission_table.c.instance_id, [s["instance_id"] for s in submissions],
-                     submission_table.c.id)
-    submission_ids = [ids[s["instance_id"]] for s in submissions]
-    session.execute(insert(revision_table), [{**revision, "submission_id": submission_id}
-                                             for revision, submission_id in zip(revisions, submission_ids, strict=True)])
-    kept = [(personal, submission_id) for personal, submission_id in zip(personals, submission_ids, strict=True)
+    connection = session.connection()
+    instance_ids = [submission["instance_id"] for submission in submissions]
+    _bulk_insert(connection.dialect, _new_submissions, tuple(submissions[0])).run(connection, submissions)
+    _bulk_insert(connection.dialect, _revisions_of, tuple(revisions[0])).run(
+        connection, [{**revision, _OF_INSTANCE: instance_id} for revision, instance_id in zip(revisions, instance_ids, strict=True)])
+    kept = [(personal, instance_id) for personal, instance_id in zip(personals, instance_ids, strict=True)
             if personal is not None]
     if kept:
-        revision_ids = _column_by(session, revision_table.c.submission_id, [submission_id for _, submission_id in kept],
-                                  revision_table.c.id, revision_table.c.revision == 1)
-        session.execute(insert(SubmissionPersonal.__table__),
-                        [{**personal, "revision_id": revision_ids[submission_id]} for personal, submission_id in kept])
+        _bulk_insert(connection.dialect, _personals_of, tuple(kept[0][0])).run(
+            connection, [{**personal, _OF_INSTANCE: instance_id} for personal, instance_id in kept])
+
+
+_OF_INSTANCE = "of_instance_id"  # the instance id a revision or personal row is linked by (no column has this name)
+
+
+def _binds(table: Table, keys: tuple[str, ...]) -> list[BindParameter[Any]]:
+    return [bindparam(key, type_=table.c[key].type) for key in keys]
+
+
+def _new_submissions(keys: tuple[str, ...]) -> Insert:
+    table = Submission.__table__
+    return insert(table).values(dict(zip(keys, _binds(table, keys), strict=True)))
+
+
+def _revisions_of(keys: tuple[str, ...]) -> Insert:
+    submission, revision = Submission.__table__, SubmissionRevision.__table__
+    return insert(revision).from_select(
+        ["submission_id", *keys],
+        select(submission.c.id, *_binds(revision, keys)).where(submission.c.instance_id == bindparam(_OF_INSTANCE)),
+        include_defaults=False,
+    )
+
+
+def _personals_of(keys: tuple[str, ...]) -> Insert:
+    submission, revision, personal = Submission.__table__, SubmissionRevision.__table__, SubmissionPersonal.__table__
+    return insert(personal).from_select(
+        ["revision_id", *keys],
+        select(revision.c.id, *_binds(personal, keys)).where(
+            submission.c.instance_id == bindparam(_OF_INSTANCE), revision.c.submission_id == submission.c.id,
+            revision.c.revision == literal_column("1")),
+        include_defaults=False,
+    )
+
+
+@dataclass(frozen=True)
+class _BulkInsert:
+    """A compiled INSERT run as one executemany of rows bound the way SQLAlchemy binds them."""
+
+    sql: str
+    names: tuple[str, ...]  # the binds, in the statement's order when its parameters are positional
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    positional: bool
+
+    def run(self, connection: Connection, rows: list[Values]) -> None:
+        pairs = tuple(zip(self.names, self.processors))
+        if self.positional:
+            bound: list[Any] = [tuple([row[name] if process is None else process(row[name]) for name, process in pairs])
+                                for row in rows]
+        else:
+            bound = [{name: row[name] if process is None else process(row[name]) for name, process in pairs}
+                     for row in rows]
+        connection.exec_driver_sql(self.sql, bound)
+
+
+@functools.cache
+def _bulk_insert(dialect: Dialect, statement: Callable[[tuple[str, ...]], Insert], keys: tuple[str, ...]) -> _BulkInsert:
+    """The statement for these column keys (the service's, never a request's), compiled for the dialect."""
+    compiled = statement(keys).compile(dialect=dialect)
+    names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+    processors = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    return _BulkInsert(compiled.string, names, processors, compiled.positional)
 
 
 def _column_by(session: Session, key, values: list[Any], column, *conditions) -> dict[Any, Any]:

@@ -230,10 +230,12 @@ def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload:
     )
 
 
-def _rows_for(prepared: Prepared, actor: User) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+def _rows_for(prepared: Prepared, actor: User, now: datetime | None = None,
+              ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
     """The column values of a new interview: its submission, first revision and personal identifiers
-    (if any); plain values, as the interview is inserted without the ORM."""
-    now = utcnow()
+    (if any); plain values, as the interview is inserted without the ORM. `now`: when it was received
+    (a batch's interviews arrive together)."""
+    now = now or utcnow()
     duration = (
         (prepared.ended_at - prepared.started_at).total_seconds()
         if prepared.started_at is not None and prepared.ended_at is not None
@@ -362,7 +364,8 @@ def _accept_or_conflict(session: Session, actor: User, prepared: Prepared) -> tu
 
 
 def _store_many(session: Session, actor: User, prepared_list: list[Prepared]) -> None:
-    rows = [_rows_for(p, actor) for p in prepared_list]
+    now = utcnow()
+    rows = [_rows_for(p, actor, now) for p in prepared_list]
     repository.insert_many(session, [s for s, _, _ in rows], [r for _, r, _ in rows], [p for _, _, p in rows])
 
 

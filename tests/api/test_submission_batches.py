@@ -3,6 +3,7 @@ same interviews met one at a time."""
 
 import pytest
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from api.openapi_bodies import parse_body
@@ -91,3 +92,32 @@ def test_a_batch_body_is_read_as_the_declared_body_reads_it():
     read, declared = batch_items(body), parse_body(BatchIn, body).submissions
     assert repr(read) == repr(declared)
     assert [list(item) for item in read] == [list(item) for item in declared]
+
+
+def _stored_text(engine, instance_id: str) -> tuple:
+    """An interview's three rows as the database holds them (JSON and times as stored text), without
+    what differs between two interviews by design: ids, instance id, received and written times."""
+    with Session(engine) as session:
+        return session.execute(text(
+            "SELECT s.instrument_version_id, s.enumerator_id, s.assignment_id, s.current_revision, s.content_hash,"
+            " s.source, s.review_status, CAST(s.started_at AS TEXT), CAST(s.ended_at AS TEXT), s.duration_seconds,"
+            " s.device_id, r.revision, CAST(r.answers AS TEXT), r.payload, r.payload_format, r.content_hash,"
+            " r.author_id, CAST(p.data AS TEXT), p.latitude, p.longitude, p.gps_accuracy"
+            " FROM submission s JOIN submission_revision r ON r.submission_id = s.id"
+            " LEFT JOIN submission_personal p ON p.revision_id = r.id WHERE s.instance_id = :instance_id"),
+            {"instance_id": instance_id}).one()
+
+
+def test_a_batch_stores_each_interview_as_the_single_endpoint_stores_it(client, versions, enumerator, engine):
+    # The single endpoint binds its rows through SQLAlchemy's statements; the batch binds them itself.
+    item = interview("victimization", versions["victimization"])
+    item["paradata"]["gps"]["accuracy"] = None
+    assert client.post("/api/v1/submissions", json=item, headers=enumerator.headers).status_code == 201
+    expected = _stored_text(engine, item["instance_id"])
+    with Session(engine) as session:  # the same interview again, now through the batch
+        session.execute(text("DELETE FROM submission WHERE instance_id = :i"), {"i": item["instance_id"]})
+        session.commit()
+    response = client.post(BATCH, json={"submissions": [item]}, headers=enumerator.headers)
+    assert [r["status"] for r in response.json()["results"]] == ["created"]
+    assert _stored_text(engine, item["instance_id"]) == expected
+    assert expected[17] is not None and expected[12].startswith('{"start": ')  # personal row, json.dumps's text
