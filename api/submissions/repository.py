@@ -5,8 +5,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from sqlalchemy import BindParameter, Connection, Dialect, Insert, Table, bindparam, func, insert, literal_column, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.direct_queries import DirectQuery
@@ -122,16 +124,20 @@ def insert_revision(session: Session, revision: Values, personal: Values | None)
 
 def insert_many(session: Session, submissions: list[Values], revisions: list[Values],
                 personals: list[Values | None]) -> None:
-    """New interviews, one executemany per table (the i-th revision and personal row belong to the i-th
-    submission); an instance id already stored raises IntegrityError.
+    """New interviews (the i-th revision and personal row belong to the i-th submission); an instance id
+    already stored raises IntegrityError.
 
-    No id goes back and forth: each revision is inserted from a SELECT of its submission's id by instance
-    id, each personal row from its revision's (revision 1 of that submission), so no other transaction's
-    rows can be taken for them. Values are bound by SQLAlchemy's own type processors (the same stored
-    text), without its per-row work: a batch's rows are many and alike."""
+    SQLite: one executemany per table. No id goes back and forth: each revision is inserted from a SELECT
+    of its submission's id by instance id, each personal row from its revision's (revision 1 of that
+    submission), so no other transaction's rows can be taken for them. PostgreSQL: see `_copy_many`.
+    Values are bound by SQLAlchemy's own type processors (the same stored text), without its per-row
+    work: a batch's rows are many and alike."""
     if not submissions:
         return
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy_many(connection, submissions, revisions, personals)
+        return
     instance_ids = [submission["instance_id"] for submission in submissions]
     _bulk_insert(connection.dialect, _new_submissions, tuple(submissions[0])).run(connection, submissions)
     _bulk_insert(connection.dialect, _revisions_of, tuple(revisions[0])).run(
@@ -141,6 +147,52 @@ def insert_many(session: Session, submissions: list[Values], revisions: list[Val
     if kept:
         _bulk_insert(connection.dialect, _personals_of, tuple(kept[0][0])).run(
             connection, [{**personal, _OF_INSTANCE: instance_id} for personal, instance_id in kept])
+
+
+# Ids for new interviews, drawn ahead: COPY cannot link a row to another's id as it goes.
+_NEXT_IDS = ("SELECT nextval(pg_get_serial_sequence('submission', 'id')),"
+             " nextval(pg_get_serial_sequence('submission_revision', 'id')) FROM generate_series(1, %s)")
+
+
+def _copy_many(connection: Connection, submissions: list[Values], revisions: list[Values],
+               personals: list[Values | None]) -> None:
+    """PostgreSQL: the rows COPYed in, their ids drawn from the tables' sequences first. An INSERT per row,
+    even pipelined, cost the server about 90 us of CPU per interview (a statement's start and end, three
+    times); COPY writes the rows as one stream per table."""
+    with connection.connection.driver_connection.cursor() as cursor:
+        try:
+            ids = cursor.execute(_NEXT_IDS, (len(submissions),)).fetchall()
+            _copy(cursor, connection.dialect, Submission.__table__,
+                  [{**submission, "id": submission_id} for submission, (submission_id, _) in zip(submissions, ids, strict=True)])
+            _copy(cursor, connection.dialect, SubmissionRevision.__table__,
+                  [{**revision, "id": revision_id, "submission_id": submission_id}
+                   for revision, (submission_id, revision_id) in zip(revisions, ids, strict=True)])
+            kept = [{**personal, "revision_id": revision_id}
+                    for personal, (_, revision_id) in zip(personals, ids, strict=True) if personal is not None]
+            if kept:
+                _copy(cursor, connection.dialect, SubmissionPersonal.__table__, kept)
+        except psycopg.IntegrityError as exc:  # as SQLAlchemy reports it, for the caller's fallback
+            raise IntegrityError("COPY", None, exc) from exc
+
+
+def _copy(cursor: psycopg.Cursor, dialect: Dialect, table: Table, rows: list[Values]) -> None:
+    names, processors = _copy_columns(dialect, table, tuple(rows[0]))
+    pairs = tuple(zip(names, processors))
+    with cursor.copy(f"COPY {_quoted(dialect, table.name)} ({', '.join(_quoted(dialect, name) for name in names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] if process is None else process(row[name]) for name, process in pairs])
+
+
+def _quoted(dialect: Dialect, name: str) -> str:
+    return dialect.identifier_preparer.quote(name)
+
+
+@functools.cache
+def _copy_columns(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]:
+    """The column names of these keys and SQLAlchemy's processor of each column's values."""
+    columns = [table.c[key] for key in keys]
+    return (tuple(column.name for column in columns),
+            tuple(column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns))
 
 
 _OF_INSTANCE = "of_instance_id"  # the instance id a revision or personal row is linked by (no column has this name)
