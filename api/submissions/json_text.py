@@ -28,21 +28,25 @@ _DIGITS = frozenset(b"0123456789.")
 _BEFORE_NUMBER = frozenset(b":,[")  # compact JSON: a number starts the text or follows one of these
 
 
-def compact_json(value: Any, *, sort_keys: bool = False) -> bytes:
-    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)` in UTF-8."""
+def compact_json(value: Any, *, sort_keys: bool = False, finite: bool = False) -> bytes:
+    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)` in UTF-8.
+
+    `finite`: the caller knows that no float in `value` is NaN or infinite, so that a `null` in msgspec's
+    text is a None and need not send the value to `json.dumps`."""
     try:
         text = _ENCODERS[sort_keys].encode(value)
     except Exception:  # whatever json.dumps makes of it (an error too) is the answer
-        text = b"null"
-    if not _may_differ(text):
+        text, finite = b"null", False
+    if not _may_differ(text, nulls=not finite):
         return text
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys).encode("utf-8")
 
 
-def _may_differ(text: bytes) -> bool:
-    """Whether msgspec's text may hold a NaN or infinity (`null`), a small float without exponent
-    (`0.0000…`) or a float with one. Text inside strings may look alike: that costs only the fallback."""
-    if b"null" in text or b"0.0000" in text:
+def _may_differ(text: bytes, *, nulls: bool = True) -> bool:
+    """Whether msgspec's text may hold a NaN or infinity (`null`, unless `nulls` is False), a small float
+    without exponent (`0.0000…`) or a float with one. Text inside strings may look alike: that costs only
+    the fallback."""
+    if (nulls and b"null" in text) or b"0.0000" in text:
         return True
     return any(_number_before(text, found.start()) for found in _E_THEN_DIGIT.finditer(text))
 

@@ -7,6 +7,7 @@ unless it comes as an explicit edit, which becomes a new revision.
 
 import hashlib
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,10 +61,14 @@ def interview_hash(data: SubmissionCreate) -> str:
     the same digest written faster: the answers, most of the text and first in key order, and the rest."""
     rest = {"form_id": data.instrument.form_id, "version": data.instrument.version,
             "paradata": data.paradata.model_dump(mode="json"), "assignment_id": data.assignment_id}
+    # The rest's only floats are the GPS's: latitude and longitude are bounded (never NaN or infinite),
+    # the accuracy only from below. A None there is written `null` by msgspec as by json.dumps.
+    gps = data.paradata.gps
+    finite = gps is None or gps.accuracy is None or math.isfinite(gps.accuracy)
     digest = hashlib.sha256(b'{"answers":')
     digest.update(compact_json(data.answers, sort_keys=True))
     digest.update(b",")
-    digest.update(memoryview(_canonical_text(rest))[1:])  # small, and its nulls would send msgspec's text back
+    digest.update(memoryview(compact_json(rest, sort_keys=True, finite=finite))[1:])
     return digest.hexdigest()
 
 

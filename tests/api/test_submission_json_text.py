@@ -64,6 +64,13 @@ def test_integers_of_any_size_nulls_and_strings_that_look_like_numbers():
                   {"a": None}, "1e5", "a,1e5", "[0.00001", "uuid 4b7a-9e08-3e1d", ",-12e-3"):
         assert compact_json(value) == stdlib(value)
         assert compact_json({"v": [value]}, sort_keys=True) == stdlib({"v": [value]}, sort_keys=True)
+        assert compact_json({"v": [value]}, finite=True) == stdlib({"v": [value]})
+
+
+def test_finite_values_with_nulls_are_written_as_json_dumps_writes_them():
+    for value in awkward_floats()[:-3]:  # all but NaN and the infinities
+        wrapped = {"b": [None, value], "a": {"n": value, "m": None}}
+        assert compact_json(wrapped, sort_keys=True, finite=True) == stdlib(wrapped, sort_keys=True), repr(wrapped)
 
 
 def original_hash(item: dict) -> str:
@@ -87,6 +94,14 @@ def test_interview_hash_is_the_canonical_hash_of_the_content():
     items = [awkward_interview("1"), awkward_interview("2", assignment_id=7), interview("perception", "1")]
     items[2]["paradata"]["gps"] = None
     items.append({**interview("victimization", "3"), "answers": {"x": float("nan"), "y": [1e-7, {"z": 2**70}]}})
+    # The GPS floats, the only ones beside the answers: an infinite accuracy, an exponent, none at all.
+    for gps in ({"latitude": -12.05, "longitude": -77.04, "accuracy": float("inf")},
+                {"latitude": 1e-05, "longitude": -1e-7, "accuracy": 5.0},
+                {"latitude": -0.0, "longitude": 179.99999999999997, "accuracy": 1e16},
+                {"latitude": 1.5, "longitude": 2.5, "accuracy": None}):
+        item = interview("perception", "1", instance_id=None)
+        item["paradata"]["gps"] = gps
+        items.append({**item, "assignment_id": 2**70})
     for item in items:
         assert interview_hash(SubmissionCreate.model_validate(item)) == original_hash(item)
 
