@@ -177,7 +177,7 @@ def _copy_many(connection: Connection, submissions: list[Values], revisions: lis
 
 def _copy(cursor: psycopg.Cursor, dialect: Dialect, table: Table, rows: list[Values]) -> None:
     names, processors = _copy_columns(dialect, table, tuple(rows[0]))
-    pairs = tuple(zip(names, processors))
+    pairs = tuple(zip(names, _once_per_value(processors)))
     with cursor.copy(f"COPY {_quoted(dialect, table.name)} ({', '.join(_quoted(dialect, name) for name in names)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[name] if process is None else process(row[name]) for name, process in pairs])
@@ -227,6 +227,23 @@ def _personals_of(keys: tuple[str, ...]) -> Insert:
     )
 
 
+def _once_per_value(processors: tuple[Callable[[Any], Any] | None, ...]) -> list[Callable[[Any], Any] | None]:
+    """The processors, for the rows of one statement: a value that is the same object as the previous
+    row's (a batch's rows share the time they were received) is processed once."""
+    return [None if process is None else _remembering(process) for process in processors]
+
+
+def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    last: list[Any] = [_remembering, None]  # the last value (none yet) and what it became
+
+    def processed(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return processed
+
+
 @dataclass(frozen=True)
 class _BulkInsert:
     """A compiled INSERT run as one executemany of rows bound the way SQLAlchemy binds them."""
@@ -237,7 +254,7 @@ class _BulkInsert:
     positional: bool
 
     def run(self, connection: Connection, rows: list[Values]) -> None:
-        pairs = tuple(zip(self.names, self.processors))
+        pairs = tuple(zip(self.names, _once_per_value(self.processors)))
         if self.positional:
             bound: list[Any] = [tuple([row[name] if process is None else process(row[name]) for name, process in pairs])
                                 for row in rows]

@@ -40,6 +40,7 @@ def test_each_interview_of_a_batch_gets_its_own_revision_and_personal_row(client
                          versions["victimization" if index % 2 else "perception"])
         item["paradata"]["gps"] = None if index == 3 else {"latitude": -12.0 - index, "longitude": -77.0 + index}
         item["paradata"]["device_id"] = f"tablet-{index}"
+        item["paradata"]["started_at"] = f"2026-11-21T10:0{index}:00-05:00"
         items.append(item)
     response = client.post(BATCH, json={"submissions": items}, headers=enumerator.headers)
     assert [r["status"] for r in response.json()["results"]] == ["created"] * 7
@@ -47,6 +48,8 @@ def test_each_interview_of_a_batch_gets_its_own_revision_and_personal_row(client
     for index, item in enumerate(items):
         submission, revision, personal = rows[item["instance_id"]]
         assert submission.device_id == f"tablet-{index}"
+        assert (submission.started_at.hour, submission.started_at.minute) == (15, index)
+        assert submission.instrument_version_id and ("incidents" in revision.answers) == bool(index % 2)
         assert revision.revision == 1 and revision.content_hash == submission.content_hash
         assert f'"device_id":"tablet-{index}"' in revision.payload
         if index == 3:
