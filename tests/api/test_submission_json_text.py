@@ -8,7 +8,7 @@ import struct
 import pytest
 from sqlmodel import Session, select
 
-from api.submissions.json_text import compact_json
+from api.submissions.json_text import column_json, compact_json
 from api.submissions.models import Submission, SubmissionRevision
 from api.submissions.schemas import SubmissionCreate
 from api.submissions.service import canonical_hash, interview_hash
@@ -71,6 +71,19 @@ def test_finite_values_with_nulls_are_written_as_json_dumps_writes_them():
     for value in awkward_floats()[:-3]:  # all but NaN and the infinities
         wrapped = {"b": [None, value], "a": {"n": value, "m": None}}
         assert compact_json(wrapped, sort_keys=True, finite=True) == stdlib(wrapped, sort_keys=True), repr(wrapped)
+
+
+def test_column_text_is_json_dumps_text_with_its_defaults():
+    for value in awkward_floats():
+        wrapped = {"b": [1, "x, y: z", value, None], "a": {"n": value}, "e": [], "f": {}}
+        assert column_json(wrapped) == json.dumps(wrapped), repr(wrapped)
+    for code in range(0x800):  # every ASCII character (DEL too), the escapes, and some that are not ASCII
+        if not 0xD800 <= code <= 0xDFFF:
+            assert column_json({chr(code): [chr(code), f"a{chr(code)}b"]}) == json.dumps({chr(code): [chr(code), f"a{chr(code)}b"]})
+    for value in (2**64, -(10**30), None, True, [[]], {"a": None}, "😀", {"z": 1, "a": {"y": [], "b": 2}}):
+        assert column_json(value) == json.dumps(value)
+    with pytest.raises(TypeError):
+        column_json({"a": object()})
 
 
 def original_hash(item: dict) -> str:
