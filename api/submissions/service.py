@@ -8,6 +8,7 @@ unless it comes as an explicit edit, which becomes a new revision.
 import hashlib
 import json
 import math
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,7 +43,7 @@ from api.submissions.schemas import (
     SubmissionPublic,
 )
 from api.users.models import Role, User
-from survey_defs.answers import compile_validator
+from survey_defs.answers import Validator, compile_validator
 from survey_defs.model import Question
 
 RECEIVED, APPROVED, RETURNED, RESUBMITTED = "received", "approved", "returned", "resubmitted"
@@ -200,13 +201,33 @@ def check_may_collect(actor: User, version: InstrumentVersion) -> None:
 
 def validated_answers(version: InstrumentVersion, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Answers checked against the exact version, split into (answers, personal identifiers)."""
-    instrument = instruments.compiled(version)
-    errors = compile_validator(instrument).validate(answers)
+    validator, personal = _answer_rules(version)
+    errors = validator.validate(answers)
     if errors:
         raise Unprocessable(
             f"The interview has {len(errors)} invalid answer(s)", code="answers_invalid", errors=_answer_errors(errors)
         )
-    return split_answers(answers, question_classes(instrument).personal)
+    return split_answers(answers, personal)
+
+
+_ANSWER_RULES_CACHE_SIZE = 64
+_answer_rules_cache: dict[str, tuple[Validator, frozenset[str]]] = {}
+_answer_rules_lock = threading.Lock()
+
+
+def _answer_rules(version: InstrumentVersion) -> tuple[Validator, frozenset[str]]:
+    """A version's validator and personal questions, found by the row's content hash: reading the
+    instrument's own (a pydantic private attribute) costs about 3 us, and each look-up by it read it
+    again, twice per interview of a batch."""
+    rules = _answer_rules_cache.get(version.content_hash)
+    if rules is None:
+        instrument = instruments.compiled(version)
+        rules = compile_validator(instrument), question_classes(instrument).personal
+        with _answer_rules_lock:  # the threadpool's requests (OpenRosa, edits) validate too
+            if len(_answer_rules_cache) >= _ANSWER_RULES_CACHE_SIZE:
+                _answer_rules_cache.pop(next(iter(_answer_rules_cache)))
+            rules = _answer_rules_cache.setdefault(version.content_hash, rules)
+    return rules
 
 
 def prepare(lookup: VersionLookup, actor: User, data: SubmissionCreate, payload: str) -> Prepared:
