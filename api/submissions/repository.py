@@ -9,11 +9,10 @@ import psycopg
 from sqlalchemy import (JSON, BindParameter, Connection, Dialect, Insert, Table, bindparam, func, insert, literal_column,
                         text)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, col, select
 
-from api.direct_queries import DirectQuery
+from api.direct_queries import DirectQuery, _hand_to_sqlalchemy
 from api.instruments.models import Instrument, InstrumentVersion
 from api.submissions.json_text import column_json
 from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
@@ -174,8 +173,8 @@ def _copy_many(connection: Connection, submissions: list[Values], revisions: lis
                     for personal, (_, revision_id) in zip(personals, ids, strict=True) if personal is not None]
             if kept:
                 _copy(cursor, connection.dialect, SubmissionPersonal.__table__, kept)
-        except psycopg.IntegrityError as exc:  # as SQLAlchemy reports it, for the caller's fallback
-            raise IntegrityError("COPY", None, exc) from exc
+        except Exception as error:  # as SQLAlchemy reports it (IntegrityError for the caller's fallback),
+            _hand_to_sqlalchemy(connection, error, "COPY", None, cursor)  # a lost connection invalidated
 
 
 def _copy(cursor: psycopg.Cursor, dialect: Dialect, table: Table, rows: list[Values]) -> None:
