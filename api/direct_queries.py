@@ -12,7 +12,8 @@ SQLAlchemy as if it had run the statement: they come out as its exceptions (Inte
 lost connection is invalidated as usual. Statements whose compilation needs the execution context
 (Python-side column defaults, expanding IN lists) are refused when first compiled.
 
-Use it only where a statement runs on every interview: everywhere else the ORM is simpler.
+Use it only where a statement runs on every interview: everywhere else the ORM is simpler. (A batch's
+many alike rows go by executemany or COPY instead: `api.submissions.repository.insert_many`.)
 """
 
 import threading
@@ -93,7 +94,7 @@ class DirectQuery:
                 return []
             found = cursor.fetchall() if many else [cursor.fetchone()]
         except Exception as error:
-            _hand_to_sqlalchemy(connection, error, plan.sql, parameters, cursor)
+            hand_to_sqlalchemy(connection, error, plan.sql, parameters, cursor)
         finally:
             cursor.close()
         return [plan.row(values) for values in found if values is not None]
@@ -130,6 +131,7 @@ def _compile(statement: ClauseElement, dialect: Dialect, columns: tuple[str, ...
     )
 
 
-def _hand_to_sqlalchemy(connection: Connection, error: Exception, sql: str, parameters: Any, cursor: Any) -> None:
-    """Raise what SQLAlchemy would have raised for this error (and invalidate a lost connection)."""
+def hand_to_sqlalchemy(connection: Connection, error: Exception, sql: str, parameters: Any, cursor: Any) -> None:
+    """Raise what SQLAlchemy would have raised for this error of the driver's (and invalidate a lost
+    connection): for any statement run on the driver's cursor, these and a batch's COPY alike."""
     connection._handle_dbapi_exception(error, sql, parameters, cursor, None)

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, col, select
 
-from api.direct_queries import DirectQuery, _hand_to_sqlalchemy
+from api.direct_queries import DirectQuery, hand_to_sqlalchemy
 from api.instruments.models import Instrument, InstrumentVersion
 from api.submissions.json_text import column_json
 from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
@@ -174,7 +174,7 @@ def _copy_many(connection: Connection, submissions: list[Values], revisions: lis
             if kept:
                 _copy(cursor, connection.dialect, SubmissionPersonal.__table__, kept)
         except Exception as error:  # as SQLAlchemy reports it (IntegrityError for the caller's fallback),
-            _hand_to_sqlalchemy(connection, error, "COPY", None, cursor)  # a lost connection invalidated
+            hand_to_sqlalchemy(connection, error, "COPY", None, cursor)  # a lost connection invalidated
 
 
 def _copy(cursor: psycopg.Cursor, dialect: Dialect, table: Table, rows: list[Values]) -> None:
@@ -255,7 +255,8 @@ def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 @dataclass(frozen=True)
 class _BulkInsert:
-    """A compiled INSERT run as one executemany of rows bound the way SQLAlchemy binds them."""
+    """A compiled INSERT run as one executemany of rows bound the way SQLAlchemy binds them: for a batch's
+    many alike rows, where `DirectQuery` runs one statement (each row bound once, shared values once)."""
 
     sql: str
     names: tuple[str, ...]  # the binds, in the statement's order when its parameters are positional
