@@ -164,6 +164,8 @@ def server(url: str, workers: int, profile_to: Path | None) -> Iterator[tuple[st
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(process, base, lambda: _tail(errors))
+        if profile_to is None:
+            wait_until_listening(port, workers)
         yield base, process.pid
     except BaseException:
         print(f"the server said: {_tail(errors)}", file=sys.stderr)
@@ -176,6 +178,30 @@ def server(url: str, workers: int, profile_to: Path | None) -> Iterator[tuple[st
             process.kill()
             process.wait()
         errors.close()
+
+
+def wait_until_listening(port: int, workers: int, timeout: float = 30.0) -> None:
+    """Wait until every worker listens on the port (Linux: /proc/net/tcp; elsewhere no wait).
+
+    The first worker to start answers /health while the others may not listen yet, and the kernel can
+    only hand a new connection to a socket that listens: the 50 keep-alive clients, connecting at once,
+    then all stayed on one worker (measured on PostgreSQL: 502/s against 968/s when spread 28/22)."""
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not tables[0].exists():
+        return
+    deadline = time.monotonic() + timeout
+    while _listening_sockets(tables, port) < workers and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _listening_sockets(tables: list[Path], port: int) -> int:
+    count = 0
+    for table in tables:
+        for line in table.read_text().splitlines()[1:] if table.exists() else []:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # state 0A: LISTEN
+                count += 1
+    return count
 
 
 def _tail(file, size: int = 3000) -> str:
