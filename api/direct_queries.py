@@ -12,8 +12,11 @@ SQLAlchemy as if it had run the statement: they come out as its exceptions (Inte
 lost connection is invalidated as usual. Statements whose compilation needs the execution context
 (Python-side column defaults, expanding IN lists) are refused when first compiled.
 
-Use it only where a statement runs on every interview: everywhere else the ORM is simpler. (A batch's
-many alike rows go by executemany or COPY instead: `api.submissions.repository.insert_many`.)
+Values are bound as SQLAlchemy binds them, JSON included: its text is what SQLAlchemy's serializer
+(`json.dumps`) writes, written faster by `api.json_text.column_json`. `execute_many` runs one statement
+for many alike rows (a batch's), binding a value the rows share once.
+
+Use it only where a statement runs on every interview: everywhere else the ORM is simpler.
 """
 
 import threading
@@ -22,10 +25,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, TextClause
+from sqlalchemy import JSON, Connection, TextClause
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
+
+from api.json_text import column_json
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class _Plan:
     compiled: Any
     positions: tuple[str, ...] | None  # parameter order for positional drivers (SQLite's '?')
     bind_processors: dict[str, Callable[[Any], Any]]
+    names: tuple[str, ...]  # every parameter, in `positions` order when there is one
     result_processors: tuple[Callable[[Any], Any] | None, ...] | None  # None: values kept as read
     row_type: type  # a named tuple of the result's column keys
     returns_rows: bool | None  # None: known once run (a textual statement)
@@ -44,6 +51,16 @@ class _Plan:
             if name in bound:
                 bound[name] = process(bound[name])
         return bound if self.positions is None else tuple(bound[name] for name in self.positions)
+
+    def rows_of_parameters(self, rows: list[dict[str, Any]]) -> list[Any]:
+        """Each row's parameters (every one given, no literal ones), a value shared with the row before
+        (the same object) processed once."""
+        pairs = tuple((name, once_per_value(self.bind_processors.get(name))) for name in self.names)
+        if self.positions is not None:
+            return [tuple([row[name] if process is None else process(row[name]) for name, process in pairs])
+                    for row in rows]
+        return [{name: row[name] if process is None else process(row[name]) for name, process in pairs}
+                for row in rows]
 
     def row(self, values: Iterable[Any]) -> tuple[Any, ...]:
         if self.result_processors is not None:
@@ -79,6 +96,20 @@ class DirectQuery:
     def execute(self, session: Session, values: dict[str, Any], *, columns: Iterable[str] | None = None) -> None:
         """Run a statement that returns nothing (an INSERT of `columns`)."""
         self._run(session, values, tuple(columns) if columns is not None else None, many=False)
+
+    def execute_many(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Run a statement that returns nothing once per row, in one executemany (each row gives every
+        parameter)."""
+        connection = session.connection()
+        plan = self._plan(connection.dialect, None)
+        parameters = plan.rows_of_parameters(rows)
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(plan.sql, parameters)
+        except Exception as error:
+            hand_to_sqlalchemy(connection, error, plan.sql, parameters, cursor)
+        finally:
+            cursor.close()
 
     def _run(self, session: Session, values: dict[str, Any], columns: tuple[str, ...] | None,
              *, many: bool) -> list[Any]:
@@ -117,18 +148,44 @@ def _compile(statement: ClauseElement, dialect: Dialect, columns: tuple[str, ...
     if compiled.post_compile_params:
         raise ValueError("a statement with expanding parameters (IN lists) needs SQLAlchemy's execution")
     result_columns = compiled._result_columns  # a SELECT's columns, an INSERT's RETURNING
-    processors = tuple(entry.type._cached_result_processor(dialect, None) for entry in result_columns)
+    result_processors = tuple(entry.type._cached_result_processor(dialect, None) for entry in result_columns)
     textual = isinstance(statement, TextClause)
+    positions = tuple(compiled.positiontup) if compiled.positional else None
+    processors = {name: bind_processor(bind.type, dialect) for name, bind in compiled.binds.items()}
     return _Plan(
         sql=compiled.string,
         compiled=compiled,
-        positions=tuple(compiled.positiontup) if compiled.positional else None,
-        bind_processors=dict(compiled._bind_processors),
-        result_processors=processors if any(processors) else None,
+        positions=positions,
+        bind_processors={name: process for name, process in processors.items() if process is not None},
+        names=positions if positions is not None else tuple(compiled.binds),
+        result_processors=result_processors if any(result_processors) else None,
         # A textual statement's columns are read by position (its first is `value`).
         row_type=namedtuple("Row", [entry.keyname for entry in result_columns] or ["value"], rename=True),
         returns_rows=None if textual else bool(result_columns),
     )
+
+
+def bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """What SQLAlchemy makes of a value of this type for the dialect; for JSON, the text its processor
+    writes (the engine's serializer is json.dumps), written faster (a driver casts text to json)."""
+    if isinstance(type_, JSON):
+        return column_json
+    return type_._cached_bind_processor(dialect)
+
+
+def once_per_value(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """`process` for the rows of one statement: a value that is the same object as the previous row's
+    (a batch's rows share the time they were received) is processed once."""
+    if process is None:
+        return None
+    last: list[Any] = [once_per_value, None]  # the last value (none yet) and what it became
+
+    def processed(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return processed
 
 
 def hand_to_sqlalchemy(connection: Connection, error: Exception, sql: str, parameters: Any, cursor: Any) -> None:

@@ -2,19 +2,16 @@
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import (JSON, BindParameter, Connection, Dialect, Insert, Table, bindparam, func, insert, literal_column,
+from sqlalchemy import (BindParameter, Connection, Dialect, Insert, Table, bindparam, func, insert, literal_column,
                         text)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, col, select
 
-from api.direct_queries import DirectQuery, hand_to_sqlalchemy
+from api.direct_queries import DirectQuery, bind_processor, hand_to_sqlalchemy, once_per_value
 from api.instruments.models import Instrument, InstrumentVersion
-from api.submissions.json_text import column_json
 from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
 from api.users.models import User
 
@@ -133,7 +130,7 @@ def insert_many(session: Session, submissions: list[Values], revisions: list[Val
     of its submission's id by instance id, each personal row from its revision's (revision 1 of that
     submission), so no other transaction's rows can be taken for them. PostgreSQL: see `_copy_many`.
     Values are bound by SQLAlchemy's own type processors (the same stored text; JSON's written faster,
-    see `_processor`), without its per-row work: a batch's rows are many and alike."""
+    see `api.direct_queries.bind_processor`), without its per-row work: a batch's rows are many and alike."""
     if not submissions:
         return
     connection = session.connection()
@@ -141,14 +138,14 @@ def insert_many(session: Session, submissions: list[Values], revisions: list[Val
         _copy_many(connection, submissions, revisions, personals)
         return
     instance_ids = [submission["instance_id"] for submission in submissions]
-    _bulk_insert(connection.dialect, _new_submissions, tuple(submissions[0])).run(connection, submissions)
-    _bulk_insert(connection.dialect, _revisions_of, tuple(revisions[0])).run(
-        connection, [{**revision, _OF_INSTANCE: instance_id} for revision, instance_id in zip(revisions, instance_ids, strict=True)])
+    _bulk_insert(_new_submissions, tuple(submissions[0])).execute_many(session, submissions)
+    _bulk_insert(_revisions_of, tuple(revisions[0])).execute_many(
+        session, [{**revision, _OF_INSTANCE: instance_id} for revision, instance_id in zip(revisions, instance_ids, strict=True)])
     kept = [(personal, instance_id) for personal, instance_id in zip(personals, instance_ids, strict=True)
             if personal is not None]
     if kept:
-        _bulk_insert(connection.dialect, _personals_of, tuple(kept[0][0])).run(
-            connection, [{**personal, _OF_INSTANCE: instance_id} for personal, instance_id in kept])
+        _bulk_insert(_personals_of, tuple(kept[0][0])).execute_many(
+            session, [{**personal, _OF_INSTANCE: instance_id} for personal, instance_id in kept])
 
 
 # Ids for new interviews, drawn ahead: COPY cannot link a row to another's id as it goes.
@@ -179,7 +176,7 @@ def _copy_many(connection: Connection, submissions: list[Values], revisions: lis
 
 def _copy(cursor: psycopg.Cursor, dialect: Dialect, table: Table, rows: list[Values]) -> None:
     names, processors = _copy_columns(dialect, table, tuple(rows[0]))
-    pairs = tuple(zip(names, _once_per_value(processors)))
+    pairs = tuple((name, once_per_value(process)) for name, process in zip(names, processors, strict=True))
     with cursor.copy(f"COPY {_quoted(dialect, table.name)} ({', '.join(_quoted(dialect, name) for name in names)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[name] if process is None else process(row[name]) for name, process in pairs])
@@ -193,15 +190,7 @@ def _quoted(dialect: Dialect, name: str) -> str:
 def _copy_columns(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]:
     """The column names of these keys and SQLAlchemy's processor of each column's values."""
     columns = [table.c[key] for key in keys]
-    return tuple(column.name for column in columns), tuple(_processor(column.type, dialect) for column in columns)
-
-
-def _processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """What SQLAlchemy makes of a value of this type for the dialect; for JSON, the text its processor
-    writes (the engine's serializer is json.dumps), written faster."""
-    if isinstance(type_, JSON):
-        return column_json
-    return type_.dialect_impl(dialect).bind_processor(dialect)
+    return tuple(column.name for column in columns), tuple(bind_processor(column.type, dialect) for column in columns)
 
 
 _OF_INSTANCE = "of_instance_id"  # the instance id a revision or personal row is linked by (no column has this name)
@@ -236,51 +225,10 @@ def _personals_of(keys: tuple[str, ...]) -> Insert:
     )
 
 
-def _once_per_value(processors: tuple[Callable[[Any], Any] | None, ...]) -> list[Callable[[Any], Any] | None]:
-    """The processors, for the rows of one statement: a value that is the same object as the previous
-    row's (a batch's rows share the time they were received) is processed once."""
-    return [None if process is None else _remembering(process) for process in processors]
-
-
-def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    last: list[Any] = [_remembering, None]  # the last value (none yet) and what it became
-
-    def processed(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, process(value)
-        return last[1]
-
-    return processed
-
-
-@dataclass(frozen=True)
-class _BulkInsert:
-    """A compiled INSERT run as one executemany of rows bound the way SQLAlchemy binds them: for a batch's
-    many alike rows, where `DirectQuery` runs one statement (each row bound once, shared values once)."""
-
-    sql: str
-    names: tuple[str, ...]  # the binds, in the statement's order when its parameters are positional
-    processors: tuple[Callable[[Any], Any] | None, ...]
-    positional: bool
-
-    def run(self, connection: Connection, rows: list[Values]) -> None:
-        pairs = tuple(zip(self.names, _once_per_value(self.processors)))
-        if self.positional:
-            bound: list[Any] = [tuple([row[name] if process is None else process(row[name]) for name, process in pairs])
-                                for row in rows]
-        else:
-            bound = [{name: row[name] if process is None else process(row[name]) for name, process in pairs}
-                     for row in rows]
-        connection.exec_driver_sql(self.sql, bound)
-
-
 @functools.cache
-def _bulk_insert(dialect: Dialect, statement: Callable[[tuple[str, ...]], Insert], keys: tuple[str, ...]) -> _BulkInsert:
-    """The statement for these column keys (the service's, never a request's), compiled for the dialect."""
-    compiled = statement(keys).compile(dialect=dialect)
-    names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
-    processors = tuple(_processor(compiled.binds[name].type, dialect) for name in names)
-    return _BulkInsert(compiled.string, names, processors, compiled.positional)
+def _bulk_insert(statement: Callable[[tuple[str, ...]], Insert], keys: tuple[str, ...]) -> DirectQuery:
+    """The statement for these column keys (the service's, never a request's)."""
+    return DirectQuery(statement(keys))
 
 
 def _column_by(session: Session, key, values: list[Any], column, *conditions) -> dict[Any, Any]:

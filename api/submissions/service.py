@@ -29,7 +29,7 @@ from api.instruments import service as instruments
 from api.instruments.models import InstrumentVersion
 from api.security import Permission, has_permission
 from api.submissions import repository
-from api.submissions.json_text import compact_json
+from api.json_text import compact_json
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from api.submissions.schemas import (
     GPS,

@@ -8,7 +8,7 @@ import struct
 import pytest
 from sqlmodel import Session, select
 
-from api.submissions.json_text import column_json, compact_json
+from api.json_text import column_json, compact_json
 from api.submissions.models import Submission, SubmissionRevision
 from api.submissions.schemas import SubmissionCreate
 from api.submissions.service import canonical_hash, interview_hash
