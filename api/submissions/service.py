@@ -44,7 +44,7 @@ from api.submissions.schemas import (
 )
 from api.users.models import Role, User
 from survey_defs.answers import Validator, compile_validator
-from survey_defs.model import Question
+from survey_defs.model import Question, Repeat
 
 RECEIVED, APPROVED, RETURNED, RESUBMITTED = "received", "approved", "returned", "resubmitted"
 
@@ -95,6 +95,7 @@ def normalise_instance_id(value: str | UUID) -> str:
 class QuestionClasses:
     personal: frozenset[str]   # identifiers kept apart: exact GPS and questions marked personal
     sensitive: frozenset[str]  # answers only roles granted sensitive access may read
+    personal_repeats: frozenset[str]  # the repeats (at any depth) that hold a personal question
 
 
 _classes_cache: dict[str, QuestionClasses] = {}
@@ -103,19 +104,26 @@ _classes_cache: dict[str, QuestionClasses] = {}
 def question_classes(instrument: survey_defs.Instrument) -> QuestionClasses:
     cached = _classes_cache.get(instrument.content_hash)
     if cached is None:
-        questions = [located.element for located in instrument.questions()]
+        located = list(instrument.questions())
+        personal = [item for item in located if item.element.type == "geopoint" or item.element.personal]
         cached = QuestionClasses(
-            personal=frozenset(
-                q.name for q in questions if q.type == "geopoint" or q.personal
-            ),
-            sensitive=frozenset(q.name for q in questions if isinstance(q, Question) and q.sensitive),
+            personal=frozenset(item.element.name for item in personal),
+            sensitive=frozenset(item.element.name for item in located
+                                if isinstance(item.element, Question) and item.element.sensitive),
+            personal_repeats=frozenset(ancestor.name for item in personal for ancestor in item.ancestors
+                                       if isinstance(ancestor, Repeat)),
         )
         _classes_cache[instrument.content_hash] = cached
     return cached
 
 
-def split_answers(answers: dict[str, Any], names: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Answers without the named fields (inside repeats too), and those fields by path."""
+def split_answers(answers: dict[str, Any], names: frozenset[str], within: frozenset[str] | None = None,
+                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Answers without the named fields (inside repeats too), and those fields by path.
+
+    `within`: the only repeats to look into, for answers already validated against their instrument,
+    which then hold no field outside its place (see `QuestionClasses.personal_repeats`); the other
+    repeats are kept as they are, not copied. None: every list of objects is looked into."""
     removed: dict[str, Any] = {}
 
     def walk(source: dict[str, Any], prefix: str) -> dict[str, Any]:
@@ -124,8 +132,8 @@ def split_answers(answers: dict[str, Any], names: frozenset[str]) -> tuple[dict[
             if key in names:
                 removed[f"{prefix}{key}"] = value
             # A repeat is a non-empty list of groups; a select_multiple's list stops at its first choice.
-            elif isinstance(value, list) and value and isinstance(value[0], dict) and all(
-                    isinstance(item, dict) for item in value):
+            elif (within is None or key in within) and isinstance(value, list) and value and isinstance(
+                    value[0], dict) and all(isinstance(item, dict) for item in value):
                 kept[key] = [walk(item, f"{prefix}{key}[{index}].") for index, item in enumerate(value)]
             else:
                 kept[key] = value
@@ -201,28 +209,28 @@ def check_may_collect(actor: User, version: InstrumentVersion) -> None:
 
 def validated_answers(version: InstrumentVersion, answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Answers checked against the exact version, split into (answers, personal identifiers)."""
-    validator, personal = _answer_rules(version)
+    validator, classes = _answer_rules(version)
     errors = validator.validate(answers)
     if errors:
         raise Unprocessable(
             f"The interview has {len(errors)} invalid answer(s)", code="answers_invalid", errors=_answer_errors(errors)
         )
-    return split_answers(answers, personal)
+    return split_answers(answers, classes.personal, classes.personal_repeats)
 
 
 _ANSWER_RULES_CACHE_SIZE = 64
-_answer_rules_cache: dict[str, tuple[Validator, frozenset[str]]] = {}
+_answer_rules_cache: dict[str, tuple[Validator, QuestionClasses]] = {}
 _answer_rules_lock = threading.Lock()
 
 
-def _answer_rules(version: InstrumentVersion) -> tuple[Validator, frozenset[str]]:
-    """A version's validator and personal questions, found by the row's content hash: reading the
+def _answer_rules(version: InstrumentVersion) -> tuple[Validator, QuestionClasses]:
+    """A version's validator and question classes, found by the row's content hash: reading the
     instrument's own (a pydantic private attribute) costs about 3 us, and each look-up by it read it
     again, twice per interview of a batch."""
     rules = _answer_rules_cache.get(version.content_hash)
     if rules is None:
         instrument = instruments.compiled(version)
-        rules = compile_validator(instrument), question_classes(instrument).personal
+        rules = compile_validator(instrument), question_classes(instrument)
         with _answer_rules_lock:  # the threadpool's requests (OpenRosa, edits) validate too
             if len(_answer_rules_cache) >= _ANSWER_RULES_CACHE_SIZE:
                 _answer_rules_cache.pop(next(iter(_answer_rules_cache)))
@@ -325,16 +333,17 @@ def submit(session: Session, actor: User, data: SubmissionCreate, payload: str) 
                        form_id=data.instrument.form_id, enumerator=actor.username), True
 
 
-def submit_batch(session: Session, actor: User, items: list[dict[str, Any]]) -> BatchResult:
-    """Each interview gets its own verdict; valid new ones are stored together."""
+def submit_batch(session: Session, actor: User, items: list[tuple[Any, str]]) -> BatchResult:
+    """Each interview (its value decoded from JSON, and its JSON text to keep) gets its own verdict;
+    valid new ones are stored together."""
     lookup = VersionLookup(session)
     results: list[BatchItemResult | None] = [None] * len(items)
     ready: list[tuple[int, Prepared]] = []
-    for index, item in enumerate(items):
+    for index, (item, text) in enumerate(items):
         instance_hint = str(item.get("instance_id")) if isinstance(item, dict) and item.get("instance_id") else None
         try:
             data = SubmissionCreate.model_validate(item)
-            prepared = prepare(lookup, actor, data, compact_json(item).decode("utf-8"))
+            prepared = prepare(lookup, actor, data, text)
         except ValidationError as exc:
             errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
             results[index] = BatchItemResult(index=index, instance_id=instance_hint, status="invalid", errors=errors)
