@@ -19,6 +19,7 @@ from api.demo_survey.teams import TEAMS, FieldWorker
 from api.fieldwork import repository as fieldwork_repository
 from api.fieldwork import service as fieldwork
 from api.fieldwork.schemas import AssignmentCreate, DispositionCreate, SurveyCreate, TeamCreate
+from api.json_text import compact_json
 from api.submissions import service as submissions
 from api.submissions.schemas import MAX_BATCH
 from api.users import repository as users_repository
@@ -159,7 +160,8 @@ class DemoLoadFailed(RuntimeError):
 
 def _send(session: Session, enumerator: User, items: list[dict[str, Any]]) -> None:
     for start in range(0, len(items), MAX_BATCH):
-        result = submissions.submit_batch(session, enumerator, items[start:start + MAX_BATCH])
+        result = submissions.submit_batch(session, enumerator, [(item, compact_json(item).decode("utf-8"))
+                                                                 for item in items[start:start + MAX_BATCH]])
         refused = [row for row in result.results if row.status not in ("created", "duplicate")]
         if refused:
             raise DemoLoadFailed(f"{len(refused)} demo interview(s) of {enumerator.username} refused: {refused[0]}")
