@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from api.db import create_db_engine
+from api.instruments.repository import forget_published_versions
 
 POSTGRES_ENV = "SINMIEDO_TEST_POSTGRES_URL"
 
@@ -80,6 +81,7 @@ def empty_all_tables(engine: Engine) -> None:
             for table in tables:
                 connection.execute(table.delete())
             connection.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence(connection) else None
+    forget_published_versions(engine)  # published versions are otherwise remembered for good
 
 
 def _has_sqlite_sequence(connection) -> bool:

@@ -1,6 +1,9 @@
 """All SQL touching instruments and their versions."""
 
-from sqlalchemy import bindparam, func
+import threading
+import weakref
+
+from sqlalchemy import Engine, bindparam, func
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
@@ -36,13 +39,46 @@ _VERSION_BY_FORM = DirectQuery(
 )
 
 
+_PUBLISHED_KEPT = 1024
+_published_for_reading: "weakref.WeakKeyDictionary[Engine, dict[tuple[str, str], InstrumentVersion]]" = (
+    weakref.WeakKeyDictionary())
+_published_lock = threading.Lock()
+
+
 def version_for_reading(session: Session, form_id: str, version: str) -> InstrumentVersion | None:
     """`version_by_form` for a caller that only reads the row, in one Core query: a detached object
-    without the definition, the source, the XForm or the languages, which it cannot load."""
-    row = _VERSION_BY_FORM.first(session, {"form_id": form_id, "version": version})
+    without the definition, the source, the XForm or the languages, which it cannot load.
+
+    A version once published is remembered per database: every interview asks for its version, and
+    what this row holds never changes after publication but its status (published, then retired) and
+    the retirement time; a published version is never deleted. So callers may rely on its status only
+    to tell a draft (never remembered) from a published or retired version."""
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)  # a Session bound to a Connection (the interview intake's)
+    published = _published_for_reading.get(engine)
+    row = published.get((form_id, version)) if published is not None else None
+    if row is not None:
+        return row
+    found = _VERSION_BY_FORM.first(session, {"form_id": form_id, "version": version})
+    if found is None:
+        return None
     # The unloaded columns are None, said outright: model_construct would otherwise run their default
     # factories, and pydantic inspects a factory's signature on every call.
-    return None if row is None else InstrumentVersion.model_construct(**row._asdict(), **_UNLOADED)
+    row = InstrumentVersion.model_construct(**found._asdict(), **_UNLOADED)
+    if row.status != "draft":
+        with _published_lock:
+            published = _published_for_reading.setdefault(engine, {})
+            if len(published) >= _PUBLISHED_KEPT:
+                published.pop(next(iter(published)))
+            published[(form_id, version)] = row
+    return row
+
+
+def forget_published_versions(engine: Engine) -> None:
+    """Forget the published versions remembered for a database whose rows were all deleted or replaced
+    (tests emptying their tables; a backup restored under a running service)."""
+    with _published_lock:
+        _published_for_reading.pop(engine, None)
 
 
 def add(session: Session, row: Instrument | InstrumentVersion) -> None:
