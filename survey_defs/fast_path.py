@@ -44,10 +44,12 @@ _COMPARISONS = ("<", "<=", ">", ">=")
 _CHUNK_LINES = 400
 # Functions of a node-set written out over the instances themselves: the values' numbers, as _numbers gives them.
 _AGGREGATES = {"sum": "_fsum", "max": "_maximum", "min": "_minimum"}
-_PLAIN_KINDS = ("bool", "text", "plain")  # the kinds of value (see _Source) stored as they are
+_PLAIN_KINDS = ("bool", "text", "number", "plain")  # the kinds of value (see _Source) stored as they are
+_LITERAL_KINDS = {str: "text", float: "number"}
 _MISSING_TEXT = "''"  # what an absent answer reads as where it is read as text
 # The source's own spelling of each operator written inline: the expression's text never is.
 _PYTHON_OPERATORS = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_PYTHON_COMPARISONS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _HELPERS: dict[str, Any] = {
     "__builtins__": {},
     "Exception": Exception,
@@ -261,8 +263,9 @@ class Writer:
 class _Source:
     """Python source for an expression at one place: inline for the common shapes, else a bound closure.
 
-    Each value has a kind: "bool" (a Python bool), "text" (a str), "plain" (a str, float or bool: stored
-    as it is), "scalar" (never a node-set) or "value" (any).
+    Each value has a kind: "bool" (a Python bool), "text" (a str), "number" (a float), "plain" (a str,
+    float or bool: stored as it is), "scalar" (never a node-set) or "value" (any). The narrower the
+    kind, the fewer conversions the source around it writes (a "number" is to_number's result already).
     """
 
     def __init__(self, writer: Writer, place: tuple[str, ...], current: str = "instance.current",
@@ -286,7 +289,7 @@ class _Source:
         if depth > _MAX_INLINE_DEPTH:
             return self.closure(node)
         if isinstance(node, Literal):
-            return self.writer.constant(node.value), ("plain" if node.value.__class__ in (str, float) else "scalar")
+            return self.writer.constant(node.value), _LITERAL_KINDS.get(node.value.__class__, "scalar")
         source = self.compiler.scalar_source(node)
         if source is not None:
             return self.read(*source)
@@ -332,7 +335,7 @@ class _Source:
         """${name} (or `.`) as node_value gives it, and its kind ("text": a str)."""
         if depth < 0 and self.shape is not None:  # `.` of a known shape: node_value's result directly
             if self.shape == "number":
-                return f"_float({self.current})", "plain"
+                return f"_float({self.current})", "number"
             return (self.current if self.shape == "text" else f"_spaced({self.current})"), "text"
         t = self.writer.temporary()
         raw = self.raw(name, depth, _MISSING_TEXT)
@@ -347,15 +350,38 @@ class _Source:
         if isinstance(node, Literal) and isinstance(node.value, float):
             return self.writer.constant(node.value)
         t, source = self.writer.temporary(), self.compiler.scalar_source(node)
+        if source is not None and source[1] < 0 and self.shape == "number":  # `.`, an int or float already
+            return f"_float({self.current})"
         if source is not None:  # to_number(node_value(answer)), a number answer as it is
             raw = self.raw(*source, "_NAN")
             return f"(_float({t}) if ({t} := {raw}).__class__ in _INT_FLOAT else _to_number(_node_value({t})))"
-        return f"({t} if ({t} := {self.value(node, depth)[0]}).__class__ is _float else _to_number({t}))"
+        value, kind = self.value(node, depth)
+        if kind == "number":
+            return value
+        return f"({t} if ({t} := {value}).__class__ is _float else _to_number({t}))"
+
+    def known_current(self, source: tuple[str, int], operator: str, literal: str | float) -> str | None:
+        """`. <op> literal` where the constraint's `.` has a known shape, as one Python comparison; else None.
+
+        A number `.` (an int within 32 bits or a finite float) compares with a float literal as its
+        to_number would (Python compares ints and floats exactly); a text `.` equals a text as text.
+        """
+        if source[1] >= 0 or self.shape is None:
+            return None
+        constant = self.writer.constant(literal)
+        if self.shape == "number" and isinstance(literal, float) and operator in ("=", "!=", *_COMPARISONS):
+            return f"({self.current} {_PYTHON_COMPARISONS[operator]} {constant})"
+        if self.shape == "text" and isinstance(literal, str) and operator in ("=", "!="):
+            return f"({self.current} {'==' if operator == '=' else '!='} {constant})"
+        return None
 
     def chain(self, node: Chain, depth: int) -> tuple[str, str]:
         source = self.compiler.scalar_source(node.first)
         if source is not None and len(node.rest) == 1 and isinstance(node.rest[0][1], Literal):
             operator, literal = node.rest[0][0], node.rest[0][1].value
+            known = self.known_current(source, operator, literal)
+            if known is not None:
+                return known, "bool"
             missing = _MISSING_TEXT if isinstance(literal, str) else "_NAN"
             t, raw, constant = self.writer.temporary(), self.raw(*source, missing), self.writer.constant(literal)
             if isinstance(literal, str) and operator in ("=", "!="):
@@ -372,14 +398,14 @@ class _Source:
         if all(operator in NUMERIC_OPERATORS for operator, _ in node.rest):
             # Converted as soon as evaluated: an order that differs from the evaluator's only in which
             # error comes first, and the fast path leaves every error to the plan.
-            result, kind = self.number(node.first, depth + 1), "plain"  # to_number gives floats
+            result, kind = self.number(node.first, depth + 1), "number"  # to_number gives floats
             for operator, operand in node.rest:
                 right = self.number(operand, depth + 1)
                 if operator in _PYTHON_OPERATORS:
                     result = f"({result} {_PYTHON_OPERATORS[operator]} {right})"
                 else:  # div, mod: XPath's own rules for zero and infinities
                     result = f"{self.writer.constant(NUMERIC_OPERATORS[operator])}({result}, {right})"
-                kind = "bool" if operator in _COMPARISONS else "plain"
+                kind = "bool" if operator in _COMPARISONS else "number"  # float arithmetic gives floats
             return result, kind
         return self.closure(node)
 
@@ -393,10 +419,13 @@ class _Source:
             condition = self.boolean(arguments[0], depth + 1)
             (then, then_kind), (otherwise, otherwise_kind) = (self.value(arguments[1], depth + 1),
                                                               self.value(arguments[2], depth + 1))
-            plain = then_kind in _PLAIN_KINDS and otherwise_kind in _PLAIN_KINDS
-            then, otherwise = (f"_single({source})" if kind == "value" else source
-                               for source, kind in ((then, then_kind), (otherwise, otherwise_kind)))
-            return f"({then} if {condition} else {otherwise})", ("plain" if plain else "scalar")
+            if then_kind == otherwise_kind and then_kind != "value":
+                kind = then_kind  # e.g. two texts: a text
+            else:
+                kind = "plain" if then_kind in _PLAIN_KINDS and otherwise_kind in _PLAIN_KINDS else "scalar"
+            then, otherwise = (f"_single({source})" if source_kind == "value" else source
+                               for source, source_kind in ((then, then_kind), (otherwise, otherwise_kind)))
+            return f"({then} if {condition} else {otherwise})", kind
         if call.name == "selected" and isinstance(arguments[1], Literal):
             choice = self.writer.constant(to_string(arguments[1].value).strip())
             return f"({choice} in {self.text(arguments[0], depth + 1)}.split())", "bool"
@@ -406,13 +435,13 @@ class _Source:
         if call.name in (*_AGGREGATES, "count") and len(arguments) == 1:
             gathered = self.compiler.gathered_source(arguments[0])
             if gathered is not None:
-                return self.aggregate(call.name, *gathered), "plain"
+                return self.aggregate(call.name, *gathered), "number"
         if call.name == "indexed-repeat":
             indexed = self.indexed_repeat(arguments, depth)
             if indexed is not None:
                 return indexed, "value"
         if call.name == "count-selected":
-            return f"_float(_len({self.text(arguments[0], depth + 1)}.split()))", "plain"
+            return f"_float(_len({self.text(arguments[0], depth + 1)}.split()))", "number"
         if call.name == "coalesce" and isinstance(arguments[1], Literal):
             # the second is a literal: nothing to evaluate unless the first is empty
             t, implementation = self.writer.temporary(), self.writer.constant(FUNCTIONS["coalesce"].implementation)
@@ -422,9 +451,9 @@ class _Source:
                     f"if {t}.__class__ is _str else {implementation}([{t}, {otherwise}], None)))"), "scalar"
         if call.name == "int" and len(arguments) == 1:  # the function's own: trunc of a finite number
             t = self.writer.temporary()
-            return f"(_float(_trunc({t})) if ({t} := {self.number(arguments[0], depth + 1)}) - {t} == 0 else {t})", "plain"
+            return f"(_float(_trunc({t})) if ({t} := {self.number(arguments[0], depth + 1)}) - {t} == 0 else {t})", "number"
         if call.name == "position" and self.place:
-            return "_float(instance.position)", "plain"
+            return "_float(instance.position)", "number"
         function = FUNCTIONS[call.name]
         if function.implementation is None or function.reads_context:
             return self.closure(call)
@@ -434,7 +463,7 @@ class _Source:
             for source, kind in values:
                 t = self.writer.temporary()
                 texts.append(source if kind == "text" else f"({t} if ({t} := {source}).__class__ is _str else _to_string({t}))")
-            return f"_join([{', '.join(texts)}])", "plain"
+            return f"_join([{', '.join(texts)}])", "text"
         listed = ", ".join(source for source, _ in values)
         return f"{self.writer.constant(function.implementation)}([{listed}], None)", "scalar"
 

@@ -76,3 +76,58 @@ def test_an_unanswered_select_multiple_without_a_choice_list_is_checked_as_the_r
     unlisted = instrument.model_copy(update={"survey": (instrument.survey[0].model_copy(update={"list_name": None}),)})
     for answers in ({"picks_zq": []}, {"picks_zq": ["a"]}, {}):
         assert Validator(unlisted).check(answers) == ReferenceValidator(unlisted).check(answers)
+
+
+# Shapes the source writes with fewer conversions: a constraint's `.` of a known class compared with a
+# literal, values known to be floats or texts (arithmetic, int(), count-selected(), position(..), if()
+# of two texts, concat()), and select_one answers tested for their choice before their absence.
+KINDS_FORM = """
+| survey |
+|        | type                 | name       | label | required | relevant          | constraint                       | calculation                                        |
+|        | integer              | count_zq   | Count | yes      |                   | . >= 1 and . != 7 and . < 99     |                                                    |
+|        | decimal              | cost_zq    | Cost  |          |                   | . > 0.5 and . = 2.5 or . <= 0.25 |                                                    |
+|        | text                 | word_zq    | Word  |          |                   | . != 'no' and . = 'yes'          |                                                    |
+|        | select_one yn        | pick_zq    | Pick  | yes      |                   |                                  |                                                    |
+|        | select_one yn        | maybe_zq   | Maybe |          | ${pick_zq} = 'a'  |                                  |                                                    |
+|        | select_one blank     | blank_zq   | Blank |          |                   |                                  |                                                    |
+|        | select_multiple yn   | many_zq    | Many  |          |                   |                                  |                                                    |
+|        | calculate            | label_zq   |       |          |                   |                                  | if(${pick_zq} = 'a', 'first', 'second')            |
+|        | calculate            | joined_zq  |       |          |                   |                                  | concat(if(${pick_zq} = 'a', 'x', 'y'), ${word_zq}) |
+|        | calculate            | sum_zq     |       |          |                   |                                  | int(${cost_zq} * 10) div 3 + count-selected(${many_zq}) |
+|        | calculate            | mixed_zq   |       |          |                   |                                  | if(${pick_zq} = 'a', 1, ${word_zq})                |
+|        | calculate            | big_zq     |       |          |                   |                                  | if(${sum_zq} > 2, 'big', 'small')                  |
+| choices |
+|         | list_name | name | label |
+|         | yn        | a    | A     |
+|         | yn        | b    | B     |
+|         | blank     | x    | X     |
+"""
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"count_zq": 5, "cost_zq": 2.5, "word_zq": "yes", "pick_zq": "a", "maybe_zq": "b", "many_zq": ["a", "b"]},
+        {"count_zq": 7, "cost_zq": 0.25, "word_zq": "no", "pick_zq": "b", "blank_zq": "x", "many_zq": ["b"]},
+        {"count_zq": 99, "cost_zq": 1, "word_zq": "maybe", "pick_zq": "c", "maybe_zq": "a"},
+        {"count_zq": 1, "cost_zq": 0.1, "pick_zq": "", "blank_zq": ""},
+        {"count_zq": 2**31, "cost_zq": float("nan"), "word_zq": 3, "pick_zq": ["a"], "maybe_zq": None},
+        {"count_zq": True, "cost_zq": "2.5", "word_zq": "", "pick_zq": 1, "blank_zq": ["x"], "many_zq": "a"},
+        {"count_zq": 3.0, "cost_zq": -1, "pick_zq": None, "sum_zq": 3.0, "label_zq": "first"},
+        {"pick_zq": "a", "maybe_zq": "", "cost_zq": 2**40, "label_zq": 1, "mixed_zq": [1]},
+    ],
+)
+def test_values_of_known_kinds_are_checked_as_the_reference_checks_them(load_form, answers):
+    instrument = load_form(KINDS_FORM)
+    checked, reference = Validator(instrument).check(answers), ReferenceValidator(instrument).check(answers)
+    assert (checked.errors, repr(checked.answers)) == (reference.errors, repr(reference.answers))  # NaN != NaN
+
+
+def test_values_of_known_kinds_are_computed(load_form):
+    instrument = load_form(KINDS_FORM)
+    checked = Validator(instrument).check(
+        {"count_zq": 5, "cost_zq": 2.5, "word_zq": "yes", "pick_zq": "a", "maybe_zq": "b", "many_zq": ["a", "b"]}
+    )
+    assert checked.errors == []
+    computed = {name: checked.answers[name] for name in ("label_zq", "joined_zq", "sum_zq", "mixed_zq", "big_zq")}
+    assert computed == {"label_zq": "first", "joined_zq": "xyes", "sum_zq": 25 / 3 + 2, "mixed_zq": 1.0, "big_zq": "big"}
