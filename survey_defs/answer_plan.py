@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
 # What the server cannot recompute from the answers alone: a device's value for these stands.
 UNREPRODUCIBLE_FUNCTIONS = VOLATILE_FUNCTIONS | {"today"}
+# Indentation the groups' blocks may take (Python's tokenizer stops at 100 levels; an element's own
+# code nests a few more).
+_MAX_NESTED_INDENT = 40
 _MAX_WRITTEN_SECTIONS = 8  # relevants of a calculation written out inline, each nesting one level deeper
 
 
@@ -559,6 +562,14 @@ class _GroupCheck:
             writer.line(indent, f"if not {relevant}:")
             writer.line(indent + 1, f"{writer.constant(self)}.clear(run, instance)")
             indent -= guard is not None
+        if indent < _MAX_NESTED_INDENT and (guard is not None or self.relevance is not None):
+            # The children under one test of the group's relevance (rather than one test each), as
+            # deep as the source's indentation may go; deeper groups test it per child.
+            writer.line(indent, f"if {relevant}:")
+            for child in self.children:
+                child.write(writer, indent + 1, None)
+            writer.line(indent + 1, "pass")
+            return
         for child in self.children:
             child.write(writer, indent, relevant)
 

@@ -25,6 +25,7 @@ its text. The namespace has no builtins: only the helpers in ``_HELPERS``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
@@ -42,6 +43,7 @@ from survey_defs.expressions.values import NodeSet, equals, single, to_boolean, 
 _MAX_INLINE_DEPTH = 12
 _COMPARISONS = ("<", "<=", ">", ">=")
 _CHUNK_LINES = 400
+_READ_MARK = re.compile("\x00([0-9]+)\x00")  # an answer read, until its function says how (see Writer.read)
 # Functions of a node-set written out over the instances themselves: the values' numbers, as _numbers gives them.
 _AGGREGATES = {"sum": "_fsum", "max": "_maximum", "min": "_minimum"}
 _PLAIN_KINDS = ("bool", "text", "number", "plain")  # the kinds of value (see _Source) stored as they are
@@ -115,6 +117,7 @@ class Writer:
         self._count = 0
         self.known_relevance: dict[int, str] = {}
         """The locals holding a conjunction of relevants (by its slot) in the function being written."""
+        self._reads = _Reads()
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -136,16 +139,18 @@ class Writer:
 
     # --- functions -------------------------------------------------------------------------------
 
-    def function(self, head: str, body: Callable[[], None]) -> str:
-        """Write ``def <name>(<head>):`` with what ``body`` writes; returns the name."""
+    def function(self, head: str, body: Callable[[], None], reads: _Reads | None = None) -> str:
+        """Write ``def <name>(<head>):`` with what ``body`` writes; returns the name. ``reads``: the
+        answers this function may read once, at its start (none unless given)."""
         self._count += 1
         name = f"_f{self._count}"
         outer, self._lines = self._lines, [f"def {name}({head}):"]
         outer_known, self.known_relevance = self.known_relevance, {}
+        outer_reads, self._reads = self._reads, reads or _Reads()
         body()
         self._lines.append("    pass")
-        self._functions.append(self._lines)
-        self._lines, self.known_relevance = outer, outer_known
+        self._functions.append(self._reads.resolve(self._lines))
+        self._lines, self.known_relevance, self._reads = outer, outer_known, outer_reads
         return name
 
     def container(self, check: Any) -> str:
@@ -154,9 +159,11 @@ class Writer:
         if name is not None:
             return name
         me = self.constant(check)
+        # Nothing is written to the answers while they are checked: every answer read here stays the same.
+        depths = frozenset({0, len(check.place)})
         chunks = self.chunks("run, instance, values, memo, top_values, calculations_to_check", [], [
             partial(element.write, self, 1, None) for element in check.elements
-        ])
+        ], lambda: _Reads(depths, frozenset()))
 
         def body() -> None:
             self.line(1, "values = instance.values")
@@ -173,30 +180,37 @@ class Writer:
         function = self._containers[id(check)] = self.function("run, instance", body)
         return function
 
-    def chunks(self, head: str, prelude: list[str], parts: list[Callable[[], None]]) -> list[str]:
+    def chunks(self, head: str, prelude: list[str], parts: list[Callable[[], None]],
+               reads: Callable[[], _Reads]) -> list[str]:
         """Functions writing the parts in order, a few hundred lines each (compiling one huge function
-        takes Python far longer than compiling the same lines in pieces)."""
+        takes Python far longer than compiling the same lines in pieces); ``reads`` makes what each
+        may read once, after the prelude."""
         names, done = [], 0
 
         def body() -> None:
             nonlocal done
             for line in prelude:
                 self.line(1, line)
+            self._reads.start = len(self._lines)
             start = len(self._lines)
             while done < len(parts) and len(self._lines) - start < _CHUNK_LINES:
                 parts[done]()
                 done += 1
 
         while done < len(parts):
-            names.append(self.function(head, body))
+            names.append(self.function(head, body, reads()))
         return names
 
     def fill(self, calculations: tuple[Written, ...]) -> str:
         """The function computing (or checking) every calculation in order on the fast path."""
 
+        # The fill writes the calculations' values, in the top level and in repeat instances, whose
+        # `values` changes from loop to loop: only the top level's answers that are no calculation are
+        # the same all along.
+        calculated = frozenset(getattr(calculation, "name", "") for calculation in calculations)
         chunks = self.chunks("run, top", ["top_values = top.values", "instance, values, memo = top, top_values, top.relevance"], [
             partial(calculation.write, self, 1, None) for calculation in calculations
-        ])
+        ], lambda: _Reads(frozenset({0}), calculated))
 
         def body() -> None:
             for chunk in chunks:
@@ -211,6 +225,11 @@ class Writer:
         """Compile the source; its functions are found in the returned namespace by the names given."""
         exec(compile(self.source(), "<survey_defs.fast_path>", "exec"), self.namespace)  # noqa: S102 - see the module docstring
         return self.namespace
+
+    def read(self, name: str, depth: int, inline: str) -> str:
+        """Source for the answer ${name} at ``depth`` (0: the top level), ``inline`` being its own read:
+        the function being written reads it once, at its start, where it reads it more than once."""
+        return self._reads.use(name, depth, inline, self)
 
     # --- expressions -----------------------------------------------------------------------------
 
@@ -258,6 +277,54 @@ class Writer:
     def number(self, logic: Logic) -> str:
         """Source for the expression's value as a number (to_number) where it is evaluated."""
         return _Source(self, logic.place).number(logic.expression.root, 0)
+
+
+class _Reads:
+    """The answers a function reads more than once, read once at its start instead.
+
+    Each read is written as a mark while the function is written; at its end a mark becomes the local
+    holding the answer where the answer is read more than once, else the read itself. Read so, an
+    absent answer is '' (what node_value makes of None, and a number is NaN either way).
+    """
+
+    def __init__(self, depths: frozenset[int] = frozenset(), changing: frozenset[str] = frozenset()) -> None:
+        self.depths = depths
+        """The containers whose answers stay the same through the function: 0 (the top level, read as
+        ``top_values``) or its own (read as ``values``), by their depth in repeats."""
+        self.changing = changing
+        """Names written while the function runs (calculations): read where they are used."""
+        self.start = 1
+        """Where the reads go: after the function's prelude."""
+        self.marks: dict[str, tuple[tuple[int, str], str]] = {}
+        self.locals: dict[tuple[int, str], tuple[str, str]] = {}
+        """By (depth, name): the local holding the answer, and the constant naming it."""
+
+    def use(self, name: str, depth: int, inline: str, writer: Writer) -> str:
+        if depth not in self.depths or name in self.changing:
+            return inline
+        key = (depth, name)
+        if key not in self.locals:
+            self.locals[key] = writer.temporary(), writer.constant(name)
+        mark = f"\x00{len(self.marks)}\x00"
+        self.marks[mark] = (key, inline)
+        return mark
+
+    def resolve(self, lines: list[str]) -> list[str]:
+        if not self.marks:
+            return lines
+        uses: dict[tuple[int, str], int] = {}
+        for key, _ in self.marks.values():
+            uses[key] = uses.get(key, 0) + 1
+        shared = {key for key, count in uses.items() if count > 1}
+
+        def source(match: re.Match[str]) -> str:
+            key, inline = self.marks[match.group(0)]
+            return self.locals[key][0] if key in shared else inline
+
+        reads = [f"    {self.locals[key][0]} = {'top_values' if key[0] == 0 else 'values'}.get({self.locals[key][1]}, '')"
+                 for key in self.locals if key in shared]
+        lines = [_READ_MARK.sub(source, line) for line in lines]
+        return [*lines[:self.start], *reads, *lines[self.start:]]
 
 
 class _Source:
@@ -329,7 +396,8 @@ class _Source:
         if depth < 0:
             return self.current
         default = f", {missing}" if missing else ""
-        return f"{self.container(depth)}.get({self.writer.constant(name)}{default})"
+        inline = f"{self.container(depth)}.get({self.writer.constant(name)}{default})"
+        return self.writer.read(name, depth, inline) if missing else inline
 
     def read(self, name: str, depth: int) -> tuple[str, str]:
         """${name} (or `.`) as node_value gives it, and its kind ("text": a str)."""
