@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 META_FIELDS = ("instanceID", "instanceName", "deprecatedID")
 # What the server cannot recompute from the answers alone: a device's value for these stands.
 UNREPRODUCIBLE_FUNCTIONS = VOLATILE_FUNCTIONS | {"today"}
+# Indentation the groups' blocks may take (Python's tokenizer stops at 100 levels; an element's own
+# code nests a few more).
+_MAX_NESTED_INDENT = 40
 _MAX_WRITTEN_SECTIONS = 8  # relevants of a calculation written out inline, each nesting one level deeper
 
 
@@ -559,6 +562,14 @@ class _GroupCheck:
             writer.line(indent, f"if not {relevant}:")
             writer.line(indent + 1, f"{writer.constant(self)}.clear(run, instance)")
             indent -= guard is not None
+        if indent < _MAX_NESTED_INDENT and (guard is not None or self.relevance is not None):
+            # The children under one test of the group's relevance (rather than one test each), as
+            # deep as the source's indentation may go; deeper groups test it per child.
+            writer.line(indent, f"if {relevant}:")
+            for child in self.children:
+                child.write(writer, indent + 1, None)
+            writer.line(indent + 1, "pass")
+            return
         for child in self.children:
             child.write(writer, indent, relevant)
 
@@ -742,15 +753,21 @@ class _AnswerCheck:
         if self.relevance is not None:
             check = _then(writer.relevance(indent, self.relevance, relevant, self.name), check)
         writer.line(indent, f"{value} = values.get({writer.constant(self.name)})")
+        absent = check if self.always_required or self.required is not None else "pass"
+        fine, class_first = self.fine(writer, value)
+        branch = "if"
         if self.relevance is not None:
             writer.line(indent, f"if not {relevant}:")
             writer.line(indent + 1, f"if {value} is not None:")
             writer.line(indent + 2, check)
-            writer.line(indent, f"elif {value} is None:")
-        else:
-            writer.line(indent, f"if {value} is None:")
-        writer.line(indent + 1, check if self.always_required or self.required is not None else "pass")
-        writer.line(indent, f"elif {self.fine(writer, value)}:")
+            branch = "elif"
+        if not class_first:
+            writer.line(indent, f"{branch} {value} is None:")
+            writer.line(indent + 1, absent)
+            branch = "elif"
+        # Where ``fine`` opens with a class test (None never passes it), the usual answer is tested
+        # before its absence: one test fewer per answered question.
+        writer.line(indent, f"{branch} {fine}:")
         if self.constraint is None:
             writer.line(indent + 1, "pass")
         else:
@@ -766,6 +783,9 @@ class _AnswerCheck:
                 writer.line(indent + 1, "instance.current = None")
             writer.line(indent + 1, f"if not {holds}:")
             writer.line(indent + 2, check)
+        if class_first:
+            writer.line(indent, f"elif {value} is None:")
+            writer.line(indent + 1, absent)
         writer.line(indent, "else:")
         writer.line(indent + 1, check)
 
@@ -779,32 +799,38 @@ class _AnswerCheck:
             return "choices"
         return None
 
-    def fine(self, writer: Writer, value: str) -> str:
-        """Source testing that a present value is of the question's type, offered and in range."""
+    def fine(self, writer: Writer, value: str) -> tuple[str, bool]:
+        """Source testing that a present value is of the question's type, offered and in range, and
+        whether it opens with a class test (so that None fails it at once)."""
         if self.offered is not None and self.choice_filter is not None:
-            return "False"  # each choice is filtered by an expression: the check does it
-        if self.plain is str:
+            return "False", False  # each choice is filtered by an expression: the check does it
+        class_first = True
+        if self.plain is str and self.offered is not None and "" not in self.offered:
+            tests = [f"{value}.__class__ is _str"]  # '' (unanswered) is no choice: the offered test refuses it
+        elif self.plain is str:
             tests = [f"{value}.__class__ is _str and {value} != ''"]
         elif self.question.type == "integer":
             tests = [f"{value}.__class__ is _int and -_MAX_INTEGER <= {value} <= _MAX_INTEGER"]
         elif self.question.type in ("decimal", "range"):  # a finite float, or an int ODK stores, needs no call
+            class_first = False  # the call would be made for None
             tests = [f"(({value}.__class__ is _float and {value} - {value} == 0) or ({value}.__class__ is _int and "
                      f"-_MAX_INTEGER <= {value} <= _MAX_INTEGER) or {writer.constant(self.type_check)}({value}) is None)"]
         elif self.question.type == "select_multiple" and self.offered is not None:  # its type and choices at once
             offered, first = writer.constant(frozenset(self.offered)), writer.temporary()
             one = f"_len({value}) == 1 and ({first} := {value}[0]).__class__ is _str and {first} in {offered}"
-            return f"({value}.__class__ is _list and (({one}) or ({value} and _offered_once({value}, {offered}))))"
+            return f"({value}.__class__ is _list and (({one}) or ({value} and _offered_once({value}, {offered}))))", True
         elif self.question.type == "select_multiple":  # [] is unanswered: the check decides
             tests = [f"{value}.__class__ is _list and {value} and {writer.constant(self.type_check)}({value}) is None"]
         else:
+            class_first = False
             tests = [f"{writer.constant(self.type_check)}({value}) is None"]
         if self.offered is not None:
             if self.question.type != "select_one":
-                return "False"
+                return "False", False
             tests.append(f"{value} in {writer.constant(self.offered)}")
         if self.range is not None:
             tests.append(f"_in_range({writer.constant(self.range)}, {value})")
-        return "(" + " and ".join(tests) + ")"
+        return "(" + " and ".join(tests) + ")", class_first
 
     def check_choices(self, run: Run, instance: _Instance, value: Any, offered: dict[str, Any]) -> bool:
         chosen = value if isinstance(value, list) else [value]

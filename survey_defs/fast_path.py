@@ -25,6 +25,7 @@ its text. The namespace has no builtins: only the helpers in ``_HELPERS``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
@@ -42,12 +43,15 @@ from survey_defs.expressions.values import NodeSet, equals, single, to_boolean, 
 _MAX_INLINE_DEPTH = 12
 _COMPARISONS = ("<", "<=", ">", ">=")
 _CHUNK_LINES = 400
+_READ_MARK = re.compile("\x00([0-9]+)\x00")  # an answer read, until its function says how (see Writer.read)
 # Functions of a node-set written out over the instances themselves: the values' numbers, as _numbers gives them.
 _AGGREGATES = {"sum": "_fsum", "max": "_maximum", "min": "_minimum"}
-_PLAIN_KINDS = ("bool", "text", "plain")  # the kinds of value (see _Source) stored as they are
+_PLAIN_KINDS = ("bool", "text", "number", "plain")  # the kinds of value (see _Source) stored as they are
+_LITERAL_KINDS = {str: "text", float: "number"}
 _MISSING_TEXT = "''"  # what an absent answer reads as where it is read as text
 # The source's own spelling of each operator written inline: the expression's text never is.
 _PYTHON_OPERATORS = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_PYTHON_COMPARISONS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _HELPERS: dict[str, Any] = {
     "__builtins__": {},
     "Exception": Exception,
@@ -113,6 +117,7 @@ class Writer:
         self._count = 0
         self.known_relevance: dict[int, str] = {}
         """The locals holding a conjunction of relevants (by its slot) in the function being written."""
+        self._reads = _Reads()
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -134,16 +139,18 @@ class Writer:
 
     # --- functions -------------------------------------------------------------------------------
 
-    def function(self, head: str, body: Callable[[], None]) -> str:
-        """Write ``def <name>(<head>):`` with what ``body`` writes; returns the name."""
+    def function(self, head: str, body: Callable[[], None], reads: _Reads | None = None) -> str:
+        """Write ``def <name>(<head>):`` with what ``body`` writes; returns the name. ``reads``: the
+        answers this function may read once, at its start (none unless given)."""
         self._count += 1
         name = f"_f{self._count}"
         outer, self._lines = self._lines, [f"def {name}({head}):"]
         outer_known, self.known_relevance = self.known_relevance, {}
+        outer_reads, self._reads = self._reads, reads or _Reads()
         body()
         self._lines.append("    pass")
-        self._functions.append(self._lines)
-        self._lines, self.known_relevance = outer, outer_known
+        self._functions.append(self._reads.resolve(self._lines))
+        self._lines, self.known_relevance, self._reads = outer, outer_known, outer_reads
         return name
 
     def container(self, check: Any) -> str:
@@ -152,9 +159,11 @@ class Writer:
         if name is not None:
             return name
         me = self.constant(check)
+        # Nothing is written to the answers while they are checked: every answer read here stays the same.
+        depths = frozenset({0, len(check.place)})
         chunks = self.chunks("run, instance, values, memo, top_values, calculations_to_check", [], [
             partial(element.write, self, 1, None) for element in check.elements
-        ])
+        ], lambda: _Reads(depths, frozenset()))
 
         def body() -> None:
             self.line(1, "values = instance.values")
@@ -171,30 +180,37 @@ class Writer:
         function = self._containers[id(check)] = self.function("run, instance", body)
         return function
 
-    def chunks(self, head: str, prelude: list[str], parts: list[Callable[[], None]]) -> list[str]:
+    def chunks(self, head: str, prelude: list[str], parts: list[Callable[[], None]],
+               reads: Callable[[], _Reads]) -> list[str]:
         """Functions writing the parts in order, a few hundred lines each (compiling one huge function
-        takes Python far longer than compiling the same lines in pieces)."""
+        takes Python far longer than compiling the same lines in pieces); ``reads`` makes what each
+        may read once, after the prelude."""
         names, done = [], 0
 
         def body() -> None:
             nonlocal done
             for line in prelude:
                 self.line(1, line)
+            self._reads.start = len(self._lines)
             start = len(self._lines)
             while done < len(parts) and len(self._lines) - start < _CHUNK_LINES:
                 parts[done]()
                 done += 1
 
         while done < len(parts):
-            names.append(self.function(head, body))
+            names.append(self.function(head, body, reads()))
         return names
 
     def fill(self, calculations: tuple[Written, ...]) -> str:
         """The function computing (or checking) every calculation in order on the fast path."""
 
+        # The fill writes the calculations' values, in the top level and in repeat instances, whose
+        # `values` changes from loop to loop: only the top level's answers that are no calculation are
+        # the same all along.
+        calculated = frozenset(getattr(calculation, "name", "") for calculation in calculations)
         chunks = self.chunks("run, top", ["top_values = top.values", "instance, values, memo = top, top_values, top.relevance"], [
             partial(calculation.write, self, 1, None) for calculation in calculations
-        ])
+        ], lambda: _Reads(frozenset({0}), calculated))
 
         def body() -> None:
             for chunk in chunks:
@@ -209,6 +225,11 @@ class Writer:
         """Compile the source; its functions are found in the returned namespace by the names given."""
         exec(compile(self.source(), "<survey_defs.fast_path>", "exec"), self.namespace)  # noqa: S102 - see the module docstring
         return self.namespace
+
+    def read(self, name: str, depth: int, inline: str) -> str:
+        """Source for the answer ${name} at ``depth`` (0: the top level), ``inline`` being its own read:
+        the function being written reads it once, at its start, where it reads it more than once."""
+        return self._reads.use(name, depth, inline, self)
 
     # --- expressions -----------------------------------------------------------------------------
 
@@ -258,11 +279,60 @@ class Writer:
         return _Source(self, logic.place).number(logic.expression.root, 0)
 
 
+class _Reads:
+    """The answers a function reads more than once, read once at its start instead.
+
+    Each read is written as a mark while the function is written; at its end a mark becomes the local
+    holding the answer where the answer is read more than once, else the read itself. Read so, an
+    absent answer is '' (what node_value makes of None, and a number is NaN either way).
+    """
+
+    def __init__(self, depths: frozenset[int] = frozenset(), changing: frozenset[str] = frozenset()) -> None:
+        self.depths = depths
+        """The containers whose answers stay the same through the function: 0 (the top level, read as
+        ``top_values``) or its own (read as ``values``), by their depth in repeats."""
+        self.changing = changing
+        """Names written while the function runs (calculations): read where they are used."""
+        self.start = 1
+        """Where the reads go: after the function's prelude."""
+        self.marks: dict[str, tuple[tuple[int, str], str]] = {}
+        self.locals: dict[tuple[int, str], tuple[str, str]] = {}
+        """By (depth, name): the local holding the answer, and the constant naming it."""
+
+    def use(self, name: str, depth: int, inline: str, writer: Writer) -> str:
+        if depth not in self.depths or name in self.changing:
+            return inline
+        key = (depth, name)
+        if key not in self.locals:
+            self.locals[key] = writer.temporary(), writer.constant(name)
+        mark = f"\x00{len(self.marks)}\x00"
+        self.marks[mark] = (key, inline)
+        return mark
+
+    def resolve(self, lines: list[str]) -> list[str]:
+        if not self.marks:
+            return lines
+        uses: dict[tuple[int, str], int] = {}
+        for key, _ in self.marks.values():
+            uses[key] = uses.get(key, 0) + 1
+        shared = {key for key, count in uses.items() if count > 1}
+
+        def source(match: re.Match[str]) -> str:
+            key, inline = self.marks[match.group(0)]
+            return self.locals[key][0] if key in shared else inline
+
+        reads = [f"    {self.locals[key][0]} = {'top_values' if key[0] == 0 else 'values'}.get({self.locals[key][1]}, '')"
+                 for key in self.locals if key in shared]
+        lines = [_READ_MARK.sub(source, line) for line in lines]
+        return [*lines[:self.start], *reads, *lines[self.start:]]
+
+
 class _Source:
     """Python source for an expression at one place: inline for the common shapes, else a bound closure.
 
-    Each value has a kind: "bool" (a Python bool), "text" (a str), "plain" (a str, float or bool: stored
-    as it is), "scalar" (never a node-set) or "value" (any).
+    Each value has a kind: "bool" (a Python bool), "text" (a str), "number" (a float), "plain" (a str,
+    float or bool: stored as it is), "scalar" (never a node-set) or "value" (any). The narrower the
+    kind, the fewer conversions the source around it writes (a "number" is to_number's result already).
     """
 
     def __init__(self, writer: Writer, place: tuple[str, ...], current: str = "instance.current",
@@ -286,7 +356,7 @@ class _Source:
         if depth > _MAX_INLINE_DEPTH:
             return self.closure(node)
         if isinstance(node, Literal):
-            return self.writer.constant(node.value), ("plain" if node.value.__class__ in (str, float) else "scalar")
+            return self.writer.constant(node.value), _LITERAL_KINDS.get(node.value.__class__, "scalar")
         source = self.compiler.scalar_source(node)
         if source is not None:
             return self.read(*source)
@@ -326,13 +396,14 @@ class _Source:
         if depth < 0:
             return self.current
         default = f", {missing}" if missing else ""
-        return f"{self.container(depth)}.get({self.writer.constant(name)}{default})"
+        inline = f"{self.container(depth)}.get({self.writer.constant(name)}{default})"
+        return self.writer.read(name, depth, inline) if missing else inline
 
     def read(self, name: str, depth: int) -> tuple[str, str]:
         """${name} (or `.`) as node_value gives it, and its kind ("text": a str)."""
         if depth < 0 and self.shape is not None:  # `.` of a known shape: node_value's result directly
             if self.shape == "number":
-                return f"_float({self.current})", "plain"
+                return f"_float({self.current})", "number"
             return (self.current if self.shape == "text" else f"_spaced({self.current})"), "text"
         t = self.writer.temporary()
         raw = self.raw(name, depth, _MISSING_TEXT)
@@ -347,15 +418,38 @@ class _Source:
         if isinstance(node, Literal) and isinstance(node.value, float):
             return self.writer.constant(node.value)
         t, source = self.writer.temporary(), self.compiler.scalar_source(node)
+        if source is not None and source[1] < 0 and self.shape == "number":  # `.`, an int or float already
+            return f"_float({self.current})"
         if source is not None:  # to_number(node_value(answer)), a number answer as it is
             raw = self.raw(*source, "_NAN")
             return f"(_float({t}) if ({t} := {raw}).__class__ in _INT_FLOAT else _to_number(_node_value({t})))"
-        return f"({t} if ({t} := {self.value(node, depth)[0]}).__class__ is _float else _to_number({t}))"
+        value, kind = self.value(node, depth)
+        if kind == "number":
+            return value
+        return f"({t} if ({t} := {value}).__class__ is _float else _to_number({t}))"
+
+    def known_current(self, source: tuple[str, int], operator: str, literal: str | float) -> str | None:
+        """`. <op> literal` where the constraint's `.` has a known shape, as one Python comparison; else None.
+
+        A number `.` (an int within 32 bits or a finite float) compares with a float literal as its
+        to_number would (Python compares ints and floats exactly); a text `.` equals a text as text.
+        """
+        if source[1] >= 0 or self.shape is None:
+            return None
+        constant = self.writer.constant(literal)
+        if self.shape == "number" and isinstance(literal, float) and operator in ("=", "!=", *_COMPARISONS):
+            return f"({self.current} {_PYTHON_COMPARISONS[operator]} {constant})"
+        if self.shape == "text" and isinstance(literal, str) and operator in ("=", "!="):
+            return f"({self.current} {'==' if operator == '=' else '!='} {constant})"
+        return None
 
     def chain(self, node: Chain, depth: int) -> tuple[str, str]:
         source = self.compiler.scalar_source(node.first)
         if source is not None and len(node.rest) == 1 and isinstance(node.rest[0][1], Literal):
             operator, literal = node.rest[0][0], node.rest[0][1].value
+            known = self.known_current(source, operator, literal)
+            if known is not None:
+                return known, "bool"
             missing = _MISSING_TEXT if isinstance(literal, str) else "_NAN"
             t, raw, constant = self.writer.temporary(), self.raw(*source, missing), self.writer.constant(literal)
             if isinstance(literal, str) and operator in ("=", "!="):
@@ -372,14 +466,14 @@ class _Source:
         if all(operator in NUMERIC_OPERATORS for operator, _ in node.rest):
             # Converted as soon as evaluated: an order that differs from the evaluator's only in which
             # error comes first, and the fast path leaves every error to the plan.
-            result, kind = self.number(node.first, depth + 1), "plain"  # to_number gives floats
+            result, kind = self.number(node.first, depth + 1), "number"  # to_number gives floats
             for operator, operand in node.rest:
                 right = self.number(operand, depth + 1)
                 if operator in _PYTHON_OPERATORS:
                     result = f"({result} {_PYTHON_OPERATORS[operator]} {right})"
                 else:  # div, mod: XPath's own rules for zero and infinities
                     result = f"{self.writer.constant(NUMERIC_OPERATORS[operator])}({result}, {right})"
-                kind = "bool" if operator in _COMPARISONS else "plain"
+                kind = "bool" if operator in _COMPARISONS else "number"  # float arithmetic gives floats
             return result, kind
         return self.closure(node)
 
@@ -393,10 +487,13 @@ class _Source:
             condition = self.boolean(arguments[0], depth + 1)
             (then, then_kind), (otherwise, otherwise_kind) = (self.value(arguments[1], depth + 1),
                                                               self.value(arguments[2], depth + 1))
-            plain = then_kind in _PLAIN_KINDS and otherwise_kind in _PLAIN_KINDS
-            then, otherwise = (f"_single({source})" if kind == "value" else source
-                               for source, kind in ((then, then_kind), (otherwise, otherwise_kind)))
-            return f"({then} if {condition} else {otherwise})", ("plain" if plain else "scalar")
+            if then_kind == otherwise_kind and then_kind != "value":
+                kind = then_kind  # e.g. two texts: a text
+            else:
+                kind = "plain" if then_kind in _PLAIN_KINDS and otherwise_kind in _PLAIN_KINDS else "scalar"
+            then, otherwise = (f"_single({source})" if source_kind == "value" else source
+                               for source, source_kind in ((then, then_kind), (otherwise, otherwise_kind)))
+            return f"({then} if {condition} else {otherwise})", kind
         if call.name == "selected" and isinstance(arguments[1], Literal):
             choice = self.writer.constant(to_string(arguments[1].value).strip())
             return f"({choice} in {self.text(arguments[0], depth + 1)}.split())", "bool"
@@ -406,13 +503,13 @@ class _Source:
         if call.name in (*_AGGREGATES, "count") and len(arguments) == 1:
             gathered = self.compiler.gathered_source(arguments[0])
             if gathered is not None:
-                return self.aggregate(call.name, *gathered), "plain"
+                return self.aggregate(call.name, *gathered), "number"
         if call.name == "indexed-repeat":
             indexed = self.indexed_repeat(arguments, depth)
             if indexed is not None:
                 return indexed, "value"
         if call.name == "count-selected":
-            return f"_float(_len({self.text(arguments[0], depth + 1)}.split()))", "plain"
+            return f"_float(_len({self.text(arguments[0], depth + 1)}.split()))", "number"
         if call.name == "coalesce" and isinstance(arguments[1], Literal):
             # the second is a literal: nothing to evaluate unless the first is empty
             t, implementation = self.writer.temporary(), self.writer.constant(FUNCTIONS["coalesce"].implementation)
@@ -422,9 +519,9 @@ class _Source:
                     f"if {t}.__class__ is _str else {implementation}([{t}, {otherwise}], None)))"), "scalar"
         if call.name == "int" and len(arguments) == 1:  # the function's own: trunc of a finite number
             t = self.writer.temporary()
-            return f"(_float(_trunc({t})) if ({t} := {self.number(arguments[0], depth + 1)}) - {t} == 0 else {t})", "plain"
+            return f"(_float(_trunc({t})) if ({t} := {self.number(arguments[0], depth + 1)}) - {t} == 0 else {t})", "number"
         if call.name == "position" and self.place:
-            return "_float(instance.position)", "plain"
+            return "_float(instance.position)", "number"
         function = FUNCTIONS[call.name]
         if function.implementation is None or function.reads_context:
             return self.closure(call)
@@ -434,7 +531,7 @@ class _Source:
             for source, kind in values:
                 t = self.writer.temporary()
                 texts.append(source if kind == "text" else f"({t} if ({t} := {source}).__class__ is _str else _to_string({t}))")
-            return f"_join([{', '.join(texts)}])", "plain"
+            return f"_join([{', '.join(texts)}])", "text"
         listed = ", ".join(source for source, _ in values)
         return f"{self.writer.constant(function.implementation)}([{listed}], None)", "scalar"
 
