@@ -8,6 +8,7 @@ one place and testable from the route table.
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -122,13 +123,15 @@ def has_permission(user: User, permission: Permission) -> bool:
 ACCESS_TOKEN, DEVICE_TOKEN = "access", "device"
 
 
+TokenLookup = Callable[[Session, str], tuple[Any, User] | None]
+
+
 def authenticate_token(session: Session, token: str, settings: Settings, kind: str = ACCESS_TOKEN, *,
-                       read_only: bool = False) -> User:
+                       lookup: TokenLookup = users_repository.token_with_user) -> User:
     """The user a token of `kind` belongs to. A device token travels in ODK Collect's server URL, where
     proxies and logs see it, so it opens the OpenRosa endpoints only, never the JSON API; and a login
-    token is never accepted in a URL. `read_only`: the caller never changes the user (a shared,
-    detached object is returned)."""
-    lookup = users_repository.token_with_read_only_user if read_only else users_repository.token_with_user
+    token is never accepted in a URL. `lookup`: how the token's state and user are read, by the token's
+    digest (`users_repository.token_with_read_only_user` for a caller that never changes the user)."""
     found = lookup(session, token_digest(token, settings.secret_key))
     if found is None:
         raise Unauthorized("The access token is not valid", code="token_invalid")
@@ -163,9 +166,11 @@ def token_in_header(authorization: str | None) -> str:
     return token
 
 
-def permitted_user(session: Session, authorization: str | None, settings: Settings, permission: Permission) -> User:
-    """`require(permission)` as a plain call: the header's user, who must hold the permission (read-only)."""
-    user = authenticate_token(session, token_in_header(authorization), settings, read_only=True)
+def permitted_user(session: Session, authorization: str | None, settings: Settings, permission: Permission, *,
+                   lookup: TokenLookup = users_repository.token_with_read_only_user) -> User:
+    """`require(permission)` as a plain call: the header's user, who must hold the permission (read-only,
+    as `lookup` reads it)."""
+    user = authenticate_token(session, token_in_header(authorization), settings, lookup=lookup)
     _check_permission(user, permission)
     return user
 

@@ -43,6 +43,18 @@ def _assigned_surveys(session: Session, user: User) -> list[Survey]:
     return session.info[key]
 
 
+def token_holder_with_waves(session: Session, token_hash: str) -> tuple[Any, User] | None:
+    """`users_repository.token_with_read_only_user` for a request that submits interviews: the user's
+    waves, which every interview is checked against, are read in the same statement and kept for the
+    session as `_assigned_surveys` keeps them."""
+    found = repository.token_with_read_only_user_and_waves(session, token_hash)
+    if found is None:
+        return None
+    state, user, waves = found
+    session.info[("fieldwork.assigned_surveys", user.id)] = waves
+    return state, user
+
+
 def _female_required(user: User, surveys: list[Survey]) -> bool:
     return user.sex != "female" and any(s.vawg_requires_female_enumerator for s in surveys)
 

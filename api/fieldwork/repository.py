@@ -22,7 +22,8 @@ from api.fieldwork.models import (
 )
 from api.instruments.models import InstrumentVersion
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
-from api.users.models import User
+from api.users import repository as users_repository
+from api.users.models import AccessToken, User
 
 
 def add(session: Session, *rows: SQLModel) -> None:
@@ -153,6 +154,35 @@ def surveys_assigned_to(session: Session, enumerator_id: int) -> list[Survey]:
     rows from one Core query (every interview submitted asks)."""
     rows = _SURVEYS_ASSIGNED.all(session, {"enumerator_id": enumerator_id})
     return [Survey.model_construct(**row._asdict()) for row in rows]
+
+
+_SURVEYS = Survey.__table__  # type: ignore[attr-defined]
+_SURVEY_KEYS = tuple(column.key for column in _SURVEYS.columns)
+_TOKENS = AccessToken.__table__  # type: ignore[attr-defined]
+# The token's state and user (`users_repository.TOKEN_STATE`), then, a row each, the waves in which
+# its user holds a current assignment (one row of nulls when none): `surveys_assigned_to` read in the
+# same statement.
+_TOKEN_STATE_AND_WAVES = DirectQuery(
+    users_repository.TOKEN_STATE
+    .add_columns(*(column.label(f"wave_{column.key}") for column in _SURVEYS.columns))
+    .outerjoin(_SURVEYS, _SURVEYS.c.id.in_(
+        core_select(_ASSIGNMENTS.c.survey_id)
+        .where(_ASSIGNMENTS.c.enumerator_id == _TOKENS.c.user_id, _ASSIGNMENTS.c.ended_at.is_(None))
+        .correlate(_TOKENS)))
+)
+
+
+def token_with_read_only_user_and_waves(session: Session, token_hash: str) -> tuple[Any, User, list[Survey]] | None:
+    """`users_repository.token_with_read_only_user` and `surveys_assigned_to` for the token's user, in one
+    statement (one round trip instead of two for each interview submitted)."""
+    rows = _TOKEN_STATE_AND_WAVES.all(session, {"token_hash": token_hash})
+    if not rows:
+        return None
+    start = users_repository.TOKEN_STATE_WIDTH
+    wave_id = start + _SURVEY_KEYS.index("id")  # null when the user has no wave
+    waves = [Survey.model_construct(**dict(zip(_SURVEY_KEYS, row[start:], strict=True)))
+             for row in rows if row[wave_id] is not None]
+    return rows[0], users_repository.read_only_user(rows[0]), waves
 
 
 def _latest_dispositions(person_level: bool):

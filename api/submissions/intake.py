@@ -44,6 +44,7 @@ from sqlmodel import Session
 
 from api.config import Settings
 from api.db import begin_at_first_write, claim_writes_without_waiting
+from api.fieldwork import collection as fieldwork
 from api.security import Permission, permitted_user
 from api.users.models import User
 
@@ -79,7 +80,9 @@ class Intake:
     def _serve(self, session: Session, authorization: str | None, permission: Permission,
                work: Callable[[Session, User], T]) -> T:
         try:
-            user = permitted_user(session, authorization, self.settings, permission)
+            # The user's waves come in the same statement: each interview is checked against them.
+            user = permitted_user(session, authorization, self.settings, permission,
+                                  lookup=fieldwork.token_holder_with_waves)
             result = work(session, user)
             session.commit()
             return result

@@ -52,12 +52,16 @@ def token_with_user(session: Session, token_hash: str) -> tuple[AccessToken, Use
 _USER_COLUMNS = tuple(User.__table__.columns)  # type: ignore[attr-defined]
 _USER_KEYS = tuple(column.key for column in _USER_COLUMNS)
 _TOKENS = AccessToken.__table__  # type: ignore[attr-defined]
-# Built once with a bound parameter: the query runs on every request of the interview intake.
-_TOKEN_STATE = DirectQuery(
+# A token's state (kind, revocation, expiry) and its user's columns, in that order, for the bound
+# `token_hash`: queries that read more beside it (the interview intake's) add their columns after these.
+TOKEN_STATE = (
     core_select(_TOKENS.c.kind, _TOKENS.c.revoked_at, _TOKENS.c.expires_at, *_USER_COLUMNS)
     .join(User.__table__, User.__table__.c.id == _TOKENS.c.user_id)  # type: ignore[attr-defined]
     .where(_TOKENS.c.token_hash == bindparam("token_hash"))
 )
+TOKEN_STATE_WIDTH = 3 + len(_USER_COLUMNS)
+# Built once with a bound parameter: the query runs on every request of the interview intake.
+_TOKEN_STATE = DirectQuery(TOKEN_STATE)
 _read_only_users: dict[tuple, User] = {}
 _READ_ONLY_USERS_KEPT = 1024
 _read_only_users_lock = threading.Lock()
@@ -65,12 +69,16 @@ _read_only_users_lock = threading.Lock()
 
 def token_with_read_only_user(session: Session, token_hash: str) -> tuple[Any, User] | None:
     """`token_with_user` for a request that only reads its user: one Core query, and the user as a
-    detached object shared by requests while every one of its columns reads the same (a changed role,
-    password or account state gives a new object, so nothing is ever stale). Never add it to a session."""
+    detached object shared by requests (see `read_only_user`). Never add it to a session."""
     row = _TOKEN_STATE.first(session, {"token_hash": token_hash})
-    if row is None:
-        return None
-    values = tuple(row[3:])
+    return None if row is None else (row, read_only_user(row))
+
+
+def read_only_user(token_state: Any) -> User:
+    """The user of a `TOKEN_STATE` row, as a detached object shared by requests while every one of its
+    columns reads the same (a changed role, password or account state gives a new object, so nothing
+    is ever stale)."""
+    values = tuple(token_state[3:TOKEN_STATE_WIDTH])
     user = _read_only_users.get(values)
     if user is None:
         user = User.model_construct(**dict(zip(_USER_KEYS, values, strict=True)))
@@ -78,7 +86,7 @@ def token_with_read_only_user(session: Session, token_hash: str) -> tuple[Any, U
             if len(_read_only_users) >= _READ_ONLY_USERS_KEPT:
                 _read_only_users.pop(next(iter(_read_only_users)))
             user = _read_only_users.setdefault(values, user)
-    return row, user
+    return user
 
 
 def revoke_token(session: Session, token_id: int, at: datetime) -> None:
