@@ -43,23 +43,31 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
     return status, body
 
 
-async def run(host: str, port: int, shares: list[list[bytes]], check=None) -> Outcome:
-    """Each share is one client's requests, sent one after the other on its own connection;
-    `check(status, body)` may look at each response (it runs on the clock, keep it cheap)."""
+async def run(host: str, port: int, shares: list[list[bytes]], check=None, *, connection_per_request: bool = False,
+              ) -> Outcome:
+    """Each share is one client's requests, sent one after the other on its own keep-alive connection,
+    or each on a new one (`connection_per_request`: its time includes connecting); `check(status, body)`
+    may look at each response (it runs on the clock, keep it cheap)."""
     outcome = Outcome()
 
     async def client(requests: list[bytes]) -> None:
-        reader, writer = await asyncio.open_connection(host, port)
+        connection = None
         try:
             for request in requests:
                 started = time.perf_counter()
-                status, body = await _exchange(reader, writer, request)
+                if connection is None:
+                    connection = await asyncio.open_connection(host, port)
+                status, body = await _exchange(*connection, request)
+                if connection_per_request:
+                    connection[1].close()
+                    connection = None
                 outcome.latencies.append(time.perf_counter() - started)
                 outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
                 if check is not None:
                     check(status, body)
         finally:
-            writer.close()
+            if connection is not None:
+                connection[1].close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client(share) for share in shares))
