@@ -37,7 +37,7 @@ def visible_enumerators(session: Session, actor: User) -> set[int] | None:
 
 def _assigned_surveys(session: Session, user: User) -> list[Survey]:
     """The user's waves, read once per session: a batch of 500 interviews asks 500 times."""
-    key = ("fieldwork.assigned_surveys", user.id)
+    key = _waves_key(user)
     if key not in session.info:
         session.info[key] = repository.surveys_assigned_to(session, user.id)
     return session.info[key]
@@ -51,8 +51,12 @@ def token_holder_with_waves(session: Session, token_hash: str) -> tuple[Any, Use
     if found is None:
         return None
     state, user, waves = found
-    session.info[("fieldwork.assigned_surveys", user.id)] = waves
+    session.info[_waves_key(user)] = waves
     return state, user
+
+
+def _waves_key(user: User) -> tuple[str, int | None]:
+    return ("fieldwork.assigned_surveys", user.id)
 
 
 def _female_required(user: User, surveys: list[Survey]) -> bool:

@@ -105,10 +105,16 @@ def batch_items(payload: bytes) -> list[tuple[Any, str]]:
         items = [_ITEM.decode(text) for text in texts]
     except (msgspec.MsgspecError, ValueError):  # invalid UTF-8 is a UnicodeDecodeError
         items = texts = None
-    if (items is not None and len(items) <= MAX_BATCH and all(item.__class__ is dict for item in items)
-            and all(text.count(b"[") + text.count(b"{") < _BRACKETS_BELOW_PARSER_LIMIT for text in texts)):
-        return [(item, text.decode("utf-8")) for item, text in zip(items, texts, strict=True)]
+    if items is not None and len(items) <= MAX_BATCH and all(item.__class__ is dict for item in items):
+        brackets = [_brackets(text) for text in texts]
+        around = _brackets(payload) - sum(brackets)  # the rest of the body, which msgspec read past
+        if max(brackets, default=0) < _BRACKETS_BELOW_PARSER_LIMIT and around < _BRACKETS_BELOW_PARSER_LIMIT:
+            return [(item, text.decode("utf-8")) for item, text in zip(items, texts, strict=True)]
     return [(item, compact_json(item).decode("utf-8")) for item in _declared_batch_items(payload)]
+
+
+def _brackets(text: bytes) -> int:
+    return text.count(b"[") + text.count(b"{")
 
 
 def _declared_batch_items(payload: bytes) -> list[dict[str, Any]]:

@@ -81,6 +81,7 @@ def test_interviews_stored_meanwhile_by_another_upload_are_duplicates_or_conflic
     b"not json", b'{"submissions": [{"a": 1}]', b"[]", b"{}", b'{"submissions": {}}', b'{"submissions": null}',
     b'{"submissions": [{}, [], 3]}', b'{"submissions": [' + b",".join([b"{}"] * 501) + b"]}",
     b'{"submissions": [{"a": ' + b"[" * 250 + b"]" * 250 + b"}]}",
+    b'{"other": ' + b"[" * 250 + b"]" * 250 + b', "submissions": [{"a": 1}]}',
 ])
 def test_a_malformed_batch_body_gets_the_errors_of_the_declared_body(client, enumerator, body):
     with pytest.raises(RequestValidationError) as declared:
@@ -100,6 +101,7 @@ def test_a_malformed_batch_body_gets_the_errors_of_the_declared_body(client, enu
     b' "a": {"c": null}}, {"s": "\\ud83d\\ude00\\u0000 \\u00f1 \xc3\xb1"} , {}], "submissions": [{"k": true}]}',
     # nested deeper than msgspec's reading is trusted to match the declared one: declared
     b'{"submissions": [{"a": ' + b"[" * 150 + b"]" * 150 + b"}]}",
+    b'{"other": ' + b"[" * 150 + b"]" * 150 + b', "submissions": [{"a": 1}]}',
 ])
 def test_a_batch_body_is_read_as_the_declared_body_reads_it(body):
     read, declared = batch_items(body), parse_body(BatchIn, body).submissions
