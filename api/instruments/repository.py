@@ -76,7 +76,8 @@ def version_for_reading(session: Session, form_id: str, version: str) -> Instrum
 
 def forget_published_versions(engine: Engine) -> None:
     """Forget the published versions remembered for a database whose rows were all deleted or replaced
-    (tests emptying their tables; a backup restored under a running service)."""
+    while this process ran (tests emptying their tables; `sinmiedo restore` asks for the service to be
+    stopped first, so a restored database meets no remembered row)."""
     with _published_lock:
         _published_for_reading.pop(engine, None)
 
