@@ -144,9 +144,17 @@ def current_assignments_of_household(session: Session, enumerator_id: int, psu_c
 
 
 _ASSIGNMENTS = Assignment.__table__  # type: ignore[attr-defined]
-_SURVEYS_ASSIGNED = DirectQuery(core_select(Survey.__table__).where(Survey.__table__.c.id.in_(  # type: ignore[attr-defined]
-    core_select(_ASSIGNMENTS.c.survey_id).where(_ASSIGNMENTS.c.enumerator_id == bindparam("enumerator_id"),
-                                                _ASSIGNMENTS.c.ended_at.is_(None)))))
+_SURVEYS = Survey.__table__  # type: ignore[attr-defined]
+
+
+def _current_waves_of(enumerator_id: Any) -> Any:
+    """A condition on the survey table: the enumerator (a bound parameter or a column) holds a current
+    assignment in the wave."""
+    return _SURVEYS.c.id.in_(core_select(_ASSIGNMENTS.c.survey_id).where(
+        _ASSIGNMENTS.c.enumerator_id == enumerator_id, _ASSIGNMENTS.c.ended_at.is_(None)))
+
+
+_SURVEYS_ASSIGNED = DirectQuery(core_select(_SURVEYS).where(_current_waves_of(bindparam("enumerator_id"))))
 
 
 def surveys_assigned_to(session: Session, enumerator_id: int) -> list[Survey]:
@@ -156,7 +164,6 @@ def surveys_assigned_to(session: Session, enumerator_id: int) -> list[Survey]:
     return [Survey.model_construct(**row._asdict()) for row in rows]
 
 
-_SURVEYS = Survey.__table__  # type: ignore[attr-defined]
 _SURVEY_KEYS = tuple(column.key for column in _SURVEYS.columns)
 _TOKENS = AccessToken.__table__  # type: ignore[attr-defined]
 # The token's state and user (`users_repository.TOKEN_STATE`), then, a row each, the waves in which
@@ -165,10 +172,7 @@ _TOKENS = AccessToken.__table__  # type: ignore[attr-defined]
 _TOKEN_STATE_AND_WAVES = DirectQuery(
     users_repository.TOKEN_STATE
     .add_columns(*(column.label(f"wave_{column.key}") for column in _SURVEYS.columns))
-    .outerjoin(_SURVEYS, _SURVEYS.c.id.in_(
-        core_select(_ASSIGNMENTS.c.survey_id)
-        .where(_ASSIGNMENTS.c.enumerator_id == _TOKENS.c.user_id, _ASSIGNMENTS.c.ended_at.is_(None))
-        .correlate(_TOKENS)))
+    .outerjoin(_SURVEYS, _current_waves_of(_TOKENS.c.user_id))
 )
 
 
