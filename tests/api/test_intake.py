@@ -183,3 +183,55 @@ def test_an_interview_on_a_lost_connection_is_served_on_a_new_one(postgres_only,
     # And the resend of the first is still recognised: nothing was lost or doubled.
     assert client.post(URL, json=first, headers=enumerator.headers).status_code == 200
     assert stored(engine, first["instance_id"]) == 1
+
+
+@contextlib.contextmanager
+def connection_ended_at_row(engine, table: str, row: int):
+    """The server ends the connection that inserts the `row`-th row into `table` (counted across
+    connections and transactions: a sequence is not rolled back), once; as a crash of that backend
+    would, in the middle of the statement."""
+    setup = [
+        "CREATE SEQUENCE intake_test_rows",
+        f"""CREATE FUNCTION intake_test_end_connection() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF nextval('intake_test_rows') = {int(row)} THEN
+                PERFORM pg_terminate_backend(pg_backend_pid());
+              END IF;
+              RETURN NEW;
+            END $$""",
+        f'CREATE TRIGGER intake_test_end_connection BEFORE INSERT ON "{table}" '
+        "FOR EACH ROW EXECUTE FUNCTION intake_test_end_connection()",
+    ]
+    with engine.begin() as connection:
+        for statement in setup:
+            connection.execute(text(statement))
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP TRIGGER intake_test_end_connection ON "{table}"'))
+            connection.execute(text("DROP FUNCTION intake_test_end_connection()"))
+            connection.execute(text("DROP SEQUENCE intake_test_rows"))
+
+
+@pytest.mark.parametrize("table", ["submission", "submission_revision"])
+def test_a_batch_whose_connection_is_lost_mid_copy_is_served_again_on_a_new_one(postgres_only, client, engine,
+                                                                             make_account, table):
+    versions = publish_bundled(engine, "perception")
+    enumerator = make_account("enumerator")
+    earlier = interview("perception", versions["perception"])
+    assert client.post(URL, json=earlier, headers=enumerator.headers).status_code == 201  # the kept connection
+    batch = [interview("perception", versions["perception"]) for _ in range(6)] + [earlier]
+    with connection_ended_at_row(engine, table, 3):
+        with counted_checkouts(engine) as checkouts:
+            response = client.post(f"{URL}/batch", json={"submissions": batch}, headers=enumerator.headers)
+        with engine.connect() as connection:
+            rows_seen = connection.execute(text("SELECT last_value FROM intake_test_rows")).scalar_one()
+    assert response.status_code == 200, response.text
+    assert [item["status"] for item in response.json()["results"]] == ["created"] * 6 + ["duplicate"]
+    assert rows_seen == 3 + 6  # the COPY ended at its third row; then all six rows on the new connection
+    assert len(checkouts) == 1  # the lost connection's replacement
+    assert all(stored(engine, body["instance_id"]) == 1 for body in batch)
+    # A resend of the whole batch is harmless.
+    again = client.post(f"{URL}/batch", json={"submissions": batch}, headers=enumerator.headers)
+    assert [item["status"] for item in again.json()["results"]] == ["duplicate"] * 7
