@@ -1,9 +1,14 @@
-"""Column types shared by every domain's tables."""
+"""Column types shared by every domain's tables, and the values a request may bring for them."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
+from pydantic import AfterValidator
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+# The largest id: every id column is PostgreSQL's `integer` (SQLite's holds more, but no row has it).
+MAX_ID = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator):
@@ -31,3 +36,27 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# --- what a request may bring for these columns -------------------------------------------------------
+# PostgreSQL refuses text with a NUL character and SQLite does not; a time whose UTC form falls outside the
+# years 1-9999 cannot be written at all. Refused where a request is read, they get an error naming their
+# field on both databases, and in a batch only their own interview is refused.
+
+def storable_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character (\\u0000): the database cannot store it")
+    return value
+
+
+def storable_time(value: datetime) -> datetime:
+    if value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("is outside the years 1 to 9999 once converted to UTC") from None
+    return value
+
+
+StorableText = Annotated[str, AfterValidator(storable_text)]
+StorableTime = Annotated[datetime, AfterValidator(storable_time)]

@@ -143,8 +143,10 @@ def household_assignment_id(session: Session, actor: User, form_id: str, code: A
     if code is None or code == "":
         return None
     psu, _, household = str(code).partition("/")
-    found = [a for a in repository.current_assignments_of_household(session, actor.id, psu, household)
-             if form_id in (session.get(Survey, a.survey_id).form_ids or [])]
+    # A code the database cannot hold (see api.db_types.storable_text) is no household's: not looked for.
+    found = [] if "\x00" in psu + household else [
+        a for a in repository.current_assignments_of_household(session, actor.id, psu, household)
+        if form_id in (session.get(Survey, a.survey_id).form_ids or [])]
     if not found:
         raise Unprocessable(
             f"Household '{code}' is not one of your current assignments for this form", code="household_not_assigned",

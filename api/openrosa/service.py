@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.db_types import utcnow
+from api.db_types import storable_time, utcnow
 from api.errors import Conflict, NotFound, Unprocessable
 from api.fieldwork import collection as fieldwork
 from api.instruments import repository as instruments_repository
@@ -67,8 +67,8 @@ def collectable_version(session: Session, user: User, form_id: str, version: str
 def _timestamp(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
-    try:
-        parsed = datetime.fromisoformat(value)
+    try:  # a time no column can hold (a device clock gone wild) is left unknown: the interview is kept
+        parsed = storable_time(datetime.fromisoformat(value))
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else None

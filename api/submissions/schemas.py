@@ -6,24 +6,26 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
+from api.db_types import MAX_ID, StorableText, StorableTime
+
 MAX_BATCH = 500
 
 
 class InstrumentRef(BaseModel):
-    form_id: str = Field(min_length=1, max_length=100)
-    version: str = Field(min_length=1, max_length=100)
+    form_id: StorableText = Field(min_length=1, max_length=100)
+    version: StorableText = Field(min_length=1, max_length=100)
 
 
 class GPS(BaseModel):
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
-    accuracy: float | None = Field(default=None, ge=0)
+    accuracy: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
 
 class Paradata(BaseModel):
-    started_at: datetime
-    ended_at: datetime
-    device_id: str = Field(min_length=1, max_length=100)
+    started_at: StorableTime
+    ended_at: StorableTime
+    device_id: StorableText = Field(min_length=1, max_length=100)
     gps: GPS | None = None
 
     @model_validator(mode="after")
@@ -40,17 +42,17 @@ class SubmissionCreate(BaseModel):
     instrument: InstrumentRef
     answers: dict[str, Any]
     paradata: Paradata
-    assignment_id: int | None = None
+    assignment_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class SubmissionEdit(BaseModel):
     answers: dict[str, Any]
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: StorableText = Field(min_length=3, max_length=2000)
 
 
 class ReviewAction(BaseModel):
     action: Literal["approve", "return"]
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: StorableText | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
     def _return_needs_comment(self) -> "ReviewAction":

@@ -7,7 +7,6 @@ unless it comes as an explicit edit, which becomes a new revision.
 
 import hashlib
 import json
-import math
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
 import survey_defs
@@ -62,14 +61,12 @@ def interview_hash(data: SubmissionCreate) -> str:
     the same digest written faster: the answers, most of the text and first in key order, and the rest."""
     rest = {"form_id": data.instrument.form_id, "version": data.instrument.version,
             "paradata": data.paradata.model_dump(mode="json"), "assignment_id": data.assignment_id}
-    # The rest's only floats are the GPS's: latitude and longitude are bounded (never NaN or infinite),
-    # the accuracy only from below. A None there is written `null` by msgspec as by json.dumps.
-    gps = data.paradata.gps
-    finite = gps is None or gps.accuracy is None or math.isfinite(gps.accuracy)
+    # The rest's only floats are the GPS's, all finite (see GPS): a None there is written `null` by
+    # msgspec as by json.dumps.
     digest = hashlib.sha256(b'{"answers":')
     digest.update(compact_json(data.answers, sort_keys=True))
     digest.update(b",")
-    digest.update(memoryview(compact_json(rest, sort_keys=True, finite=finite))[1:])
+    digest.update(memoryview(compact_json(rest, sort_keys=True, finite=True))[1:])
     return digest.hexdigest()
 
 
@@ -368,34 +365,42 @@ def submit_batch(session: Session, actor: User, items: list[tuple[Any, str]]) ->
             status = "created"
         else:
             status = "duplicate" if earlier_hash == prepared.content_hash else "conflict"
-        errors = (
-            [{"loc": ["instance_id"], "msg": "already received with different content", "type": "instance_conflict"}]
-            if status == "conflict" else []
-        )
-        results[index] = BatchItemResult(index=index, instance_id=prepared.instance_id, status=status, errors=errors)
+        results[index] = _verdict(index, prepared, status)
 
     try:
         with session.begin_nested():
             _store_many(session, actor, [p for _, p in to_store])
-    except IntegrityError:
-        # A concurrent upload stored some of these meanwhile: fall back to one at a time.
+    except (IntegrityError, DataError):
+        # A concurrent upload stored some of these meanwhile, or the database refused a value that the
+        # request's schemas let through: one at a time, so that such a value refuses only its interview.
         for index, prepared in to_store:
-            stored, created = _accept_or_conflict(session, actor, prepared)
-            results[index] = BatchItemResult(
-                index=index,
-                instance_id=prepared.instance_id,
-                status="created" if created else ("duplicate" if stored else "conflict"),
-            )
+            results[index] = _store_one(session, actor, index, prepared)
     final = [r for r in results if r is not None]
     counts = {status: sum(1 for r in final if r.status == status) for status in ("created", "duplicate", "invalid", "conflict")}
     return BatchResult(**counts, results=final)
 
 
-def _accept_or_conflict(session: Session, actor: User, prepared: Prepared) -> tuple[Submission | None, bool]:
+_BATCH_ERRORS = {
+    "conflict": [{"loc": ["instance_id"], "msg": "already received with different content", "type": "instance_conflict"}],
+    "invalid": [{"loc": [], "msg": "a value cannot be stored by the database (for example a number out of range)",
+                 "type": "unstorable_value"}],
+}
+
+
+def _verdict(index: int, prepared: Prepared, status: str) -> BatchItemResult:
+    return BatchItemResult(index=index, instance_id=prepared.instance_id, status=status,
+                           errors=_BATCH_ERRORS.get(status, []))
+
+
+def _store_one(session: Session, actor: User, index: int, prepared: Prepared) -> BatchItemResult:
     try:
-        return accept(session, actor, prepared)
+        with session.begin_nested():  # a refused value undoes only this interview's rows
+            _, created = accept(session, actor, prepared)
     except Conflict:
-        return None, False
+        return _verdict(index, prepared, "conflict")
+    except DataError:
+        return _verdict(index, prepared, "invalid")
+    return _verdict(index, prepared, "created" if created else "duplicate")
 
 
 def _store_many(session: Session, actor: User, prepared_list: list[Prepared]) -> None:

@@ -209,6 +209,8 @@ def test_json_interview_without_an_assignment_finds_it_by_household_code(client,
     assert second.status_code == 409 and second.json()["code"] == "vawg_household_already_interviewed"
     answers["household_code"] = "EA02/001"
     assert submit(client, field, field["ana"], "vawg", None, answers=answers).json()["code"] == "household_not_assigned"
+    answers["household_code"] = "EA01/00\u00004"  # no household's code (PostgreSQL could not even look it up)
+    assert submit(client, field, field["ana"], "vawg", None, answers=answers).json()["code"] == "household_not_assigned"
 
 
 def test_collect_resend_after_the_household_is_reassigned_is_still_a_duplicate(client, engine, field):

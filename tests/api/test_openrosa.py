@@ -114,6 +114,17 @@ def test_collect_submission_becomes_the_same_validated_record(client, versions, 
     assert submission.started_at is not None
 
 
+def test_a_start_time_no_column_can_hold_is_left_unknown_and_the_interview_kept(client, versions, auth, engine):
+    iid = str(uuid.uuid4())
+    xml = xml_for(engine, "victimization", iid, start="0001-01-01T00:00:00+14:00")  # before year 1 in UTC
+    response = client.post("/openrosa/submission", headers=auth, **multipart(xml))
+    assert response.status_code == 201, response.text
+    with Session(engine) as session:
+        submission = session.exec(select(Submission)).one()
+    assert submission.instance_id == iid
+    assert submission.started_at is None and submission.duration_seconds is None
+
+
 def test_identical_resend_adds_missing_attachments_without_duplicating(client, versions, auth, engine):
     iid = str(uuid.uuid4())
     xml = xml_for(engine, "perception", iid)

@@ -1,6 +1,7 @@
-"""How a batch stores its interviews: each row with its own interview, and a concurrent upload of the
-same interviews met one at a time."""
+"""How a batch stores its interviews: each row with its own interview, a concurrent upload of the
+same interviews met one at a time, and a value the database cannot hold refusing only its interview."""
 
+import contextlib
 import json
 
 import pytest
@@ -149,3 +150,87 @@ def test_a_batch_stores_each_interview_as_the_single_endpoint_stores_it(client, 
     assert [r["status"] for r in response.json()["results"]] == ["created"]
     assert _stored_text(engine, item["instance_id"]) == expected
     assert expected[17] is not None and expected[12].startswith('{"start": ')  # personal row, json.dumps's text
+
+
+# Values the database cannot hold (PostgreSQL: NUL in text, an integer beyond its `integer`; both: a time
+# beyond the year 9999 in UTC) or that JSON cannot mean (an infinite accuracy, read from 1e999).
+UNSTORABLE = {
+    "NUL in the device id": ('"device_id": "bench"', '"device_id": "tab\\u0000let"', ["paradata", "device_id"]),
+    "NUL in the form id": ('"form_id": "sinmiedo_perception"', '"form_id": "sinmiedo_\\u0000perception"',
+                           ["instrument", "form_id"]),
+    "start before year 1 in UTC": ('"started_at": "2026-11-21T10:02:00-05:00"', '"started_at": "0001-01-01T00:00:00+14:00"',
+                                   ["paradata", "started_at"]),
+    "end after 9999 in UTC": ('"ended_at": "2026-11-21T10:31:00-05:00"', '"ended_at": "9999-12-31T23:59:59-14:00"',
+                              ["paradata", "ended_at"]),
+    "assignment id beyond any id": ('"assignment_id": null', '"assignment_id": 100000000000000000000', ["assignment_id"]),
+    "infinite GPS accuracy": ('"accuracy": 5.0', '"accuracy": 1e999', ["paradata", "gps", "accuracy"]),
+}
+
+
+def _unstorable_text(versions, case: str) -> tuple[dict, str]:
+    found, replacement, _ = UNSTORABLE[case]
+    body = interview("perception", versions["perception"])
+    body["paradata"].update(device_id="bench", gps={"latitude": -12.0, "longitude": -77.0, "accuracy": 5.0})
+    body["assignment_id"] = None
+    text = json.dumps(body)
+    assert found in text
+    return body, text.replace(found, replacement)
+
+
+@pytest.mark.parametrize("case", sorted(UNSTORABLE))
+def test_a_value_the_database_cannot_hold_refuses_only_its_interview(client, versions, enumerator, engine, case):
+    bad, bad_text = _unstorable_text(versions, case)
+    good = [interview("perception", versions["perception"]) for _ in range(2)]
+    body = f'{{"submissions": [{json.dumps(good[0])}, {bad_text}, {json.dumps(good[1])}]}}'
+    headers = {**enumerator.headers, "content-type": "application/json"}
+
+    response = client.post(BATCH, content=body, headers=headers)
+
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "invalid", "created"]
+    assert [error["loc"] for error in results[1]["errors"]] == [UNSTORABLE[case][2]]
+    single = client.post("/api/v1/submissions", content=bad_text, headers=headers)
+    assert single.status_code == 422, single.text
+    assert [error["loc"] for error in single.json()["errors"]] == [["body", *UNSTORABLE[case][2]]]
+    assert set(stored(engine)) == {item["instance_id"] for item in good}
+
+
+@contextlib.contextmanager
+def refused_by_the_database(engine, device_id: str):
+    """PostgreSQL refuses (a data exception, SQLSTATE 22023) any submission row from this device: a value
+    no schema foresaw, as a new column's limit might be."""
+    with engine.begin() as connection:
+        connection.execute(text(f"""CREATE FUNCTION batch_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.device_id = '{device_id}' THEN
+                RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023';
+              END IF;
+              RETURN NEW;
+            END $$"""))
+        connection.execute(text("CREATE TRIGGER batch_test_refuse BEFORE INSERT ON submission "
+                                "FOR EACH ROW EXECUTE FUNCTION batch_test_refuse()"))
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER batch_test_refuse ON submission"))
+            connection.execute(text("DROP FUNCTION batch_test_refuse()"))
+
+
+def test_a_value_the_database_refuses_while_storing_refuses_only_its_interview(client, versions, enumerator,
+                                                                               engine, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a data exception raised by a trigger: PostgreSQL only")
+    items = [interview("perception", versions["perception"]) for _ in range(3)]
+    items[1]["paradata"]["device_id"] = "refused-tablet"
+    with refused_by_the_database(engine, "refused-tablet"):
+        response = client.post(BATCH, json={"submissions": items}, headers=enumerator.headers)
+        again = client.post(BATCH, json={"submissions": items}, headers=enumerator.headers)
+
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "invalid", "created"]
+    assert [error["type"] for error in results[1]["errors"]] == ["unstorable_value"]
+    assert [r["status"] for r in again.json()["results"]] == ["duplicate", "invalid", "duplicate"]
+    assert set(stored(engine)) == {items[0]["instance_id"], items[2]["instance_id"]}
