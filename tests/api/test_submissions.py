@@ -179,6 +179,20 @@ def test_invalid_edit_changes_nothing(client, versions, enumerator, engine):
     assert count(engine, SubmissionRevision) == 1
 
 
+def test_an_edit_reason_or_review_comment_with_a_nul_character_is_refused_by_field(client, versions, enumerator,
+                                                                                   make_account, engine):
+    body = interview("perception", versions["perception"])
+    client.post(URL, json=body, headers=enumerator.headers)
+    edit = client.put(f"{URL}/{body['instance_id']}", json={"answers": body["answers"], "reason": "ty\u0000po"},
+                      headers=enumerator.headers)
+    review = client.post(f"{URL}/{body['instance_id']}/review", json={"action": "return", "comment": "Q5\u0000"},
+                         headers=make_account("supervisor").headers)
+    assert [e["loc"] for e in edit.json()["errors"]] == [["body", "reason"]]
+    assert [e["loc"] for e in review.json()["errors"]] == [["body", "comment"]]
+    assert count(engine, SubmissionRevision) == 1
+    assert client.get(f"{URL}/{body['instance_id']}", headers=enumerator.headers).json()["review_status"] == "received"
+
+
 def test_enumerators_read_only_their_own_interviews(client, versions, enumerator, make_account):
     other = make_account("enumerator")
     body = interview("perception", versions["perception"])
