@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.db_types import MAX_ID, storable_text
 from api.errors import Unprocessable
 
 FILES = ("strata", "psus", "households")
@@ -98,7 +99,11 @@ class _Cells:
             self.problems.add(self.file, self.line, column, f"{column} is longer than {max_length} characters",
                               "too_long")
             return None
-        return value
+        try:
+            return storable_text(value)
+        except ValueError as error:
+            self.problems.add(self.file, self.line, column, f"{column} {error}", "unstorable_text")
+            return None
 
     def number(self, column: str, *, low: float | None = None, high: float | None = None,
                low_inclusive: bool = True, integer: bool = False) -> float | None:
@@ -111,6 +116,8 @@ class _Cells:
             kind = "a whole number" if integer else "a number"
             self.problems.add(self.file, self.line, column, f"{column} '{text}' is not {kind}", "not_a_number")
             return None
+        if integer and high is None:
+            high = MAX_ID  # a count held in an integer column
         too_low = low is not None and (value < low if low_inclusive else value <= low)
         too_high = high is not None and value > high
         if not math.isfinite(value) or too_low or too_high:

@@ -185,6 +185,9 @@ BAD_ROWS = [
      [(["strata", 2, "psus_selected"], "psu_count_mismatch")]),
     ("strata", "stratum\nURB\n".encode("utf-16"), [(["strata", 1], "not_utf8")]),
     ("psus", PSUS_WITH_TERRITORY.replace("15001", "x" * 65), [(["psus", 2, "territory"], "too_long")]),
+    # What PostgreSQL cannot store is refused on both databases, with its line and column.
+    ("households", HOUSEHOLDS.replace("Jr. Luna 4", "Jr. Luna\x004"), [(["households", 4, "address"], "unstorable_text")]),
+    ("strata", STRATA.replace("2,1000,40", "2,1000,4000000000"), [(["strata", 2, "psus_in_frame"], "out_of_range")]),
 ]
 
 
