@@ -32,6 +32,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel
 
+from api.json_text import column_json
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_SECONDS = 10
 POOL_SIZE, MAX_OVERFLOW = 10, 20
@@ -244,6 +246,7 @@ def create_db_engine(url: str) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
                           "factory": _WriteGatedConnection},
+            json_serializer=column_json,
             **({} if parsed.database in (None, "", ":memory:") else
                {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}),
         )
@@ -253,7 +256,8 @@ def create_db_engine(url: str) -> Engine:
     # TCP timeout (minutes): the interview intake waits for the database on the event loop's thread.
     connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS}
     engine = create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
-                           connect_args={**connect_args, "cursor_factory": _LazyTransactionCursor})
+                           connect_args={**connect_args, "cursor_factory": _LazyTransactionCursor},
+                           json_serializer=column_json)
     event.listen(engine, "checkin", _transactions_again)
     return engine
 

@@ -12,8 +12,8 @@ SQLAlchemy as if it had run the statement: they come out as its exceptions (Inte
 lost connection is invalidated as usual. Statements whose compilation needs the execution context
 (Python-side column defaults, expanding IN lists) are refused when first compiled.
 
-Values are bound as SQLAlchemy binds them, JSON included: its text is what SQLAlchemy's serializer
-(`json.dumps`) writes, written faster by `api.json_text.column_json`. `execute_many` runs one statement
+Values are bound as SQLAlchemy binds them, JSON included: its text is the engine's serializer's,
+`api.json_text.column_json`. `execute_many` runs one statement
 for many alike rows (a batch's), binding a value the rows share once.
 
 Use it only where a statement runs on every interview: everywhere else the ORM is simpler.
@@ -166,8 +166,8 @@ def _compile(statement: ClauseElement, dialect: Dialect, columns: tuple[str, ...
 
 
 def bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """What SQLAlchemy makes of a value of this type for the dialect; for JSON, the text its processor
-    writes (the engine's serializer is json.dumps), written faster (a driver casts text to json)."""
+    """What SQLAlchemy makes of a value of this type for the dialect; for JSON, the engine's serializer
+    (`column_json`) without SQLAlchemy's processor around it (a driver casts text to json)."""
     if isinstance(type_, JSON):
         return column_json
     return type_._cached_bind_processor(dialect)

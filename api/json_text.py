@@ -1,5 +1,6 @@
 """JSON text of values decoded from JSON, byte for byte what `json.dumps` writes, written faster: compact
-(the payloads and content hashes) and with json.dumps's defaults (the text of JSON columns).
+(the payloads and content hashes) and with json.dumps's defaults (the text of JSON columns, where a NaN
+or an infinity is written `null`: see `column_json`).
 
 Interviews are kept as JSON text and hashed over canonical JSON text (`service.canonical_hash`), and
 the hashes of interviews stored years ago must still match a resend: the text may never change. The
@@ -18,6 +19,7 @@ made of dict, list, str, int, float, bool and None: msgspec writes dates, UUIDs 
 """
 
 import json
+import math
 import re
 from typing import Any
 
@@ -44,17 +46,33 @@ def compact_json(value: Any, *, sort_keys: bool = False, finite: bool = False) -
 
 
 def column_json(value: Any) -> str:
-    """`json.dumps(value)` with its defaults (", " and ": ", non-ASCII escaped): the text SQLAlchemy writes
-    into a JSON column, in about 3 us instead of 13 for a victimization interview's answers. msgspec's
-    compact text, checked as `compact_json` checks it, spaced by `msgspec.json.format`; text with
-    characters json.dumps escapes and msgspec does not (non-ASCII, DEL) is left to json.dumps."""
+    """The text of a JSON column (the engine's serializer, see `api.db.create_db_engine`): `json.dumps(value)`
+    with its defaults (", " and ": ", non-ASCII escaped), except that a NaN or an infinity is written `null`,
+    as JSON has neither: PostgreSQL's json refuses `NaN` (an XPath calculation's NaN, a device's), which
+    SQLite kept. In about 3 us instead of 13 for a victimization interview's answers: msgspec's compact text
+    (its NaN and infinities are `null`), checked as `compact_json` checks it, spaced by
+    `msgspec.json.format`; text with characters json.dumps escapes and msgspec does not (non-ASCII, DEL)
+    is left to json.dumps."""
     try:
         text = _ENCODERS[False].encode(value)
     except Exception:  # json.dumps's own answer, an error included
         return json.dumps(value)
-    if not text.isascii() or b"\x7f" in text or _may_differ(text):
-        return json.dumps(value)
+    if not text.isascii() or b"\x7f" in text or _may_differ(text, nulls=False):
+        written = json.dumps(value)
+        # Text may hold these words; only a float's may not (JSON has no such numbers).
+        return json.dumps(_finite(value)) if "NaN" in written or "Infinity" in written else written
     return msgspec.json.format(text, indent=0).decode("ascii")
+
+
+def _finite(value: Any) -> Any:
+    """`value` with every NaN or infinite float replaced by None."""
+    if value.__class__ is float:
+        return value if math.isfinite(value) else None
+    if value.__class__ is dict:
+        return {key: _finite(item) for key, item in value.items()}
+    if value.__class__ is list:
+        return [_finite(item) for item in value]
+    return value
 
 
 def _may_differ(text: bytes, *, nulls: bool = True) -> bool:

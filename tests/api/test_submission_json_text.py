@@ -2,6 +2,7 @@
 the writing: stored hashes must keep matching resends."""
 
 import json
+import math
 import random
 import struct
 
@@ -73,10 +74,14 @@ def test_finite_values_with_nulls_are_written_as_json_dumps_writes_them():
         assert compact_json(wrapped, sort_keys=True, finite=True) == stdlib(wrapped, sort_keys=True), repr(wrapped)
 
 
-def test_column_text_is_json_dumps_text_with_its_defaults():
+def test_column_text_is_json_dumps_text_with_its_defaults_and_no_nan_or_infinity():
     for value in awkward_floats():
-        wrapped = {"b": [1, "x, y: z", value, None], "a": {"n": value}, "e": [], "f": {}}
-        assert column_json(wrapped) == json.dumps(wrapped), repr(wrapped)
+        for text in ("x, y: z", "x, ñ: NaN", "Infinity"):  # ASCII or not (json.dumps writes it), the words too
+            wrapped = {"b": [1, text, value, None], "a": {"n": value}, "e": [], "f": {}}
+            finite = value if math.isfinite(value) else None
+            expected = json.dumps({"b": [1, text, finite, None], "a": {"n": finite}, "e": [], "f": {}})
+            assert column_json(wrapped) == expected, repr(wrapped)
+            assert json.loads(expected, parse_constant=pytest.fail) is not None  # JSON, as PostgreSQL reads it
     for code in range(0x800):  # every ASCII character (DEL too), the escapes, and some that are not ASCII
         if not 0xD800 <= code <= 0xDFFF:
             assert column_json({chr(code): [chr(code), f"a{chr(code)}b"]}) == json.dumps({chr(code): [chr(code), f"a{chr(code)}b"]})
@@ -134,3 +139,28 @@ def test_batch_keeps_json_dumps_text_and_hash_of_each_interview(client, engine, 
         assert revision.payload == json.dumps(item, ensure_ascii=False, separators=(",", ":"))
         assert submission.content_hash == revision.content_hash == original_hash(item)
     assert "NaN" in stored[items[1]["instance_id"]][1].payload
+
+
+def test_a_nan_answer_is_kept_as_sent_and_stored_as_null_on_both_databases(client, engine, make_account):
+    version = publish_bundled(engine, "perception")["perception"]
+    enumerator = make_account("enumerator")
+    headers = {**enumerator.headers, "content-type": "application/json"}
+    single, batched = interview("perception", version), interview("perception", version)
+    # A calculation's value as a device sent it: XPath gives NaN for a number of nothing.
+    texts = [json.dumps(body).replace('"member_selection_key": 0.81', '"member_selection_key": NaN')
+             for body in (single, batched)]
+    assert all("NaN" in text for text in texts)
+
+    assert client.post("/api/v1/submissions", content=texts[0], headers=headers).status_code == 201
+    response = client.post("/api/v1/submissions/batch", content=f'{{"submissions": [{texts[1]}]}}', headers=headers)
+    assert [r["status"] for r in response.json()["results"]] == ["created"], response.text
+
+    with Session(engine) as session:
+        revisions = {s.instance_id: r for s, r in session.exec(
+            select(Submission, SubmissionRevision).where(SubmissionRevision.submission_id == Submission.id))}
+    for body in (single, batched):
+        revision = revisions[body["instance_id"]]
+        assert revision.answers["members"][0]["member_selection_key"] is None
+        assert '"member_selection_key":NaN' in revision.payload.replace(" ", "")
+        read = client.get(f"/api/v1/submissions/{body['instance_id']}", headers=enumerator.headers)
+        assert read.json()["answers"]["members"][0]["member_selection_key"] is None
