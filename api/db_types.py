@@ -7,8 +7,8 @@ from pydantic import AfterValidator
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-# The largest id: every id column is PostgreSQL's `integer` (SQLite's holds more, but no row has it).
-MAX_ID = 2**31 - 1
+# The largest value of an integer column (PostgreSQL's `integer`: every id, the counts; SQLite's hold more).
+INTEGER_MAX = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator):
@@ -43,8 +43,12 @@ def utcnow() -> datetime:
 # years 1-9999 cannot be written at all. Refused where a request is read, they get an error naming their
 # field on both databases, and in a batch only their own interview is refused.
 
+def is_storable_text(value: str) -> bool:
+    return "\x00" not in value
+
+
 def storable_text(value: str) -> str:
-    if "\x00" in value:
+    if not is_storable_text(value):
         raise ValueError("must not contain the NUL character (\\u0000): the database cannot store it")
     return value
 

@@ -13,8 +13,8 @@ lost connection is invalidated as usual. Statements whose compilation needs the 
 (Python-side column defaults, expanding IN lists) are refused when first compiled.
 
 Values are bound as SQLAlchemy binds them, JSON included: its text is the engine's serializer's,
-`api.json_text.column_json`. `execute_many` runs one statement
-for many alike rows (a batch's), binding a value the rows share once.
+`api.json_text.column_json`. `execute_many` runs one statement for many alike rows (a batch's), binding
+a value the rows share once.
 
 Use it only where a statement runs on every interview: everywhere else the ORM is simpler.
 """

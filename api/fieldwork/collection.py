@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from api.db_types import is_storable_text
 from api.errors import Conflict, Forbidden, Unprocessable
 from api.fieldwork import repository
 from api.fieldwork.models import Assignment, Survey, VawgInterview
@@ -143,8 +144,8 @@ def household_assignment_id(session: Session, actor: User, form_id: str, code: A
     if code is None or code == "":
         return None
     psu, _, household = str(code).partition("/")
-    # A code the database cannot hold (see api.db_types.storable_text) is no household's: not looked for.
-    found = [] if "\x00" in psu + household else [
+    # A code the database cannot hold is no household's: not looked for (PostgreSQL refuses the query).
+    found = [] if not is_storable_text(psu + household) else [
         a for a in repository.current_assignments_of_household(session, actor.id, psu, household)
         if form_id in (session.get(Survey, a.survey_id).form_ids or [])]
     if not found:

@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.db_types import MAX_ID, storable_text
+from api.db_types import INTEGER_MAX, storable_text
 from api.errors import Unprocessable
 
 FILES = ("strata", "psus", "households")
@@ -117,7 +117,7 @@ class _Cells:
             self.problems.add(self.file, self.line, column, f"{column} '{text}' is not {kind}", "not_a_number")
             return None
         if integer and high is None:
-            high = MAX_ID  # a count held in an integer column
+            high = INTEGER_MAX  # a count held in an integer column
         too_low = low is not None and (value < low if low_inclusive else value <= low)
         too_high = high is not None and value > high
         if not math.isfinite(value) or too_low or too_high:

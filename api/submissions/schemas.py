@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
-from api.db_types import MAX_ID, StorableText, StorableTime
+from api.db_types import INTEGER_MAX, StorableText, StorableTime
 
 MAX_BATCH = 500
 
@@ -42,7 +42,7 @@ class SubmissionCreate(BaseModel):
     instrument: InstrumentRef
     answers: dict[str, Any]
     paradata: Paradata
-    assignment_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    assignment_id: int | None = Field(default=None, ge=1, le=INTEGER_MAX)
 
 
 class SubmissionEdit(BaseModel):
