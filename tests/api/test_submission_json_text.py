@@ -164,3 +164,9 @@ def test_a_nan_answer_is_kept_as_sent_and_stored_as_null_on_both_databases(clien
         assert '"member_selection_key":NaN' in revision.payload.replace(" ", "")
         read = client.get(f"/api/v1/submissions/{body['instance_id']}", headers=enumerator.headers)
         assert read.json()["answers"]["members"][0]["member_selection_key"] is None
+    # An edit's revision is written by the ORM, through the engine's serializer: the same text.
+    edit = texts[0].replace('"answers": {', '"reason": "NaN kept", "answers": {', 1)
+    assert client.put(f"/api/v1/submissions/{single['instance_id']}", content=edit, headers=headers).status_code == 200
+    with Session(engine) as session:
+        latest = session.exec(select(SubmissionRevision).where(SubmissionRevision.revision == 2)).one()
+    assert latest.answers["members"][0]["member_selection_key"] is None
