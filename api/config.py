@@ -7,8 +7,9 @@ development default or too short, or debug output enabled.
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "sinmiedo-development-secret-do-not-use-in-production"
@@ -37,6 +38,19 @@ class Settings(BaseSettings):
     public_requests_per_minute: int | None = Field(default=None, ge=0)
     log_level: str = "INFO"
     log_json: bool = True
+    # The address devices reach the service at (https://host[/prefix]), for the absolute URLs the service
+    # hands out (OpenRosa form lists); unset, they follow each request's own scheme and host.
+    public_url: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _plain_base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("SINMIEDO_PUBLIC_URL must be http(s)://host[:port][/path], without query or fragment")
+        return value.strip().rstrip("/")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

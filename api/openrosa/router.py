@@ -22,6 +22,7 @@ from api.errors import AppError, BadRequest, Unauthorized
 from api.files import safe_filename
 from api.instruments import service as instruments
 from api.openrosa import responses, service
+from api.openrosa.urls import collect_server_url
 from api.security import DEVICE_TOKEN, authenticate_token
 from api.users import service as users_service
 from api.users.models import User
@@ -74,14 +75,9 @@ def openrosa_user(request: Request, session: SessionDep) -> User:
 Collector = Annotated[User, Depends(openrosa_user, scope="function")]
 
 
-def _base(request: Request) -> str:
-    token = request.path_params.get("token")
-    return str(request.base_url).rstrip("/") + ("/openrosa" + (f"/key/{token}" if token else ""))
-
-
 @router.get("/formList")
 def form_list(request: Request, session: SessionDep, user: Collector) -> Response:
-    base = _base(request)
+    base = collect_server_url(request, request.path_params.get("token"))
     entries = [
         {
             "formID": form_id,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.db import SessionDep
+from api.openrosa.urls import collect_server_url
 from api.pagination import PageDep
 from api.params import RecordId
 from api.security import CurrentUser, Permission, bearer_token, require
@@ -78,7 +79,7 @@ def create_device_token(request: Request, session: SessionDep, admin: Admin, use
     row, token = service.create_device_token(session, request.app.state.settings, user_id, data.label, actor=admin)
     return DeviceTokenCreated(
         id=row.id, label=row.label, created_at=row.created_at, revoked_at=None, token=token,
-        collect_server_url=str(request.base_url).rstrip("/") + f"/openrosa/key/{token}",
+        collect_server_url=collect_server_url(request, token),
     )
 
 

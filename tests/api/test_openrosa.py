@@ -5,8 +5,11 @@ import uuid
 
 import defusedxml.ElementTree as SafeET
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from api.app import create_app
+from api.config import Settings
 from api.instruments import service as instruments
 from api.instruments.models import InstrumentVersion
 from api.submissions.models import Submission, SubmissionAttachment, SubmissionRevision
@@ -224,3 +227,28 @@ def test_vawg_submission_needs_certification(client, versions, make_account, eng
                            **multipart(xml_for(engine, "vawg")))
     assert response.status_code == 403
     assert b"vawg_certification_required" in response.content
+
+
+def test_behind_a_proxy_the_public_url_starts_every_address_collect_is_given(settings, engine, versions, collector,
+                                                                              make_account):
+    public = "https://encuestas.example.org/sinmiedo"
+    with TestClient(create_app(Settings.model_validate({**settings.model_dump(), "public_url": public + "/"}), engine=engine)) as proxied:
+        admin = make_account("admin")
+        created = proxied.post(f"/api/v1/users/{collector.user.id}/device-tokens", json={"label": "tablet 07"},
+                               headers=admin.headers)
+        server = created.json()["collect_server_url"]
+        assert server.startswith(f"{public}/openrosa/key/")
+        for root, headers in ((f"{public}/openrosa", basic("collector", TEST_PASSWORD)), (server, {})):
+            listing = proxied.get(root.removeprefix(public) + "/formList", headers=headers)
+            assert listing.status_code == 200, listing.text
+            entries = SafeET.fromstring(listing.content).findall("x:xform", NS)
+            urls = [x.find(f"x:{kind}", NS).text for x in entries for kind in ("downloadUrl", "manifestUrl")]
+            assert urls and all(url.startswith(f"{root}/forms/") for url in urls)
+            # The proxy takes the prefix off: what it forwards is served.
+            assert proxied.get(urls[0].removeprefix(public), headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["encuestas.example.org", "ftp://example.org", "https://example.org/?a=1"])
+def test_a_public_url_that_is_no_plain_http_address_is_refused(value):
+    with pytest.raises(ValueError, match="SINMIEDO_PUBLIC_URL"):
+        Settings(public_url=value)
