@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -76,7 +76,10 @@ Collector = Annotated[User, Depends(openrosa_user, scope="function")]
 
 
 @router.get("/formList")
-def form_list(request: Request, session: SessionDep, user: Collector) -> Response:
+def form_list(request: Request, session: SessionDep, user: Collector,
+              form_id: Annotated[str | None, Query(alias="formID")] = None) -> Response:
+    """The forms the user may collect; with `formID`, that form only (the Form List API's MUST: Enketo asks
+    for one form this way)."""
     base = collect_server_url(request, request.path_params.get("token"))
     entries = [
         {
@@ -87,7 +90,7 @@ def form_list(request: Request, session: SessionDep, user: Collector) -> Respons
             "downloadUrl": f"{base}/forms/{form_id}/{version.version}/form.xml",
             "manifestUrl": f"{base}/forms/{form_id}/{version.version}/manifest",
         }
-        for form_id, title, version in service.listed_versions(session, user)
+        for form_id, title, version in service.listed_versions(session, user, only=form_id)
     ]
     return responses.xml_response(responses.form_list(entries))
 

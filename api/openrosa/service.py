@@ -41,12 +41,15 @@ class Receipt:
     attachments_added: int
 
 
-def listed_versions(session: Session, user: User) -> list[tuple[str, str, InstrumentVersion]]:
-    """(form_id, title, version) for the newest published version of each instrument the user may collect."""
+def listed_versions(session: Session, user: User, only: str | None = None) -> list[tuple[str, str, InstrumentVersion]]:
+    """(form_id, title, version) for the newest published version of each instrument the user may collect
+    (`only`: of that form id alone)."""
     listed = []
     scope = fieldwork.form_scope(session, user)
     rows, _ = instruments_repository.page(session, offset=0, limit=10_000, published_only=True)
     for instrument in rows:
+        if only is not None and instrument.form_id != only:
+            continue
         published = [v for v in instruments_repository.versions(session, instrument.id, published_only=True)
                      if v.status == instruments.PUBLISHED]
         if not published:

@@ -72,6 +72,20 @@ def test_form_list_names_each_form_with_the_md5_of_the_exact_xform(client, versi
     assert manifest.status_code == 200 and b"xformsManifest" in manifest.content
 
 
+def test_form_list_with_a_form_id_lists_that_form_only(client, versions, auth, make_account):
+    def listed(query: str, headers) -> list[str]:
+        response = client.get(f"/openrosa/formList{query}", headers=headers)
+        assert response.status_code == 200
+        return [x.find("x:formID", NS).text for x in SafeET.fromstring(response.content).findall("x:xform", NS)]
+
+    assert listed("?formID=sinmiedo_perception", auth) == ["sinmiedo_perception"]
+    assert listed("?formID=sinmiedo_unknown", auth) == []
+    assert listed("?formID=" + "x" * 5000, auth) == []  # any text: an OpenRosa answer, never a JSON 422
+    assert len(listed("?deviceID=collect%3Aabc", auth)) == 3  # Collect's own query parameter changes nothing
+    uncertified = basic(make_account("enumerator", username="nocert").user.username, TEST_PASSWORD)
+    assert listed("?formID=sinmiedo_womens_health", uncertified) == []  # still only what the user may collect
+
+
 def test_uncertified_enumerators_do_not_get_the_vawg_form(client, versions, make_account):
     make_account("enumerator", username="plain")
     root = SafeET.fromstring(client.get("/openrosa/formList", headers=basic("plain", TEST_PASSWORD)).content)
