@@ -246,7 +246,8 @@ def test_vawg_submission_needs_certification(client, versions, make_account, eng
 def test_behind_a_proxy_the_public_url_starts_every_address_collect_is_given(settings, engine, versions, collector,
                                                                               make_account):
     public = "https://encuestas.example.org/sinmiedo"
-    with TestClient(create_app(Settings.model_validate({**settings.model_dump(), "public_url": public + "/"}), engine=engine)) as proxied:
+    behind_proxy = Settings.model_validate({**settings.model_dump(), "public_url": public + "/"})
+    with TestClient(create_app(behind_proxy, engine=engine)) as proxied:
         admin = make_account("admin")
         created = proxied.post(f"/api/v1/users/{collector.user.id}/device-tokens", json={"label": "tablet 07"},
                                headers=admin.headers)

@@ -158,11 +158,13 @@ UNSTORABLE = {
     "NUL in the device id": ('"device_id": "bench"', '"device_id": "tab\\u0000let"', ["paradata", "device_id"]),
     "NUL in the form id": ('"form_id": "sinmiedo_perception"', '"form_id": "sinmiedo_\\u0000perception"',
                            ["instrument", "form_id"]),
-    "start before year 1 in UTC": ('"started_at": "2026-11-21T10:02:00-05:00"', '"started_at": "0001-01-01T00:00:00+14:00"',
+    "start before year 1 in UTC": ('"started_at": "2026-11-21T10:02:00-05:00"',
+                                   '"started_at": "0001-01-01T00:00:00+14:00"',
                                    ["paradata", "started_at"]),
     "end after 9999 in UTC": ('"ended_at": "2026-11-21T10:31:00-05:00"', '"ended_at": "9999-12-31T23:59:59-14:00"',
                               ["paradata", "ended_at"]),
-    "assignment id beyond any id": ('"assignment_id": null', '"assignment_id": 100000000000000000000', ["assignment_id"]),
+    "assignment id beyond any id": ('"assignment_id": null', '"assignment_id": 100000000000000000000',
+                                    ["assignment_id"]),
     "infinite GPS accuracy": ('"accuracy": 5.0', '"accuracy": 1e999', ["paradata", "gps", "accuracy"]),
 }
 
