@@ -90,3 +90,20 @@ def _has_sqlite_sequence(connection) -> bool:
 
 def engine_for(url: str) -> Engine:
     return create_db_engine(url)
+
+
+@contextmanager
+def before_insert_trigger(engine: Engine, table: str, body: str) -> Iterator[None]:
+    """PostgreSQL: `body` (PL/pgSQL, ending in RETURN NEW) runs before each row inserted into `table`, in a
+    trigger dropped afterwards: a real failure of the database's own, placed at a chosen row."""
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE FUNCTION test_before_insert() RETURNS trigger LANGUAGE plpgsql AS "
+                                f"$$ BEGIN {body} END $$"))
+        connection.execute(text(f'CREATE TRIGGER test_before_insert BEFORE INSERT ON "{table}" '
+                                "FOR EACH ROW EXECUTE FUNCTION test_before_insert()"))
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP TRIGGER test_before_insert ON "{table}"'))
+            connection.execute(text("DROP FUNCTION test_before_insert()"))

@@ -380,16 +380,16 @@ def submit_batch(session: Session, actor: User, items: list[tuple[Any, str]]) ->
     return BatchResult(**counts, results=final)
 
 
-_BATCH_ERRORS = {
-    "conflict": [{"loc": ["instance_id"], "msg": "already received with different content", "type": "instance_conflict"}],
-    "invalid": [{"loc": [], "msg": "a value cannot be stored by the database (for example a number out of range)",
-                 "type": "unstorable_value"}],
-}
+_CONFLICT_ERRORS = [{"loc": ["instance_id"], "msg": "already received with different content",
+                     "type": "instance_conflict"}]
+_UNSTORABLE_ERRORS = [{"loc": [], "msg": "a value cannot be stored by the database (for example a number out of range)",
+                       "type": "unstorable_value"}]
 
 
 def _verdict(index: int, prepared: Prepared, status: str) -> BatchItemResult:
-    return BatchItemResult(index=index, instance_id=prepared.instance_id, status=status,
-                           errors=_BATCH_ERRORS.get(status, []))
+    """A prepared interview's result: created, duplicate, conflict, or invalid (the database refused it)."""
+    errors = {"conflict": _CONFLICT_ERRORS, "invalid": _UNSTORABLE_ERRORS}.get(status, [])
+    return BatchItemResult(index=index, instance_id=prepared.instance_id, status=status, errors=errors)
 
 
 def _store_one(session: Session, actor: User, index: int, prepared: Prepared) -> BatchItemResult:

@@ -15,6 +15,7 @@ from api.instruments import service as instruments_service
 from api.security import bearer_scheme
 from api.submissions.models import Submission
 from tests.api.submission_data import interview, publish_bundled
+from tests.databases import before_insert_trigger
 
 URL = "/api/v1/submissions"
 
@@ -190,27 +191,17 @@ def connection_ended_at_row(engine, table: str, row: int):
     """The server ends the connection that inserts the `row`-th row into `table` (counted across
     connections and transactions: a sequence is not rolled back), once; as a crash of that backend
     would, in the middle of the statement."""
-    setup = [
-        "CREATE SEQUENCE intake_test_rows",
-        f"""CREATE FUNCTION intake_test_end_connection() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF nextval('intake_test_rows') = {int(row)} THEN
-                PERFORM pg_terminate_backend(pg_backend_pid());
-              END IF;
-              RETURN NEW;
-            END $$""",
-        f'CREATE TRIGGER intake_test_end_connection BEFORE INSERT ON "{table}" '
-        "FOR EACH ROW EXECUTE FUNCTION intake_test_end_connection()",
-    ]
     with engine.begin() as connection:
-        for statement in setup:
-            connection.execute(text(statement))
+        connection.execute(text("CREATE SEQUENCE intake_test_rows"))
     try:
-        yield
+        with before_insert_trigger(engine, table, f"""
+                IF nextval('intake_test_rows') = {int(row)} THEN
+                  PERFORM pg_terminate_backend(pg_backend_pid());
+                END IF;
+                RETURN NEW;"""):
+            yield
     finally:
         with engine.begin() as connection:
-            connection.execute(text(f'DROP TRIGGER intake_test_end_connection ON "{table}"'))
-            connection.execute(text("DROP FUNCTION intake_test_end_connection()"))
             connection.execute(text("DROP SEQUENCE intake_test_rows"))
 
 

@@ -1,7 +1,6 @@
 """How a batch stores its interviews: each row with its own interview, a concurrent upload of the
 same interviews met one at a time, and a value the database cannot hold refusing only its interview."""
 
-import contextlib
 import json
 
 import pytest
@@ -15,6 +14,7 @@ from api.submissions.router import batch_items
 from api.submissions.schemas import BatchIn
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from tests.api.submission_data import interview, publish_bundled
+from tests.databases import before_insert_trigger
 
 BATCH = "/api/v1/submissions/batch"
 
@@ -198,26 +198,14 @@ def test_a_value_the_database_cannot_hold_refuses_only_its_interview(client, ver
     assert set(stored(engine)) == {item["instance_id"] for item in good}
 
 
-@contextlib.contextmanager
 def refused_by_the_database(engine, device_id: str):
     """PostgreSQL refuses (a data exception, SQLSTATE 22023) any submission row from this device: a value
     no schema foresaw, as a new column's limit might be."""
-    with engine.begin() as connection:
-        connection.execute(text(f"""CREATE FUNCTION batch_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF NEW.device_id = '{device_id}' THEN
-                RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023';
-              END IF;
-              RETURN NEW;
-            END $$"""))
-        connection.execute(text("CREATE TRIGGER batch_test_refuse BEFORE INSERT ON submission "
-                                "FOR EACH ROW EXECUTE FUNCTION batch_test_refuse()"))
-    try:
-        yield
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text("DROP TRIGGER batch_test_refuse ON submission"))
-            connection.execute(text("DROP FUNCTION batch_test_refuse()"))
+    return before_insert_trigger(engine, "submission", f"""
+        IF NEW.device_id = '{device_id}' THEN
+          RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023';
+        END IF;
+        RETURN NEW;""")
 
 
 def test_a_value_the_database_refuses_while_storing_refuses_only_its_interview(client, versions, enumerator,
