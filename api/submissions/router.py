@@ -99,13 +99,14 @@ def batch_items(payload: bytes) -> list[tuple[Any, str]]:
     msgspec cuts the body into interviews and reads each, to the values pydantic's parser reads. A body
     it refuses or may read otherwise goes the declared way: values from pydantic's parser (NaN, infinity
     and nesting limits), each interview's text then written compact; and a body that is not
-    `{"submissions": [at most 500 objects]}` gets `parse_body`'s 422."""
+    `{"submissions": [at most 500 values]}` gets `parse_body`'s 422. A value that is no interview (not an
+    object) is read too: it is refused on its own, as any invalid interview is."""
     try:
         texts = [bytes(text) for text in _BATCH_BODY.decode(payload).submissions]
         items = [_ITEM.decode(text) for text in texts]
     except (msgspec.MsgspecError, ValueError):  # invalid UTF-8 is a UnicodeDecodeError
         items = texts = None
-    if items is not None and len(items) <= MAX_BATCH and all(item.__class__ is dict for item in items):
+    if items is not None and len(items) <= MAX_BATCH:
         brackets = [_brackets(text) for text in texts]
         around = _brackets(payload) - sum(brackets)  # the rest of the body, which msgspec read past
         if max(brackets, default=0) < _BRACKETS_BELOW_PARSER_LIMIT and around < _BRACKETS_BELOW_PARSER_LIMIT:
@@ -117,13 +118,13 @@ def _brackets(text: bytes) -> int:
     return text.count(b"[") + text.count(b"{")
 
 
-def _declared_batch_items(payload: bytes) -> list[dict[str, Any]]:
+def _declared_batch_items(payload: bytes) -> list[Any]:
     try:
         document = pydantic_core.from_json(payload)
     except ValueError:
         document = None
     items = document.get("submissions") if isinstance(document, dict) else None
-    if isinstance(items, list) and len(items) <= MAX_BATCH and all(isinstance(item, dict) for item in items):
+    if isinstance(items, list) and len(items) <= MAX_BATCH:
         return items
     return parse_body(BatchIn, payload).submissions
 

@@ -1,10 +1,11 @@
 """Submission bodies. The answer shape is survey_defs.answers' (fields by name, repeats as lists)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, GetPydanticSchema, model_validator
+from pydantic_core import core_schema
 
 from api.db_types import INTEGER_MAX, StorableText, StorableTime
 
@@ -119,9 +120,15 @@ class RevisionPublic(BaseModel):
     withheld: list[str]
 
 
+# A batch's item as read: any value, so that one that is not even an object is refused on its own (as
+# any invalid interview is, by `SubmissionCreate`); documented as the interview it should be.
+BatchItem = Annotated[Any, GetPydanticSchema(lambda _, __: core_schema.any_schema(),
+                                             lambda _, handler: handler(SubmissionCreate.__pydantic_core_schema__))]
+
+
 class BatchIn(BaseModel):
     # Items are validated one by one so that one malformed interview never blocks the others.
-    submissions: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+    submissions: list[BatchItem] = Field(max_length=MAX_BATCH)
 
 
 class BatchItemResult(BaseModel):

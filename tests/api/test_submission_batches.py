@@ -80,7 +80,7 @@ def test_interviews_stored_meanwhile_by_another_upload_are_duplicates_or_conflic
 
 @pytest.mark.parametrize("body", [
     b"not json", b'{"submissions": [{"a": 1}]', b"[]", b"{}", b'{"submissions": {}}', b'{"submissions": null}',
-    b'{"submissions": [{}, [], 3]}', b'{"submissions": [' + b",".join([b"{}"] * 501) + b"]}",
+    b'{"submissions": [' + b",".join([b"{}"] * 501) + b"]}",
     b'{"submissions": [{"a": ' + b"[" * 250 + b"]" * 250 + b"}]}",
     b'{"other": ' + b"[" * 250 + b"]" * 250 + b', "submissions": [{"a": 1}]}',
 ])
@@ -93,6 +93,22 @@ def test_a_malformed_batch_body_gets_the_errors_of_the_declared_body(client, enu
     assert [(e["loc"], e["type"], e["msg"]) for e in response.json()["errors"]] == expected
 
 
+@pytest.mark.parametrize("stray", ["3", "null", '"text"', "[]", "[{}]", "NaN"])
+def test_a_value_that_is_no_interview_refuses_only_itself(client, versions, enumerator, engine, stray):
+    good = [interview("perception", versions["perception"]) for _ in range(2)]
+    body = f'{{"submissions": [{json.dumps(good[0])}, {stray}, {json.dumps(good[1])}]}}'.encode()
+    headers = {**enumerator.headers, "content-type": "application/json"}
+    for expected in (["created", "invalid", "created"], ["duplicate", "invalid", "duplicate"]):  # then resent
+        response = client.post(BATCH, content=body, headers=headers)
+        assert response.status_code == 200, response.text
+        results = response.json()["results"]
+        assert [r["status"] for r in results] == expected
+        assert results[1]["instance_id"] is None
+        assert [(e["loc"], e["type"]) for e in results[1]["errors"]] == [([], "model_type")]
+        assert response.json()["invalid"] == 1
+    assert set(stored(engine)) == {item["instance_id"] for item in good}
+
+
 @pytest.mark.parametrize("body", [
     # msgspec refuses NaN and infinity: the body goes the declared way, each text written compact
     b'{"x": NaN, "submissions": [{"a": 1, "b": [1e999, -0.0, 123456789012345678901234567890], "a": {"c": NaN}},'
@@ -103,11 +119,15 @@ def test_a_malformed_batch_body_gets_the_errors_of_the_declared_body(client, enu
     # nested deeper than msgspec's reading is trusted to match the declared one: declared
     b'{"submissions": [{"a": ' + b"[" * 150 + b"]" * 150 + b"}]}",
     b'{"other": ' + b"[" * 150 + b"]" * 150 + b', "submissions": [{"a": 1}]}',
+    # values that are no interview are read as they are (each is then refused on its own)
+    b'{"submissions": [{}, [], 3, null, "x", 2.5, true]}',
+    b'{"submissions": [{}, [NaN], 3]}',
 ])
 def test_a_batch_body_is_read_as_the_declared_body_reads_it(body):
     read, declared = batch_items(body), parse_body(BatchIn, body).submissions
     assert repr([item for item, _ in read]) == repr(declared)
-    assert [list(item) for item, _ in read] == [list(item) for item in declared]
+    assert [type(item) for item, _ in read] == [type(item) for item in declared]
+    assert [list(item) for item, _ in read if isinstance(item, dict)] == [list(i) for i in declared if isinstance(i, dict)]
     for item, text in read:
         assert json.loads(text) == item or "NaN" in text or "Infinity" in text
 
