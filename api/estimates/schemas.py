@@ -5,13 +5,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from api.db_types import StorableText
+
 
 class DesignSpec(BaseModel):
-    weight: str = Field(min_length=1, description="Final weight column")
-    strata: str | None = None
-    psu: str | None = Field(default=None, description="First-stage cluster column")
-    ssu: str | None = Field(default=None, description="Second-stage cluster column")
-    fpc: list[str] = Field(default_factory=list, max_length=2, description="Population sizes or fractions per stage")
+    weight: StorableText = Field(min_length=1, description="Final weight column")
+    strata: StorableText | None = None
+    psu: StorableText | None = Field(default=None, description="First-stage cluster column")
+    ssu: StorableText | None = Field(default=None, description="Second-stage cluster column")
+    fpc: list[StorableText] = Field(default_factory=list, max_length=2, description="Population sizes or fractions per stage")
     nest: bool = False
     lonely_psu: Literal["fail", "remove", "certainty", "adjust", "average"] = "fail"
 
@@ -34,7 +36,7 @@ class StepSpec(BaseModel):
 
 class AnalysisCreate(BaseModel):
     dataset_id: int
-    name: str = Field(min_length=1, max_length=200)
+    name: StorableText = Field(min_length=1, max_length=200)
     design: DesignSpec
     steps: list[StepSpec] = Field(default_factory=list, max_length=20)
 
@@ -62,15 +64,15 @@ class DatasetPublic(BaseModel):
 
 class EstimateIn(BaseModel):
     statistic: Literal["mean", "total", "proportion", "ratio", "quantile"]
-    variable: str = Field(min_length=1)
-    denominator: str | None = None
+    variable: StorableText = Field(min_length=1)
+    denominator: StorableText | None = None
     quantiles: list[float] = Field(default_factory=lambda: [0.5], min_length=1, max_length=20)
-    by: list[str] = Field(default_factory=list, max_length=5)
-    domain: dict[str, str] = Field(default_factory=dict, description="Subpopulation: column -> value")
+    by: list[StorableText] = Field(default_factory=list, max_length=5)
+    domain: dict[str, StorableText] = Field(default_factory=dict, description="Subpopulation: column -> value")
     ci: Literal["logit", "beta", "wald"] | None = None
     level: float = Field(default=0.95, gt=0, lt=1)
-    quality: str | None = Field(default=None, description="Quality profile: inegi, ine_chile, nchs, min_base, vawg")
-    levels: list[str] = Field(default_factory=list, max_length=50,
+    quality: StorableText | None = Field(default=None, description="Quality profile: inegi, ine_chile, nchs, min_base, vawg")
+    levels: list[StorableText] = Field(default_factory=list, max_length=50,
                               description="Proportions: keep only these levels (e.g. ['1'] for the share of 1s)")
 
     @model_validator(mode="after")
@@ -95,11 +97,11 @@ class EstimateOut(BaseModel):
 class WaveAnalysisCreate(BaseModel):
     """An analysis over a survey wave's collected interviews: weights and design from the sample."""
 
-    survey_code: str = Field(min_length=1, max_length=64)
-    form_id: str = Field(min_length=1, max_length=100)
+    survey_code: StorableText = Field(min_length=1, max_length=64)
+    form_id: StorableText = Field(min_length=1, max_length=100)
     level: Literal["respondent", "incident"] = "respondent"
-    repeat: str | None = Field(default=None, description="The repeat whose instances are the rows (level=incident)")
-    name: str = Field(min_length=1, max_length=200)
+    repeat: StorableText | None = Field(default=None, description="The repeat whose instances are the rows (level=incident)")
+    name: StorableText = Field(min_length=1, max_length=200)
     lonely_psu: Literal["fail", "remove", "certainty", "adjust", "average"] = "fail"
     steps: list[StepSpec] = Field(default_factory=list, max_length=20)
 

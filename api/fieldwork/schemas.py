@@ -6,19 +6,20 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from api.db_types import StorableText
 from api.fieldwork.outcomes import CODES
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 class SurveyCreate(BaseModel):
-    code: str = Field(pattern=CODE_PATTERN, description="Short identifier of the wave, e.g. 'envipe-2026'")
-    name: str = Field(min_length=1, max_length=300)
+    code: StorableText = Field(pattern=CODE_PATTERN, description="Short identifier of the wave, e.g. 'envipe-2026'")
+    name: StorableText = Field(min_length=1, max_length=300)
     reference_period_start: date | None = None
     reference_period_end: date | None = None
     fieldwork_start: date | None = None
     fieldwork_end: date | None = None
-    form_ids: list[str] = Field(min_length=1, max_length=50, description="Instruments collected in this wave")
+    form_ids: list[StorableText] = Field(min_length=1, max_length=50, description="Instruments collected in this wave")
     only_approved_feed_estimates: bool = True
     vawg_requires_female_enumerator: bool = True
 
@@ -43,8 +44,8 @@ class SampleImported(BaseModel):
 
 
 class TeamCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    supervisor: str | None = Field(default=None, description="Username; an admin must name one, a supervisor "
+    name: StorableText = Field(min_length=1, max_length=200)
+    supervisor: StorableText | None = Field(default=None, description="Username; an admin must name one, a supervisor "
                                                              "creates their own team")
 
 
@@ -56,13 +57,13 @@ class TeamPublic(BaseModel):
 
 
 class MemberAdd(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: StorableText = Field(min_length=1, max_length=64)
 
 
 class AssignmentCreate(BaseModel):
-    enumerator: str = Field(min_length=1, max_length=64, description="Username of an enumerator")
-    psu: str = Field(min_length=1, max_length=64, description="PSU code")
-    households: list[str] | None = Field(
+    enumerator: StorableText = Field(min_length=1, max_length=64, description="Username of an enumerator")
+    psu: StorableText = Field(min_length=1, max_length=64, description="PSU code")
+    households: list[StorableText] | None = Field(
         default=None, max_length=5000, description="Household codes in the PSU; omitted: every household of the PSU"
     )
 
@@ -84,10 +85,10 @@ class MyAssignment(AssignmentPublic):
 
 
 class DispositionCreate(BaseModel):
-    code: str = Field(description="AAPOR final disposition code, e.g. 1.1, 2.11, 2.24, 3.18, 4.60")
+    code: StorableText = Field(description="AAPOR final disposition code, e.g. 1.1, 2.11, 2.24, 3.18, 4.60")
     person: int | None = Field(default=None, ge=1, le=99, description="Roster position; omitted: the household")
-    note: str | None = Field(default=None, max_length=2000)
-    instance_id: str | None = Field(default=None, max_length=64, description="The interview it concerns")
+    note: StorableText | None = Field(default=None, max_length=2000)
+    instance_id: StorableText | None = Field(default=None, max_length=64, description="The interview it concerns")
 
     @model_validator(mode="after")
     def _known_code(self) -> "DispositionCreate":

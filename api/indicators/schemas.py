@@ -5,30 +5,31 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from api.db_types import StorableText
 from crime_data import Source, TerritoryLevel
 
 
 class BindingSpec(BaseModel):
     """Explicit mapping for data not collected with a bundled instrument."""
 
-    name: str = Field(min_length=1, max_length=100)
-    columns: dict[str, str] = Field(description="standard variable -> column of the analysis' data")
+    name: StorableText = Field(min_length=1, max_length=100)
+    columns: dict[str, StorableText] = Field(description="standard variable -> column of the analysis' data")
     recodes: dict[str, dict[str, Any]] = Field(default_factory=dict, description="variable -> {value: standard value}")
 
 
 class SurveyOptions(BaseModel):
     """How a survey indicator is counted and bound, whatever it is requested for."""
 
-    rule: str | None = Field(default=None, description="Counting rule; default: the indicator's first")
+    rule: StorableText | None = Field(default=None, description="Counting rule; default: the indicator's first")
     level: float = Field(default=0.95, gt=0, lt=1)
     binding: BindingSpec | None = Field(default=None, description="Default: the bundled instrument's variables")
 
 
 class IndicatorRequest(SurveyOptions):
-    by: list[str] = Field(default_factory=list, max_length=4)
+    by: list[StorableText] = Field(default_factory=list, max_length=4)
     domain: dict[str, Any] = Field(default_factory=dict)
-    quality_profile: str | None = None
-    ci: str | None = Field(default=None, pattern="^(logit|beta|wald)$")
+    quality_profile: StorableText | None = None
+    ci: StorableText | None = Field(default=None, pattern="^(logit|beta|wald)$")
 
 
 class IndicatorOut(BaseModel):
@@ -42,16 +43,16 @@ class IndicatorOut(BaseModel):
 class ComparisonRequest(SurveyOptions):
     """A survey total by territory set beside one source's recorded figures for the same codes."""
 
-    indicator_id: str = Field(description="A survey total with an ICCS scope: survey_victims_<crime> or "
+    indicator_id: StorableText = Field(description="A survey total with an ICCS scope: survey_victims_<crime> or "
                                           "survey_incidents_<crime>")
     year: int = Field(ge=1900, le=2200, description="Calendar year of the recorded figures set beside the survey")
     source: Source = Source.POLICE
-    territory_column: str = Field(default="territory", min_length=1, max_length=100,
+    territory_column: StorableText = Field(default="territory", min_length=1, max_length=100,
                                   description="Column of the analysis' data holding territory codes of the stored "
                                               "territory table")
     territory_level: TerritoryLevel | None = Field(
         default=None, description="Roll the column's codes up to this level first (e.g. municipality -> region)")
-    population_version: str | None = Field(default=None, description="Default: the latest population table")
+    population_version: StorableText | None = Field(default=None, description="Default: the latest population table")
 
 
 class ComparisonRow(BaseModel):

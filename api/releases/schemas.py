@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.db_types import StorableText
 from api.estimates.schemas import EstimateIn
 
 Text = Field(min_length=1, max_length=300)
@@ -13,8 +14,8 @@ Identifier = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 class Bilingual(BaseModel):
-    en: str = Text
-    es: str = Text
+    en: StorableText = Text
+    es: StorableText = Text
 
 
 class Open(BaseModel):
@@ -24,7 +25,7 @@ class Open(BaseModel):
 
 
 class SampleDesign(Open):
-    description: str = Field(min_length=1, max_length=5000)
+    description: StorableText = Field(min_length=1, max_length=5000)
 
 
 class Fieldwork(Open):
@@ -44,24 +45,24 @@ class SampleFigures(Open):
 
 
 class WeightingInfo(Open):
-    steps: list[str | dict[str, Any]] = Field(description="Weighting steps in order, as text or structured")
+    steps: list[StorableText | dict[str, Any]] = Field(description="Weighting steps in order, as text or structured")
     population: dict[str, Any] = Field(description="Population figures used: source, year, totals")
 
 
 class InstrumentRef(Open):
-    form_id: str = Identifier
-    version: str = Field(min_length=1, max_length=100)
+    form_id: StorableText = Identifier
+    version: StorableText = Field(min_length=1, max_length=100)
 
 
 class IndicatorDefinition(Open):
-    indicator_id: str = Identifier
-    definition: str = Field(min_length=1, max_length=5000)
-    counting_rule: str | None = Field(default=None, max_length=5000)
+    indicator_id: StorableText = Identifier
+    definition: StorableText = Field(min_length=1, max_length=5000)
+    counting_rule: StorableText | None = Field(default=None, max_length=5000)
 
 
 class AdministrativeSource(Open):
-    series: str = Field(min_length=1, max_length=300)
-    source: str = Field(min_length=1, max_length=300, description="Who recorded the counts (police, prosecution, ...)")
+    series: StorableText = Field(min_length=1, max_length=300)
+    source: StorableText = Field(min_length=1, max_length=300, description="Who recorded the counts (police, prosecution, ...)")
 
 
 class ReleaseMetadata(Open):
@@ -72,21 +73,21 @@ class ReleaseMetadata(Open):
     instrument_versions: list[InstrumentRef] = Field(min_length=1)
     indicators: list[IndicatorDefinition] = Field(min_length=1)
     administrative_sources: list[AdministrativeSource] = Field(default_factory=list)
-    ref_area: str | None = Field(default=None, max_length=50, description="SDMX REF_AREA of tables without territory")
+    ref_area: StorableText | None = Field(default=None, max_length=50, description="SDMX REF_AREA of tables without territory")
 
 
 class Comparison(BaseModel):
     """Survey estimate next to the recorded figure for one territory and period."""
 
-    territory: str = Text
-    period: str = Field(min_length=1, max_length=50)
-    indicator_id: str = Identifier
+    territory: StorableText = Text
+    period: StorableText = Field(min_length=1, max_length=50)
+    indicator_id: StorableText = Identifier
     survey_estimate: float | None = None
     survey_ci_low: float | None = None
     survey_ci_high: float | None = None
     recorded_count: float | None = Field(default=None, ge=0)
     recorded_rate: float | None = Field(default=None, ge=0)
-    source: str = Text
+    source: StorableText = Text
     dark_figure: float | None = Field(default=None, ge=0, le=1)
     recording_ratio: float | None = None
     recording_ratio_ci_low: float | None = None
@@ -107,16 +108,16 @@ class Comparison(BaseModel):
 
 class ReleaseFields(BaseModel):
     title: Bilingual
-    wave: str = Field(min_length=1, max_length=100)
-    reference_period: str = Field(min_length=1, max_length=100)
-    quality_profile: str = Field(min_length=1, max_length=50, description="inegi, ine_chile, nchs, min_base or vawg")
+    wave: StorableText = Field(min_length=1, max_length=100)
+    reference_period: StorableText = Field(min_length=1, max_length=100)
+    quality_profile: StorableText = Field(min_length=1, max_length=50, description="inegi, ine_chile, nchs, min_base or vawg")
     metadata: ReleaseMetadata
     comparisons: list[Comparison] = Field(default_factory=list, max_length=2000)
 
 
 class ReleaseCreate(ReleaseFields):
     corrects: int | None = Field(default=None, ge=1, description="Number of the published release this corrects")
-    changes: str | None = Field(default=None, max_length=5000, description="What changed; required for a correction")
+    changes: StorableText | None = Field(default=None, max_length=5000, description="What changed; required for a correction")
 
     @model_validator(mode="after")
     def _correction_says_what_changed(self) -> "ReleaseCreate":
@@ -129,25 +130,25 @@ class ReleaseCreate(ReleaseFields):
 
 class ReleaseUpdate(BaseModel):
     title: Bilingual | None = None
-    wave: str | None = Field(default=None, min_length=1, max_length=100)
-    reference_period: str | None = Field(default=None, min_length=1, max_length=100)
-    quality_profile: str | None = Field(default=None, min_length=1, max_length=50)
+    wave: StorableText | None = Field(default=None, min_length=1, max_length=100)
+    reference_period: StorableText | None = Field(default=None, min_length=1, max_length=100)
+    quality_profile: StorableText | None = Field(default=None, min_length=1, max_length=50)
     metadata: ReleaseMetadata | None = None
     comparisons: list[Comparison] | None = Field(default=None, max_length=2000)
-    changes: str | None = Field(default=None, max_length=5000)
+    changes: StorableText | None = Field(default=None, max_length=5000)
 
 
 class TableSpec(BaseModel):
-    indicator_id: str = Identifier
+    indicator_id: StorableText = Identifier
     title: Bilingual
-    unit: str = Field(min_length=1, max_length=50, description="proportion, percent, count, rate_per_100000, mean, ...")
+    unit: StorableText = Field(min_length=1, max_length=50, description="proportion, percent, count, rate_per_100000, mean, ...")
     source: Literal["survey", "administrative"] = "survey"
-    administrative_source: str | None = Field(default=None, max_length=300, description="Required for administrative")
-    sdmx_series: str | None = Field(default=None, max_length=50, pattern=r"^[A-Z0-9_]+$")
-    sdmx_level: str | None = Field(default=None, max_length=100, description="The level the SDMX series measures")
+    administrative_source: StorableText | None = Field(default=None, max_length=300, description="Required for administrative")
+    sdmx_series: StorableText | None = Field(default=None, max_length=50, pattern=r"^[A-Z0-9_]+$")
+    sdmx_level: StorableText | None = Field(default=None, max_length=100, description="The level the SDMX series measures")
     sensitive: bool = Field(default=False, description="A VAWG table: the stricter vawg profile applies")
-    counting_rule: str | None = Field(default=None, max_length=5000)
-    total_label: str = Field(default="total", max_length=50, description="Label of total rows in any disaggregation")
+    counting_rule: StorableText | None = Field(default=None, max_length=5000)
+    total_label: StorableText = Field(default="total", max_length=50, description="Label of total rows in any disaggregation")
     column_labels: dict[str, Bilingual] = Field(
         default_factory=dict, max_length=6, description="Names of disaggregation columns in each language")
     value_labels: dict[str, dict[str, Bilingual]] = Field(
@@ -168,7 +169,7 @@ class TableSpec(BaseModel):
 
 class TableFromRows(TableSpec):
     statistic: Literal["mean", "total", "proportion", "ratio", "quantile"]
-    disaggregation: list[str] = Field(default_factory=list, max_length=5)
+    disaggregation: list[StorableText] = Field(default_factory=list, max_length=5)
     rows: list[dict[str, Any]] = Field(min_length=1, max_length=5000)
 
     @model_validator(mode="after")

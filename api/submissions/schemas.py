@@ -68,7 +68,7 @@ MAX_BULK_REVIEW = 1000
 class BulkReviewIn(ReviewAction):
     """One decision for many interviews (a supervisor approving a day's work)."""
 
-    instance_ids: list[str] = Field(min_length=1, max_length=MAX_BULK_REVIEW)
+    instance_ids: list[StorableText] = Field(min_length=1, max_length=MAX_BULK_REVIEW)
 
 
 class BulkReviewItem(BaseModel):

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlmodel import SQLModel
 
+from api.db_types import StorableText
 from api.security import MIN_PASSWORD_LENGTH
 from api.users.models import Role, UserBase
 
@@ -13,10 +14,10 @@ USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 
 
 class UserCreate(SQLModel):
-    username: str = Field(pattern=USERNAME_PATTERN)
-    full_name: str = Field(default="", max_length=200)
+    username: StorableText = Field(pattern=USERNAME_PATTERN)
+    full_name: StorableText = Field(default="", max_length=200)
     role: Role
-    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)
+    password: StorableText = Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)
     sensitive_access: bool = False
     vawg_certified: bool = False
     sex: Literal["female", "male", "other"] | None = None
@@ -32,13 +33,13 @@ NULLABLE = {"sex"}
 
 
 class UserUpdate(SQLModel):
-    full_name: str | None = Field(default=None, max_length=200)
+    full_name: StorableText | None = Field(default=None, max_length=200)
     role: Role | None = None
     is_active: bool | None = None
     sensitive_access: bool | None = None
     vawg_certified: bool | None = None
     sex: Literal["female", "male", "other"] | None = None
-    password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
+    password: StorableText | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
 
     @model_validator(mode="after")
     def _no_null_for_required_columns(self) -> "UserUpdate":
@@ -68,7 +69,7 @@ class TokenResponse(BaseModel):
 
 
 class DeviceTokenCreate(BaseModel):
-    label: str = Field(min_length=1, max_length=200, description="Which device, e.g. 'tablet 07, Lima team'")
+    label: StorableText = Field(min_length=1, max_length=200, description="Which device, e.g. 'tablet 07, Lima team'")
 
 
 class DeviceTokenPublic(BaseModel):
