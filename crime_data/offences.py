@@ -55,6 +55,8 @@ def read_offence_mapping(path: str | Path, *, file_format: FileFormat = FileForm
         national_code = check(national_column, row.values.get(national_column), parse_text)
         iccs_code = check(iccs_column, row.values.get(iccs_column), _parse_iccs_code)
         description = row.values.get(description_column)
+        if description is not None:
+            description = check(description_column, description, parse_text)
         if national_code is not None and national_code in first_seen:
             check.add(
                 "duplicate_national_code",
@@ -64,8 +66,7 @@ def read_offence_mapping(path: str | Path, *, file_format: FileFormat = FileForm
         problems.extend(check.problems)
         if not check.problems:
             first_seen[national_code] = row.location
-            description_text = "" if description is None else str(description)
-            offences[national_code] = MappedOffence(national_code, iccs_code, description_text)
+            offences[national_code] = MappedOffence(national_code, iccs_code, description or "")
     if problems:
         raise CrimeDataError(
             "invalid_rows",

@@ -183,7 +183,10 @@ def parse_text(value: object) -> str:
         raise CellError("missing_value", "value is missing")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    if "\x00" in text:  # a CSV may hold one; no code or label does, and PostgreSQL cannot store it
+        raise CellError("unstorable_text", "text holds the NUL character (\\u0000)")
+    return text
 
 
 def parse_count(value: object) -> int:

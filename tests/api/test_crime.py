@@ -108,6 +108,20 @@ def test_territory_file_with_bad_rows_is_422_located_and_nothing_stored(client, 
     assert stored(engine, CrimeImportBatch) == 0
 
 
+@pytest.mark.parametrize(("kind", "text", "params", "loc"), [
+    ("territories", TERRITORIES_CSV.replace("Gamma", "Gam\x00ma"), {}, ["f.csv", 7, "name"]),
+    ("mappings", MAPPING_CSV.replace("Robo con", "Robo\x00con"), {"version": "v1"}, ["f.csv", 3, "description"]),
+    ("mappings", MAPPING_CSV.replace("ROB,", "R\x00OB,"), {"version": "v1"}, ["f.csv", 3, "national_code"]),
+])
+def test_a_nul_character_in_a_file_is_refused_with_its_cell_and_nothing_stored(client, analyst, engine, kind, text,
+                                                                              params, loc):
+    # SQLite would store it and PostgreSQL refuse the whole file naming no row.
+    response = upload(client, analyst, kind, text, "f.csv", **params)
+    assert response.status_code == 422, response.text
+    assert [(error["loc"], error["type"]) for error in response.json()["errors"]] == [(loc, "unstorable_text")]
+    assert stored(engine, CrimeImportBatch) == 0
+
+
 def test_population_table_is_versioned_and_immutable(client, country, engine):
     listed = client.get(f"{CRIME}/population", headers=country.headers).json()
     assert listed["total"] == 1
