@@ -24,7 +24,7 @@ from api.openapi_bodies import document_bodies
 from api.submissions.intake import Intake
 from api.submissions.router import router as submissions_router
 from api.openrosa.router import router as openrosa_router
-from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, UrlTextMiddleware
 from api.releases.router import public_indicators_router
 from api.releases.router import public_router as public_releases_router
 from api.releases.router import router as releases_router
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.database_turns = DatabaseTurns(engine)
     app.state.intake = intake
     install_error_handlers(app)
+    app.add_middleware(UrlTextMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,
         default_limit=settings.max_request_bytes,

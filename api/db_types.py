@@ -47,9 +47,12 @@ def is_storable_text(value: str) -> bool:
     return "\x00" not in value
 
 
+NUL_REFUSED = "must not contain the NUL character (\\u0000): the database cannot store it"
+
+
 def storable_text(value: str) -> str:
     if not is_storable_text(value):
-        raise ValueError("must not contain the NUL character (\\u0000): the database cannot store it")
+        raise ValueError(NUL_REFUSED)
     return value
 
 

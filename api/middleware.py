@@ -1,4 +1,4 @@
-"""ASGI middleware: request ids with access logs, and request body size limits.
+"""ASGI middleware: request ids with access logs, request body size limits, and URLs without NUL.
 
 Both are plain ASGI so they never buffer bodies and work for streaming uploads.
 """
@@ -8,11 +8,14 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import PROBLEM_JSON
+from api.db_types import NUL_REFUSED
+from api.errors import PROBLEM_JSON, problem
 from api.logs import request_id_var
 
 access_log = logging.getLogger("sinmiedo.access")
@@ -137,3 +140,30 @@ async def _send_too_large(send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class UrlTextMiddleware:
+    """Refuses a URL whose path or query holds the NUL character (sent as %00), 422 naming where, before
+    any route reads it: no code, name or label holds one, SQLite would store it and PostgreSQL refuses to
+    store or even compare it (a 422 that named nothing). Every route's path and query parameters, without
+    typing each; JSON bodies are checked by their schemas (`api.db_types.StorableText`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        errors = _nul_in_url(scope) if scope["type"] == "http" else []
+        if errors:
+            response = problem(422, "validation_failed", "The request is not valid; see errors for each field",
+                               errors=errors)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _nul_in_url(scope: Scope) -> list[dict[str, Any]]:
+    places: list[list[str]] = [["path"]] if "\x00" in scope["path"] else []
+    if b"%00" in scope["query_string"]:
+        pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        places.extend(["query", name] for name, value in pairs if "\x00" in name + value)
+    return [{"loc": place, "msg": NUL_REFUSED, "type": "value_error"} for place in places]

@@ -74,3 +74,23 @@ def test_text_in_a_list_is_refused_at_its_place(client, make_account):
     response = client.post("/api/v1/fieldwork/surveys", json=body, headers=headers)
     assert response.status_code == 422, response.text
     assert ["body", "form_ids", 1] in [error["loc"] for error in response.json()["errors"]]
+
+
+def test_a_nul_in_a_query_parameter_is_refused_naming_it_before_any_route_reads_it(client, make_account, engine):
+    headers = make_account("analyst").headers
+    response = client.post("/api/v1/crime/population?version=pop%002025&source=INE", files={"file": ("p.csv", b"x")},
+                           headers=headers)
+    assert response.status_code == 422, response.text
+    assert [(error["loc"], error["type"]) for error in response.json()["errors"]] == [(["query", "version"], "value_error")]
+    response = client.get("/api/v1/crime/territories?level=region&parent=R%001", headers=headers)
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["errors"]] == [["query", "parent"]]
+    # the same words without NUL reach the route (a literal "%00" in a value is sent as %2500)
+    assert client.get("/api/v1/crime/territories?parent=R%25001", headers=headers).status_code == 200
+
+
+def test_a_nul_in_a_path_is_refused(client, make_account):
+    response = client.get("/api/v1/crime/territories/M1%002", headers=make_account("analyst").headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["path"]
+    assert response.headers["content-type"] == "application/problem+json"
