@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.db import SessionDep
+from api.db_types import StorableText
 from api.errors import BadRequest
 from api.files import safe_filename
 from api.estimates import repository, service
@@ -33,7 +34,7 @@ def upload_microdata(
     session: SessionDep,
     analyst: Analyst,
     file: Annotated[UploadFile, File(description="CSV, Parquet, Stata (.dta) or SPSS (.sav) microdata")],
-    name: Annotated[str, Form(min_length=1, max_length=200)],
+    name: Annotated[StorableText, Form(min_length=1, max_length=200)],
 ) -> DatasetPublic:
     """Microdata of a wave collected elsewhere, one row per respondent."""
     data = file.file.read()

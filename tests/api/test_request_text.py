@@ -94,3 +94,10 @@ def test_a_nul_in_a_path_is_refused(client, make_account):
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["path"]
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_nul_in_a_form_field_is_refused_naming_it(client, make_account):
+    response = client.post("/api/v1/microdata", files={"file": ("d.csv", b"a,b\n1,2\n")}, data={"name": "wave\x001"},
+                           headers=make_account("analyst").headers)
+    assert response.status_code == 422, response.text
+    assert [(error["loc"], error["type"]) for error in response.json()["errors"]] == [(["body", "name"], "value_error")]
