@@ -18,9 +18,10 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import SessionDep
-from api.errors import AppError, BadRequest, Unauthorized
+from api.errors import AppError, BadRequest, Unauthorized, Unprocessable
 from api.files import safe_filename
 from api.instruments import service as instruments
+from api.middleware import nul_in_url
 from api.openrosa import responses, service
 from api.openrosa.urls import collect_server_url
 from api.security import DEVICE_TOKEN, authenticate_token
@@ -39,6 +40,9 @@ class OpenRosaRoute(APIRoute):
 
         async def openrosa_handler(request: Request) -> Response:
             try:
+                errors = nul_in_url(request.scope)
+                if errors:
+                    raise Unprocessable("The URL holds a NUL character (%00)", code="validation_failed", errors=errors)
                 return await handler(request)
             except AppError as exc:
                 return responses.xml_response(

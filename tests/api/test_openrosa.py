@@ -86,6 +86,14 @@ def test_form_list_with_a_form_id_lists_that_form_only(client, versions, auth, m
     assert listed("?formID=sinmiedo_womens_health", uncertified) == []  # still only what the user may collect
 
 
+def test_a_nul_in_the_url_gets_an_openrosa_answer(client, versions, auth):
+    response = client.get("/openrosa/formList?formID=sinmiedo%00perception", headers=auth)
+    assert response.status_code == 422
+    assert_openrosa(response)
+    text = SafeET.fromstring(response.content).find("r:message", {"r": "http://openrosa.org/http/response"}).text
+    assert "NUL" in text and "[validation_failed]" in text
+
+
 def test_uncertified_enumerators_do_not_get_the_vawg_form(client, versions, make_account):
     make_account("enumerator", username="plain")
     root = SafeET.fromstring(client.get("/openrosa/formList", headers=basic("plain", TEST_PASSWORD)).content)
