@@ -19,7 +19,7 @@ from api.fieldwork.router import router as fieldwork_router
 from api.health.router import router as health_router
 from api.indicators.router import router as indicators_router
 from api.instruments.router import router as instruments_router
-from api.logs import configure_logging
+from api.logs import carries_token, configure_logging
 from api.openapi_bodies import document_bodies
 from api.submissions.intake import Intake
 from api.submissions.router import router as submissions_router
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Crime-victimization, perception-of-insecurity and VAWG prevalence surveys: "
         "instruments, collection, weighting, estimates and releases.",
         lifespan=lifespan,
+        telemetry={"exclude": carries_token},
     )
     app.state.settings = settings
     app.state.engine = engine
