@@ -246,7 +246,7 @@ def create_db_engine(url: str) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
                           "factory": _WriteGatedConnection},
-            json_serializer=column_json,
+            json_serializer=column_json, hide_parameters=True,
             **({} if parsed.database in (None, "", ":memory:") else
                {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}),
         )
@@ -257,7 +257,7 @@ def create_db_engine(url: str) -> Engine:
     connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS}
     engine = create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
                            connect_args={**connect_args, "cursor_factory": _LazyTransactionCursor},
-                           json_serializer=column_json)
+                           json_serializer=column_json, hide_parameters=True)
     event.listen(engine, "checkin", _transactions_again)
     return engine
 

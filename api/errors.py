@@ -6,6 +6,7 @@ Nothing else (no stack trace, no SQL) ever leaves the service.
 """
 
 import logging
+import traceback
 from http import HTTPStatus
 from typing import Any
 
@@ -168,7 +169,10 @@ def install_error_handlers(app: FastAPI) -> None:
         # writes are idempotent (interviews on their instance id), a resend finds what was stored.
         if isinstance(exc, DatabaseOperationalError) or exc.connection_invalidated:
             return _database_unavailable(request, exc)
-        return await _unexpected(request, exc)
+        logger.error("unhandled database error", extra={
+            "path": request.url.path, "error": database_error_text(exc), "statement": exc.statement,  # placeholders only
+            "traceback": "".join(traceback.format_tb(exc.__traceback__))})
+        return _internal_error()
 
     @app.exception_handler(PoolTimeoutError)
     async def _pool_exhausted(request: Request, exc: PoolTimeoutError) -> JSONResponse:
@@ -178,14 +182,33 @@ def install_error_handlers(app: FastAPI) -> None:
         # The database refused a value a client sent (PostgreSQL: a NUL byte in text, a number out
         # of range, text longer than its column); SQLite stores what PostgreSQL refuses, so the
         # schemas cannot foresee every case. The transaction was rolled back; nothing changed.
-        logger.warning("value refused by the database", extra={"path": request.url.path, "error": str(exc.orig)})
+        logger.warning("value refused by the database", extra={"path": request.url.path, "error": database_error_text(exc)})
         return problem(422, "unstorable_value", "A value in the request cannot be stored (for example a NUL "
                        "character in text, or a number out of range); nothing was changed")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", extra={"path": request.url.path})
-        return problem(500, "internal_error", "An unexpected error occurred; it has been logged")
+        return _internal_error()
+
+
+def _internal_error() -> JSONResponse:
+    return problem(500, "internal_error", "An unexpected error occurred; it has been logged")
+
+
+def database_error_text(exc: DBAPIError) -> str:
+    """What a log may say of a database error: the driver's error class and SQLSTATE, and the table, column
+    and constraint it names; never a value. The engine hides statements' parameters (answers, names), and
+    PostgreSQL's own message may quote them too: its DETAIL can hold the whole failing row, its primary
+    message the value refused. SQLite's messages name a constraint or column only."""
+    orig = exc.orig
+    text = f"{type(orig).__module__}.{type(orig).__name__}"
+    diag = getattr(orig, "diag", None)
+    if diag is None:
+        return f"{text}: {orig}"
+    names = {"sqlstate": getattr(orig, "sqlstate", None), "table": diag.table_name, "column": diag.column_name,
+             "constraint": diag.constraint_name}
+    return text + "".join(f" {key}={value}" for key, value in names.items() if value)
 
 
 def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -1,6 +1,17 @@
 """One error shape for everything: application/problem+json with a stable code."""
 
+import contextlib
+import io
+import logging
+
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+from api.submissions.models import Submission
+from tests.api.submission_data import interview, publish_bundled
+from tests.databases import before_insert_trigger
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
 
@@ -88,3 +99,48 @@ def test_unexpected_errors_are_a_500_problem_without_details(app, client: TestCl
     body = assert_problem(response, 500, "internal_error")
     assert "secret internal detail" not in response.text
     assert body["detail"].startswith("An unexpected error")
+
+
+@pytest.fixture
+def app_log():
+    """What the app's log handler writes, as text."""
+    handler = logging.getLogger("sinmiedo").handlers[0]
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)
+    yield buffer
+    handler.setStream(previous)
+
+
+@contextlib.contextmanager
+def personal_rows_refused(engine, database_url):
+    """The database itself fails to store an interview's personal identifiers, quoting them (as PostgreSQL's
+    DETAIL quotes a failing row): a fault of the server's, not the request's."""
+    if database_url.startswith("sqlite"):
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TRIGGER test_refuse BEFORE INSERT ON submission_personal "
+                                    "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"))
+        try:
+            yield
+        finally:
+            with engine.begin() as connection:
+                connection.execute(text("DROP TRIGGER test_refuse"))
+        return
+    with before_insert_trigger(engine, "submission_personal", "RAISE EXCEPTION 'refused for the test' USING "
+                               "ERRCODE = 'XX000', DETAIL = 'Failing row contains (' || NEW.data::text || ')';"):
+        yield
+
+
+def test_a_database_failure_is_a_500_whose_log_holds_no_answer_or_identifier(client, make_account, engine,
+                                                                             database_url, app_log):
+    version = publish_bundled(engine, "perception")["perception"]
+    item = interview("perception", version)
+    item["answers"]["members"][0]["member_name"] = "Zoraida Testigo"
+    with personal_rows_refused(engine, database_url):
+        response = client.post("/api/v1/submissions", json=item, headers=make_account("enumerator").headers)
+    assert_problem(response, 500, "internal_error")
+    logged = app_log.getvalue()
+    assert "unhandled database error" in logged and "submission_personal" in logged  # the statement is named
+    assert "Zoraida" not in logged and "Failing row" not in logged  # its parameters and DETAIL are not
+    assert "never_alone_after_dark" not in logged  # nor any other answer
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Submission)).one() == 0
