@@ -59,6 +59,15 @@ def test_a_second_writer_waits_until_the_first_transaction_ends(sqlite_engine, e
     assert values == ([1, 2] if end == "commit" else [2])
 
 
+def test_a_sqlite_commit_is_on_disk_before_it_returns(sqlite_engine):
+    # WAL with synchronous=FULL: each commit syncs the log, so an interview answered 201 survives a power
+    # loss or an OS crash (with NORMAL, the commits since the last checkpoint could roll back: a device
+    # that deleted what it sent would have lost them).
+    with sqlite_engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
 def test_readers_never_wait_for_a_writer(sqlite_engine):
     with sqlite_engine.connect() as writer, writer.begin():
         writer.execute(text("INSERT INTO item VALUES (1)"))
