@@ -2,20 +2,17 @@
 
 from typing import Annotated, Any
 
-import msgspec
-import pydantic_core
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
 from api.db import SessionDep
-from api.json_text import compact_json
 from api.openapi_bodies import json_body, json_response, parse_body
 from api.pagination import PageDep
 from api.security import Permission, require
+from api.submissions.batch_body import batch_items
 from api.submissions.intake import intake_of
 from api.submissions import service
 from api.submissions.schemas import (
-    MAX_BATCH,
     BatchIn,
     BatchResult,
     BulkReviewIn,
@@ -79,54 +76,6 @@ async def submit_batch(request: Request) -> Response:
         return json_response(service.submit_batch(session, enumerator, batch_items(payload)), 200)
 
     return await intake_of(request).run(request, Permission.submit_interviews, work)
-
-
-class _BatchBody(msgspec.Struct):
-    submissions: list[msgspec.Raw]
-
-
-_BATCH_BODY = msgspec.json.Decoder(_BatchBody)
-_ITEM = msgspec.json.Decoder()
-# Fewer brackets than this in an interview, so fewer levels of nesting than pydantic's JSON parser
-# refuses (about 200, counting the two of the body around it).
-_BRACKETS_BELOW_PARSER_LIMIT = 128
-
-
-def batch_items(payload: bytes) -> list[tuple[Any, str]]:
-    """The interviews of a batch body as `parse_body(BatchIn, …)` reads them, each with its JSON text.
-
-    An interview's text is kept as it came, a slice of the body (as a single interview's body is kept);
-    msgspec cuts the body into interviews and reads each, to the values pydantic's parser reads. A body
-    it refuses or may read otherwise goes the declared way: values from pydantic's parser (NaN, infinity
-    and nesting limits), each interview's text then written compact; and a body that is not
-    `{"submissions": [at most 500 values]}` gets `parse_body`'s 422. A value that is no interview (not an
-    object) is read too: it is refused on its own, as any invalid interview is."""
-    try:
-        texts = [bytes(text) for text in _BATCH_BODY.decode(payload).submissions]
-        items = [_ITEM.decode(text) for text in texts]
-    except (msgspec.MsgspecError, ValueError):  # invalid UTF-8 is a UnicodeDecodeError
-        items = texts = None
-    if items is not None and len(items) <= MAX_BATCH:
-        brackets = [_brackets(text) for text in texts]
-        around = _brackets(payload) - sum(brackets)  # the rest of the body, which msgspec read past
-        if max(brackets, default=0) < _BRACKETS_BELOW_PARSER_LIMIT and around < _BRACKETS_BELOW_PARSER_LIMIT:
-            return [(item, text.decode("utf-8")) for item, text in zip(items, texts, strict=True)]
-    return [(item, compact_json(item).decode("utf-8")) for item in _declared_batch_items(payload)]
-
-
-def _brackets(text: bytes) -> int:
-    return text.count(b"[") + text.count(b"{")
-
-
-def _declared_batch_items(payload: bytes) -> list[Any]:
-    try:
-        document = pydantic_core.from_json(payload)
-    except ValueError:
-        document = None
-    items = document.get("submissions") if isinstance(document, dict) else None
-    if isinstance(items, list) and len(items) <= MAX_BATCH:
-        return items
-    return parse_body(BatchIn, payload).submissions
 
 
 @router.post("/review", response_model=BulkReviewResult)

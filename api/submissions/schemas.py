@@ -1,5 +1,6 @@
 """Submission bodies. The answer shape is survey_defs.answers' (fields by name, repeats as lists)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -129,6 +130,15 @@ BatchItem = Annotated[Any, GetPydanticSchema(lambda _, __: core_schema.any_schem
 class BatchIn(BaseModel):
     # Items are validated one by one so that one malformed interview never blocks the others.
     submissions: list[BatchItem] = Field(max_length=MAX_BATCH)
+
+
+@dataclass(frozen=True)
+class UnreadableItem:
+    """A batch item that cannot be taken as an interview's values at all (text that is no Unicode): refused
+    on its own with these errors, as an invalid interview is."""
+
+    errors: list[dict[str, Any]]
+    instance_id: str | None = None
 
 
 class BatchItemResult(BaseModel):

@@ -40,6 +40,7 @@ from api.submissions.schemas import (
     SubmissionCreate,
     SubmissionEdit,
     SubmissionPublic,
+    UnreadableItem,
 )
 from api.users.models import Role, User
 from survey_defs.answers import Validator, compile_validator
@@ -337,6 +338,10 @@ def submit_batch(session: Session, actor: User, items: list[tuple[Any, str]]) ->
     results: list[BatchItemResult | None] = [None] * len(items)
     ready: list[tuple[int, Prepared]] = []
     for index, (item, text) in enumerate(items):
+        if isinstance(item, UnreadableItem):
+            results[index] = BatchItemResult(index=index, instance_id=item.instance_id, status="invalid",
+                                             errors=item.errors)
+            continue
         instance_hint = str(item.get("instance_id")) if isinstance(item, dict) and item.get("instance_id") else None
         try:
             data = SubmissionCreate.model_validate(item)
