@@ -4,6 +4,7 @@ JSON, CSV, SDMX-CSV and a Frictionless data package, without logging in and rate
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from api.db import SessionDep
@@ -101,10 +102,10 @@ def delete_table(session: SessionDep, publisher: Publisher, release_id: RecordId
 
 
 @router.get("/{release_id}/preview", response_model=PublishedRelease)
-def preview_release(session: SessionDep, publisher: Publisher, release_id: RecordId) -> dict[str, Any]:
+def preview_release(session: SessionDep, publisher: Publisher, release_id: RecordId) -> Response:
     """The release as it would be published: flags, suppression and metadata, without a number
-    (a draft with sensitive tables: for users with sensitive access only)."""
-    return service.preview(session, publisher, release_id)
+    (a draft with sensitive tables: for users with sensitive access only); a published one as it was."""
+    return as_published(service.preview(session, publisher, release_id))
 
 
 @router.post("/{release_id}/publish", response_model=PublishedRelease)
@@ -122,10 +123,17 @@ def public_releases(session: SessionDep, _limit: RateLimited, page: PageDep) -> 
             for r in repository.published_page(session, offset=page.offset, limit=page.limit)]
 
 
+def as_published(document: dict[str, Any]) -> Response:
+    """A release document (or one of its tables) exactly as it was published: its content hash covers what
+    was stored then, so it is never passed through today's model (documented by `response_model`), which
+    could add, drop or refuse fields of a document an earlier version published."""
+    return JSONResponse(document)
+
+
 @public_router.get("/{number}", response_model=PublishedRelease)
-def public_release(session: SessionDep, _limit: RateLimited, number: RecordId) -> dict[str, Any]:
+def public_release(session: SessionDep, _limit: RateLimited, number: RecordId) -> Response:
     """A published release with its metadata, tables and comparisons."""
-    return service.published_document(session, number)
+    return as_published(service.published_document(session, number))
 
 
 @public_router.get("/{number}/sdmx.csv", response_class=Response)
@@ -149,8 +157,8 @@ def public_table_csv(session: SessionDep, _limit: RateLimited, number: RecordId,
 
 
 @public_router.get("/{number}/tables/{table_id}", response_model=PublishedTable)
-def public_table(session: SessionDep, _limit: RateLimited, number: RecordId, table_id: str) -> dict[str, Any]:
-    return service.published_table(session, number, table_id)[1]
+def public_table(session: SessionDep, _limit: RateLimited, number: RecordId, table_id: str) -> Response:
+    return as_published(service.published_table(session, number, table_id)[1])
 
 
 @public_indicators_router.get("/{indicator_id}/series", response_model=IndicatorSeries)
