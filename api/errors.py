@@ -170,7 +170,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, DatabaseOperationalError) or exc.connection_invalidated:
             return _database_unavailable(request, exc)
         logger.error("unhandled database error", extra={
-            "path": request.url.path, "error": database_error_text(exc), "statement": exc.statement,  # placeholders only
+            "path": request.url.path, "error": database_error_text(exc),
+            "statement": exc.statement,  # placeholders only: the engines hide parameters
             "traceback": "".join(traceback.format_tb(exc.__traceback__))})
         return _internal_error()
 
@@ -182,7 +183,8 @@ def install_error_handlers(app: FastAPI) -> None:
         # The database refused a value a client sent (PostgreSQL: a NUL byte in text, a number out
         # of range, text longer than its column); SQLite stores what PostgreSQL refuses, so the
         # schemas cannot foresee every case. The transaction was rolled back; nothing changed.
-        logger.warning("value refused by the database", extra={"path": request.url.path, "error": database_error_text(exc)})
+        logger.warning("value refused by the database",
+                       extra={"path": request.url.path, "error": database_error_text(exc)})
         return problem(422, "unstorable_value", "A value in the request cannot be stored (for example a NUL "
                        "character in text, or a number out of range); nothing was changed")
 

@@ -13,7 +13,8 @@ class DesignSpec(BaseModel):
     strata: StorableText | None = None
     psu: StorableText | None = Field(default=None, description="First-stage cluster column")
     ssu: StorableText | None = Field(default=None, description="Second-stage cluster column")
-    fpc: list[StorableText] = Field(default_factory=list, max_length=2, description="Population sizes or fractions per stage")
+    fpc: list[StorableText] = Field(default_factory=list, max_length=2,
+        description="Population sizes or fractions per stage")
     nest: bool = False
     lonely_psu: Literal["fail", "remove", "certainty", "adjust", "average"] = "fail"
 
@@ -71,7 +72,8 @@ class EstimateIn(BaseModel):
     domain: dict[str, StorableText] = Field(default_factory=dict, description="Subpopulation: column -> value")
     ci: Literal["logit", "beta", "wald"] | None = None
     level: float = Field(default=0.95, gt=0, lt=1)
-    quality: StorableText | None = Field(default=None, description="Quality profile: inegi, ine_chile, nchs, min_base, vawg")
+    quality: StorableText | None = Field(default=None,
+        description="Quality profile: inegi, ine_chile, nchs, min_base, vawg")
     levels: list[StorableText] = Field(default_factory=list, max_length=50,
                               description="Proportions: keep only these levels (e.g. ['1'] for the share of 1s)")
 
@@ -100,7 +102,8 @@ class WaveAnalysisCreate(BaseModel):
     survey_code: StorableText = Field(min_length=1, max_length=64)
     form_id: StorableText = Field(min_length=1, max_length=100)
     level: Literal["respondent", "incident"] = "respondent"
-    repeat: StorableText | None = Field(default=None, description="The repeat whose instances are the rows (level=incident)")
+    repeat: StorableText | None = Field(default=None,
+        description="The repeat whose instances are the rows (level=incident)")
     name: StorableText = Field(min_length=1, max_length=200)
     lonely_psu: Literal["fail", "remove", "certainty", "adjust", "average"] = "fail"
     steps: list[StepSpec] = Field(default_factory=list, max_length=20)

@@ -62,7 +62,8 @@ class IndicatorDefinition(Open):
 
 class AdministrativeSource(Open):
     series: StorableText = Field(min_length=1, max_length=300)
-    source: StorableText = Field(min_length=1, max_length=300, description="Who recorded the counts (police, prosecution, ...)")
+    source: StorableText = Field(min_length=1, max_length=300,
+        description="Who recorded the counts (police, prosecution, ...)")
 
 
 class ReleaseMetadata(Open):
@@ -73,7 +74,8 @@ class ReleaseMetadata(Open):
     instrument_versions: list[InstrumentRef] = Field(min_length=1)
     indicators: list[IndicatorDefinition] = Field(min_length=1)
     administrative_sources: list[AdministrativeSource] = Field(default_factory=list)
-    ref_area: StorableText | None = Field(default=None, max_length=50, description="SDMX REF_AREA of tables without territory")
+    ref_area: StorableText | None = Field(default=None, max_length=50,
+        description="SDMX REF_AREA of tables without territory")
 
 
 class Comparison(BaseModel):
@@ -110,14 +112,16 @@ class ReleaseFields(BaseModel):
     title: Bilingual
     wave: StorableText = Field(min_length=1, max_length=100)
     reference_period: StorableText = Field(min_length=1, max_length=100)
-    quality_profile: StorableText = Field(min_length=1, max_length=50, description="inegi, ine_chile, nchs, min_base or vawg")
+    quality_profile: StorableText = Field(min_length=1, max_length=50,
+        description="inegi, ine_chile, nchs, min_base or vawg")
     metadata: ReleaseMetadata
     comparisons: list[Comparison] = Field(default_factory=list, max_length=2000)
 
 
 class ReleaseCreate(ReleaseFields):
     corrects: int | None = Field(default=None, ge=1, description="Number of the published release this corrects")
-    changes: StorableText | None = Field(default=None, max_length=5000, description="What changed; required for a correction")
+    changes: StorableText | None = Field(default=None, max_length=5000,
+        description="What changed; required for a correction")
 
     @model_validator(mode="after")
     def _correction_says_what_changed(self) -> "ReleaseCreate":
@@ -141,14 +145,18 @@ class ReleaseUpdate(BaseModel):
 class TableSpec(BaseModel):
     indicator_id: StorableText = Identifier
     title: Bilingual
-    unit: StorableText = Field(min_length=1, max_length=50, description="proportion, percent, count, rate_per_100000, mean, ...")
+    unit: StorableText = Field(min_length=1, max_length=50,
+        description="proportion, percent, count, rate_per_100000, mean, ...")
     source: Literal["survey", "administrative"] = "survey"
-    administrative_source: StorableText | None = Field(default=None, max_length=300, description="Required for administrative")
+    administrative_source: StorableText | None = Field(default=None, max_length=300,
+        description="Required for administrative")
     sdmx_series: StorableText | None = Field(default=None, max_length=50, pattern=r"^[A-Z0-9_]+$")
-    sdmx_level: StorableText | None = Field(default=None, max_length=100, description="The level the SDMX series measures")
+    sdmx_level: StorableText | None = Field(default=None, max_length=100,
+        description="The level the SDMX series measures")
     sensitive: bool = Field(default=False, description="A VAWG table: the stricter vawg profile applies")
     counting_rule: StorableText | None = Field(default=None, max_length=5000)
-    total_label: StorableText = Field(default="total", max_length=50, description="Label of total rows in any disaggregation")
+    total_label: StorableText = Field(default="total", max_length=50,
+        description="Label of total rows in any disaggregation")
     column_labels: dict[str, Bilingual] = Field(
         default_factory=dict, max_length=6, description="Names of disaggregation columns in each language")
     value_labels: dict[str, dict[str, Bilingual]] = Field(

@@ -91,12 +91,13 @@ def _with_lone_surrogates(payload: bytes) -> dict[str, Any] | None:
 
 def _lone_surrogates(value: Any, path: list[str | int]) -> Iterator[dict[str, Any]]:
     if isinstance(value, str) and _SURROGATE.search(value):
-        yield {"loc": path, "msg": "holds a lone UTF-16 surrogate (half of a character, e.g. of an emoji cut in two): "
-                                  "it is no text and cannot be stored", "type": "lone_surrogate"}
+        yield {"loc": path, "msg": "holds a lone UTF-16 surrogate (half of a character, e.g. of an emoji cut in "
+                                  "two): it is no text and cannot be stored", "type": "lone_surrogate"}
     elif isinstance(value, dict):
         for key, item in value.items():
             if _SURROGATE.search(key):
-                yield {"loc": path, "msg": f"a name in it holds a lone UTF-16 surrogate: {key.encode('utf-8', 'backslashreplace').decode()}",
+                key = key.encode("utf-8", "backslashreplace").decode("utf-8")  # shown escaped: a reply holds text
+                yield {"loc": path, "msg": f"a name in it holds a lone UTF-16 surrogate: {key}",
                        "type": "lone_surrogate"}
             yield from _lone_surrogates(item, [*path, key])
     elif isinstance(value, list):

@@ -81,7 +81,8 @@ def test_a_nul_in_a_query_parameter_is_refused_naming_it_before_any_route_reads_
     response = client.post("/api/v1/crime/population?version=pop%002025&source=INE", files={"file": ("p.csv", b"x")},
                            headers=headers)
     assert response.status_code == 422, response.text
-    assert [(error["loc"], error["type"]) for error in response.json()["errors"]] == [(["query", "version"], "value_error")]
+    errors = response.json()["errors"]
+    assert [(error["loc"], error["type"]) for error in errors] == [(["query", "version"], "value_error")]
     response = client.get("/api/v1/crime/territories?level=region&parent=R%001", headers=headers)
     assert response.status_code == 422
     assert [error["loc"] for error in response.json()["errors"]] == [["query", "parent"]]

@@ -156,7 +156,8 @@ def test_a_batch_body_is_read_as_the_declared_body_reads_it(body):
     read, declared = batch_items(body), parse_body(BatchIn, body).submissions
     assert repr([item for item, _ in read]) == repr(declared)
     assert [type(item) for item, _ in read] == [type(item) for item in declared]
-    assert [list(item) for item, _ in read if isinstance(item, dict)] == [list(i) for i in declared if isinstance(i, dict)]
+    assert ([list(item) for item, _ in read if isinstance(item, dict)]
+            == [list(item) for item in declared if isinstance(item, dict)])
     for item, text in read:
         assert json.loads(text) == item or "NaN" in text or "Infinity" in text
 

@@ -131,7 +131,8 @@ def test_a_value_postgresql_refuses_is_422_not_500_and_changes_nothing(client, m
     if database_url.startswith("sqlite"):
         pytest.skip("a data exception raised by a trigger: PostgreSQL only")
     supervisor = make_account(Role.supervisor)
-    refusing = "RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22003'; RETURN NEW;"  # numeric_value_out_of_range
+    # SQLSTATE 22003: numeric_value_out_of_range
+    refusing = "RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22003'; RETURN NEW;"
     with before_insert_trigger(engine, "team", refusing):
         response = client.post("/api/v1/fieldwork/teams", json={"name": "Norte"}, headers=supervisor.headers)
     assert response.status_code == 422, response.text
