@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from api.openapi_bodies import parse_body
 from api.submissions import repository
 from api.submissions.batch_body import batch_items
-from api.submissions.schemas import BatchIn
+from api.submissions.schemas import BatchIn, UnreadableItem
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from tests.api.submission_data import interview, publish_bundled
 from tests.databases import before_insert_trigger
@@ -127,6 +127,13 @@ def test_an_interview_with_half_a_character_refuses_only_itself(client, versions
         assert [(e["loc"], e["type"]) for e in results[3]["errors"]] == [(["answers"], "lone_surrogate")]
         assert results[1]["instance_id"] == json.loads(cut[0])["instance_id"]
     assert set(stored(engine)) == {item["instance_id"] for item in good}
+
+
+def test_half_a_character_in_a_name_and_its_value_is_reported_in_text():
+    (first, text), (second, _) = batch_items(b'{"submissions": [{"k\\udc00": "\\ud800"}, {"a": 1}]}')
+    assert isinstance(first, UnreadableItem) and text == "" and second == {"a": 1}
+    assert [error["loc"] for error in first.errors] == [[], ["k\\udc00"]]  # the name shown escaped
+    json.dumps(first.errors, ensure_ascii=False).encode("utf-8")  # a reply can hold them
 
 
 def test_a_body_with_half_a_character_nested_beyond_the_limit_gets_the_declared_error():
