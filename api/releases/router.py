@@ -101,6 +101,13 @@ def delete_table(session: SessionDep, publisher: Publisher, release_id: RecordId
     service.delete_table(session, publisher, release_id, table_id)
 
 
+def as_published(document: dict[str, Any]) -> Response:
+    """A release document (or its tables, or a series of them) exactly as it was published: its content hash
+    covers what was stored then, so it is never passed through today's model (documented by
+    `response_model`), which could add, drop or refuse fields of a document an earlier version published."""
+    return JSONResponse(document)
+
+
 @router.get("/{release_id}/preview", response_model=PublishedRelease)
 def preview_release(session: SessionDep, publisher: Publisher, release_id: RecordId) -> Response:
     """The release as it would be published: flags, suppression and metadata, without a number
@@ -121,13 +128,6 @@ def public_releases(session: SessionDep, _limit: RateLimited, page: PageDep) -> 
                            published_at=r.published_at, corrects=r.corrects, changes=r.changes, wave=r.wave,
                            reference_period=r.reference_period, content_sha256=r.content_sha256)
             for r in repository.published_page(session, offset=page.offset, limit=page.limit)]
-
-
-def as_published(document: dict[str, Any]) -> Response:
-    """A release document (or one of its tables) exactly as it was published: its content hash covers what
-    was stored then, so it is never passed through today's model (documented by `response_model`), which
-    could add, drop or refuse fields of a document an earlier version published."""
-    return JSONResponse(document)
 
 
 @public_router.get("/{number}", response_model=PublishedRelease)
@@ -165,9 +165,9 @@ def public_table(session: SessionDep, _limit: RateLimited, number: RecordId, tab
 def public_indicator_series(
     session: SessionDep, _limit: RateLimited, indicator_id: str,
     include_superseded: Annotated[bool, Query(description="Also releases a later correction replaces")] = False,
-) -> dict[str, Any]:
+) -> Response:
     """An indicator's published tables across releases and waves (a trend), with flags and suppression."""
-    return service.indicator_series(session, indicator_id, include_superseded=include_superseded)
+    return as_published(service.indicator_series(session, indicator_id, include_superseded=include_superseded))
 
 
 def _download(body: str, media_type: str, filename: str) -> Response:

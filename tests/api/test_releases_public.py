@@ -65,6 +65,10 @@ def test_a_release_is_served_exactly_as_it_was_published(client, analyst, engine
     assert served.status_code == 200, served.text
     assert served.json() == older and content_sha256(served.json()) == older["content_sha256"]
     assert client.get("/api/v1/public/releases/1/tables/t1").json() == older["tables"][0]
+    indicator = older["tables"][0]["indicator_id"]
+    series = client.get(f"/api/v1/public/indicators/{indicator}/series")
+    assert series.status_code == 200, series.text
+    assert series.json()["releases"][0]["tables"] == [t for t in older["tables"] if t["indicator_id"] == indicator]
 
 
 def test_drafts_are_not_public(client, analyst):
