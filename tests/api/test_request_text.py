@@ -3,6 +3,7 @@ read, with its field named, on SQLite (which would store it) as on PostgreSQL (w
 before got a generic 422 naming no field)."""
 
 import importlib
+import importlib.util
 import pkgutil
 import typing
 
