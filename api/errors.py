@@ -142,6 +142,11 @@ _HTTP_CODES = {
 }
 
 
+def validation_problem(errors: list[dict[str, Any]]) -> JSONResponse:
+    """The 422 of a request that is not valid, with an error for each place."""
+    return problem(422, "validation_failed", "The request is not valid; see errors for each field", errors=errors)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
@@ -149,12 +154,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return problem(
-            422,
-            "validation_failed",
-            "The request is not valid; see errors for each field",
-            errors=_clean_validation_errors(list(exc.errors())),
-        )
+        return validation_problem(_clean_validation_errors(list(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

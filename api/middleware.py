@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.db_types import NUL_REFUSED
-from api.errors import PROBLEM_JSON, problem
+from api.errors import PROBLEM_JSON, validation_problem
 from api.logs import request_id_var
 
 access_log = logging.getLogger("sinmiedo.access")
@@ -155,9 +155,7 @@ class UrlTextMiddleware:
         # OpenRosa routes answer in OpenRosa XML, which Collect shows: they check on their own (api.openrosa.router).
         errors = nul_in_url(scope) if scope["type"] == "http" and not scope["path"].startswith("/openrosa/") else []
         if errors:
-            response = problem(422, "validation_failed", "The request is not valid; see errors for each field",
-                               errors=errors)
-            await response(scope, receive, send)
+            await validation_problem(errors)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 

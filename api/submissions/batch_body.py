@@ -85,7 +85,7 @@ def _with_lone_surrogates(payload: bytes) -> dict[str, Any] | None:
     broken = [list(_lone_surrogates(item, [])) for item in items]
     if not any(broken):
         return None
-    return {"submissions": [UnreadableItem(errors, _instance_hint(item)) if errors else item
+    return {"submissions": [UnreadableItem(errors, instance_hint(item)) if errors else item
                             for item, errors in zip(items, broken, strict=True)]}
 
 
@@ -113,6 +113,7 @@ def _depth(value: Any) -> int:
     return 0
 
 
-def _instance_hint(item: Any) -> str | None:
+def instance_hint(item: Any) -> str | None:
+    """The instance id a batch item names, as text, for its verdict (if it names one that a reply can hold)."""
     hint = item.get("instance_id") if isinstance(item, dict) else None
-    return hint if isinstance(hint, str) and not _SURROGATE.search(hint) else None
+    return str(hint) if hint and not _SURROGATE.search(str(hint)) else None

@@ -28,6 +28,7 @@ from api.instruments import service as instruments
 from api.instruments.models import InstrumentVersion
 from api.security import Permission, has_permission
 from api.submissions import repository
+from api.submissions.batch_body import instance_hint
 from api.json_text import compact_json
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from api.submissions.schemas import (
@@ -342,18 +343,18 @@ def submit_batch(session: Session, actor: User, items: list[tuple[Any, str]]) ->
             results[index] = BatchItemResult(index=index, instance_id=item.instance_id, status="invalid",
                                              errors=item.errors)
             continue
-        instance_hint = str(item.get("instance_id")) if isinstance(item, dict) and item.get("instance_id") else None
+        hint = instance_hint(item)
         try:
             data = SubmissionCreate.model_validate(item)
             prepared = prepare(lookup, actor, data, text)
         except ValidationError as exc:
             errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-            results[index] = BatchItemResult(index=index, instance_id=instance_hint, status="invalid", errors=errors)
+            results[index] = BatchItemResult(index=index, instance_id=hint, status="invalid", errors=errors)
             continue
         except (Unprocessable, NotFound, Forbidden, Conflict) as exc:
             errors = exc.errors or [{"loc": [], "msg": exc.detail, "type": exc.code}]
             status = "conflict" if isinstance(exc, Conflict) else "invalid"
-            results[index] = BatchItemResult(index=index, instance_id=instance_hint, status=status, errors=errors)
+            results[index] = BatchItemResult(index=index, instance_id=hint, status=status, errors=errors)
             continue
         ready.append((index, prepared))
 

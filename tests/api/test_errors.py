@@ -144,3 +144,16 @@ def test_a_database_failure_is_a_500_whose_log_holds_no_answer_or_identifier(cli
     assert "never_alone_after_dark" not in logged  # nor any other answer
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Submission)).one() == 0
+
+
+def test_a_value_postgresql_refuses_is_422_not_500_and_changes_nothing(client, make_account, engine, database_url):
+    if database_url.startswith("sqlite"):
+        pytest.skip("a data exception raised by a trigger: PostgreSQL only")
+    supervisor = make_account("supervisor")
+    # SQLSTATE 22003: numeric_value_out_of_range
+    refusing = "RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22003'; RETURN NEW;"
+    with before_insert_trigger(engine, "team", refusing):
+        response = client.post("/api/v1/fieldwork/teams", json={"name": "Norte"}, headers=supervisor.headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "unstorable_value"
+    assert client.get("/api/v1/fieldwork/teams", headers=supervisor.headers).json() == []

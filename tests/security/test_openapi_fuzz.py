@@ -20,7 +20,6 @@ from api.security import ROLE_PERMISSIONS, Permission
 from api.users.models import Role
 from tests.api.authorization_matrix import DECISIONS
 from tests.api.submission_data import publish_bundled
-from tests.databases import before_insert_trigger
 
 # PostgreSQL runs the same generated cases, fewer of them: its round trips make each one dearer.
 # SINMIEDO_FUZZ_EXAMPLES=200 makes a deeper run by hand.
@@ -117,24 +116,3 @@ def test_sex_may_be_emptied(client, make_account):
     admin = make_account(Role.admin)
     response = client.patch(f"/api/v1/users/{admin.user.id}", json={"sex": None}, headers=admin.headers)
     assert response.status_code == 200, response.text
-
-
-def test_a_nul_character_is_422_naming_its_parameter_on_both_databases(client, make_account):
-    # PostgreSQL refuses to compare it (once a 422 naming nothing); SQLite would look for such a parent.
-    analyst = make_account(Role.analyst)
-    response = client.get("/api/v1/crime/territories", params={"parent": "\x00"}, headers=analyst.headers)
-    assert response.status_code == 422, response.text
-    assert [error["loc"] for error in response.json()["errors"]] == [["query", "parent"]]
-
-
-def test_a_value_postgresql_refuses_is_422_not_500_and_changes_nothing(client, make_account, engine, database_url):
-    if database_url.startswith("sqlite"):
-        pytest.skip("a data exception raised by a trigger: PostgreSQL only")
-    supervisor = make_account(Role.supervisor)
-    # SQLSTATE 22003: numeric_value_out_of_range
-    refusing = "RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22003'; RETURN NEW;"
-    with before_insert_trigger(engine, "team", refusing):
-        response = client.post("/api/v1/fieldwork/teams", json={"name": "Norte"}, headers=supervisor.headers)
-    assert response.status_code == 422, response.text
-    assert response.json()["code"] == "unstorable_value"
-    assert client.get("/api/v1/fieldwork/teams", headers=supervisor.headers).json() == []
