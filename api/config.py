@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Requests per minute per client address on the public open-data endpoints; 0 turns it off.
     # Unset, it is 120, and off in the test environment (tests that need it set it).
     public_requests_per_minute: int | None = Field(default=None, ge=0)
+    # PostgreSQL: the longest one statement of the interview intake may run or wait for a lock before the
+    # interview is answered 503 (to resend); the intake holds its worker's event loop meanwhile.
+    intake_wait_seconds: float = Field(default=10.0, gt=0, le=300)
     log_level: str = "INFO"
     log_json: bool = True
     # The address devices reach the service at (https://host[/prefix]), for the absolute URLs the service

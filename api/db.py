@@ -27,7 +27,7 @@ from weakref import WeakKeyDictionary
 
 import psycopg
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel
@@ -36,6 +36,10 @@ from api.json_text import column_json
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_SECONDS = 10
+# TCP keepalives on PostgreSQL connections (libpq's, unless the URL sets them): a server gone silent
+# mid-query (a network cut, a host down) is given up on after about a minute instead of the system's
+# retransmission timeout (~15 minutes), during which the interview intake would hold its worker's event loop.
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 POOL_SIZE, MAX_OVERFLOW = 10, 20
 
 # Explicit constraint names keep Alembic autogenerate and downgrades stable on both databases.
@@ -218,12 +222,35 @@ def begin_at_first_write(session: Session) -> None:
         dbapi_connection.autocommit = True
 
 
+def bound_waits(connection: Connection, seconds: float) -> None:
+    """PostgreSQL: no statement on this connection runs, nor waits for a lock, longer than `seconds`
+    (its session's statement_timeout and lock_timeout); put back to the server's defaults when the
+    connection returns to the pool. Nothing on SQLite, whose writers wait at most the busy timeout."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if not isinstance(dbapi_connection, psycopg.Connection):
+        return
+    milliseconds = str(max(1, round(seconds * 1000)))
+    connection.execute(text("SELECT set_config('statement_timeout', :ms, false), set_config('lock_timeout', :ms, false)"),
+                       {"ms": milliseconds})
+    connection.commit()
+    dbapi_connection.waits_bounded = True
+
+
 def _transactions_again(dbapi_connection, _record) -> None:
-    """A connection returned to the pool begins transactions as usual (see `begin_at_first_write`)."""
+    """A connection returned to the pool begins transactions as usual (see `begin_at_first_write`) and
+    waits as long as any other (see `bound_waits`)."""
     if getattr(dbapi_connection, "begins_at_first_write", False):
         dbapi_connection.begins_at_first_write = False
         if not dbapi_connection.closed:
             dbapi_connection.autocommit = False
+    if getattr(dbapi_connection, "waits_bounded", False) and not dbapi_connection.closed:
+        dbapi_connection.waits_bounded = False
+        try:
+            dbapi_connection.execute("RESET statement_timeout")
+            dbapi_connection.execute("RESET lock_timeout")
+            dbapi_connection.commit()
+        except psycopg.Error:
+            dbapi_connection.close()  # in an unknown state: the pool's pre-ping replaces it at its next checkout
 
 
 def claim_writes_without_waiting(session: Session) -> bool:
@@ -257,7 +284,8 @@ def create_db_engine(url: str) -> Engine:
         return engine
     # A server that does not answer fails a connection attempt after this long instead of the system's
     # TCP timeout (minutes): the interview intake waits for the database on the event loop's thread.
-    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS}
+    defaults = {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS, **PG_KEEPALIVES}
+    connect_args = {key: value for key, value in defaults.items() if key not in parsed.query}
     engine = create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
                            connect_args={**connect_args, "cursor_factory": _LazyTransactionCursor},
                            json_serializer=column_json, hide_parameters=True)

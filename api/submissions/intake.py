@@ -27,7 +27,11 @@ idle connection was cut) fails the interview's first statement; the interview is
 more on a new connection. Running it again is harmless: nothing of it was committed, or, if the
 connection died during the commit, the second run finds the interview stored and answers with it.
 Its statements run without a transaction until the first write (`api.db.begin_at_first_write`): a new
-interview, one atomic INSERT, then costs no BEGIN and COMMIT round trips.
+interview, one atomic INSERT, then costs no BEGIN and COMMIT round trips. No statement on it runs or
+waits for a lock longer than `intake_wait_seconds` (and TCP keepalives notice a server gone silent): the
+desk holds its worker's event loop while it waits, so a table locked by a migration or a long
+transaction, or a server too busy to answer, gets a 503 the device resends later instead of a worker
+that answers no one. On SQLite the busy timeout bounds the same wait.
 """
 
 import asyncio
@@ -43,7 +47,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from api.config import Settings
-from api.db import begin_at_first_write, claim_writes_without_waiting
+from api.db import begin_at_first_write, bound_waits, claim_writes_without_waiting
 from api.fieldwork import collection as fieldwork
 from api.security import Permission, permitted_user
 from api.users.models import User
@@ -108,7 +112,13 @@ class Intake:
 
     def _kept_connection(self) -> Connection:
         if not self._connection:
-            self._connection.append(self.engine.connect())
+            connection = self.engine.connect()
+            try:
+                bound_waits(connection, self.settings.intake_wait_seconds)
+            except BaseException:
+                connection.close()
+                raise
+            self._connection.append(connection)
         return self._connection[0]
 
     def close(self) -> None:

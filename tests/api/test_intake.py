@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy import event, text
 from sqlmodel import Session, func, select
 
-from api.db import claim_writes_without_waiting, create_db_engine
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.db import PG_KEEPALIVES, claim_writes_without_waiting, create_db_engine
 from api.instruments import service as instruments_service
 from api.security import bearer_scheme
 from api.submissions.models import Submission
@@ -229,3 +232,100 @@ def test_a_batch_whose_connection_is_lost_mid_copy_is_served_again_on_a_new_one(
     # A resend of the whole batch is harmless.
     again = client.post(f"{URL}/batch", json={"submissions": batch}, headers=enumerator.headers)
     assert [item["status"] for item in again.json()["results"]] == ["duplicate"] * 7
+
+
+@contextlib.contextmanager
+def bounded_intake(settings, engine, seconds: float):
+    """An app whose intake waits at most `seconds` for a statement or a lock."""
+    app = create_app(settings.model_copy(update={"intake_wait_seconds": seconds}), engine=engine)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def _terminate(engine, pid: int) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+def _current_setting(connection, name: str) -> str:
+    return connection.execute(text("SELECT current_setting(:name)"), {"name": name}).scalar_one()
+
+
+def test_an_interview_waits_for_a_locked_table_only_a_bounded_time(postgres_only, settings, engine, make_account):
+    """A table locked by a migration or a long transaction: the intake, which holds its worker's event
+    loop while it waits, gives up after `intake_wait_seconds` with a 503 to resend, not never."""
+    versions = publish_bundled(engine, "perception")
+    enumerator = make_account("enumerator")
+    body = interview("perception", versions["perception"])
+    with bounded_intake(settings, engine, 0.5) as client:
+        assert client.post(URL, json=interview("perception", versions["perception"]),
+                           headers=enumerator.headers).status_code == 201  # the kept connection, bounded
+        with engine.connect() as locker:
+            locker.execute(text("LOCK TABLE submission IN SHARE MODE"))  # reads go on, INSERTs wait
+            locker_pid = locker.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            # Were the wait unbounded, the test would hang on its own lock: the server ends it at 8 s.
+            release = threading.Timer(8, _terminate, (engine, locker_pid))
+            release.start()
+            started = time.monotonic()
+            response = client.post(URL, json=body, headers=enumerator.headers)
+            waited = time.monotonic() - started
+            release.cancel()
+            assert client.get("/health").status_code == 200  # the worker answers again
+            locker.rollback()
+        assert response.status_code == 503, response.text
+        assert response.json()["code"] == "database_unavailable" and response.headers["Retry-After"]
+        assert waited < 5  # 0.5 s of lock wait, not the locker's whole transaction
+        assert stored(engine, body["instance_id"]) == 0
+        # The device resends once the lock is gone: stored once.
+        assert client.post(URL, json=body, headers=enumerator.headers).status_code == 201
+        assert client.post(URL, json=body, headers=enumerator.headers).status_code == 200
+    assert stored(engine, body["instance_id"]) == 1
+
+
+def test_a_statement_the_server_takes_too_long_over_is_cancelled(postgres_only, settings, engine, make_account):
+    versions = publish_bundled(engine, "perception")
+    enumerator = make_account("enumerator")
+    batch = [interview("perception", versions["perception"]) for _ in range(3)]
+    with bounded_intake(settings, engine, 0.5) as client:
+        with before_insert_trigger(engine, "submission_revision", "PERFORM pg_sleep(2); RETURN NEW;"):
+            started = time.monotonic()
+            response = client.post(f"{URL}/batch", json={"submissions": batch}, headers=enumerator.headers)
+            waited = time.monotonic() - started
+        assert response.status_code == 503, response.text
+        assert waited < 5  # cancelled at 0.5 s, not the 6 s the three rows would take
+        assert all(stored(engine, body["instance_id"]) == 0 for body in batch)  # nothing half-stored
+        again = client.post(f"{URL}/batch", json={"submissions": batch}, headers=enumerator.headers)
+        assert [item["status"] for item in again.json()["results"]] == ["created"] * 3
+
+
+def test_only_the_intakes_connection_has_bounded_waits_and_only_while_it_keeps_it(postgres_only, settings, engine,
+                                                                                make_account):
+    versions = publish_bundled(engine, "perception")
+    enumerator = make_account("enumerator")
+    with engine.connect() as connection:
+        default = _current_setting(connection, "statement_timeout"), _current_setting(connection, "lock_timeout")
+    with counted_checkouts(engine) as checkouts:
+        with bounded_intake(settings, engine, 1.5) as client:
+            assert client.post(URL, json=interview("perception", versions["perception"]),
+                               headers=enumerator.headers).status_code == 201
+            kept = client.app.state.intake._connection[0]
+            assert (_current_setting(kept, "statement_timeout"), _current_setting(kept, "lock_timeout")) == ("1500ms",) * 2
+            with engine.connect() as other:  # any other request's connection waits as the server says
+                assert (_current_setting(other, "statement_timeout"), _current_setting(other, "lock_timeout")) == default
+        kept_dbapi = checkouts[0]
+    # The app closed: the kept connection went back to the pool with the server's defaults again.
+    with engine.connect() as connection:
+        if connection.connection.dbapi_connection is kept_dbapi:
+            assert (_current_setting(connection, "statement_timeout"),
+                    _current_setting(connection, "lock_timeout")) == default
+        else:
+            with kept_dbapi.cursor() as cursor:
+                cursor.execute("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
+                assert cursor.fetchone() == default
+            kept_dbapi.rollback()
+
+
+def test_postgresql_connections_keep_tcp_alive(postgres_only, engine):
+    with engine.connect() as connection:
+        parameters = connection.connection.dbapi_connection.info.get_parameters()
+    assert {key: int(parameters[key]) for key in PG_KEEPALIVES} == PG_KEEPALIVES
