@@ -78,7 +78,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Crime-victimization, perception-of-insecurity and VAWG prevalence surveys: "
         "instruments, collection, weighting, estimates and releases.",
         lifespan=lifespan,
-        telemetry={"exclude": carries_token},
+        # FastAPI's log events of unhandled exceptions carry their messages, which may quote respondents'
+        # values; the app's own log records them without (api.errors).
+        telemetry={"exclude": carries_token, "logs": False},
     )
     app.state.settings = settings
     app.state.engine = engine

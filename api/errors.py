@@ -172,7 +172,7 @@ def install_error_handlers(app: FastAPI) -> None:
         logger.error("unhandled database error", extra={
             "path": request.url.path, "error": database_error_text(exc),
             "statement": exc.statement,  # placeholders only: the engines hide parameters
-            "traceback": "".join(traceback.format_tb(exc.__traceback__))})
+            "traceback": _frames(exc)})
         return _internal_error()
 
     @app.exception_handler(PoolTimeoutError)
@@ -190,8 +190,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled error", extra={"path": request.url.path})
+        # The exception's class and where it was raised, not its message: a message may quote the values
+        # it failed on (an answer, a name, a whole pydantic input), as a database's may.
+        logger.error("unhandled error", extra={"path": request.url.path, "error": _exception_class(exc),
+                                               "traceback": _frames(exc)})
         return _internal_error()
+
+
+def _exception_class(exc: BaseException) -> str:
+    return f"{type(exc).__module__}.{type(exc).__qualname__}"
+
+
+def _frames(exc: BaseException) -> str:
+    """An exception's traceback: the file, line, function and source line of each frame (no value)."""
+    return "".join(traceback.format_tb(exc.__traceback__))
 
 
 def _internal_error() -> JSONResponse:
@@ -204,7 +216,7 @@ def database_error_text(exc: DBAPIError) -> str:
     PostgreSQL's own message may quote them too: its DETAIL can hold the whole failing row, its primary
     message the value refused. SQLite's messages name a constraint or column only."""
     orig = exc.orig
-    text = f"{type(orig).__module__}.{type(orig).__name__}"
+    text = _exception_class(orig)
     diag = getattr(orig, "diag", None)
     if diag is None:
         return f"{text}: {orig}"

@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import json
 import logging
 
 import pytest
@@ -90,15 +91,19 @@ def test_oversized_streamed_body_without_length_is_413(client: TestClient, setti
     assert_problem(response, 413, "payload_too_large")
 
 
-def test_unexpected_errors_are_a_500_problem_without_details(app, client: TestClient):
+def test_unexpected_errors_are_a_500_problem_without_details(app, client: TestClient, app_log):
     @app.get("/boom-for-test")
     def boom():
-        raise RuntimeError("secret internal detail")
+        raise RuntimeError(" ".join(["secret", "internal", "detail"]))  # runtime data, as a respondent's value is
 
     response = client.get("/boom-for-test")
     body = assert_problem(response, 500, "internal_error")
     assert "secret internal detail" not in response.text
     assert body["detail"].startswith("An unexpected error")
+    # The log says which error and where, not its message (which may quote a respondent's values).
+    logged = json.loads(app_log.getvalue().splitlines()[-1])
+    assert logged["error"] == "builtins.RuntimeError" and "in boom" in logged["traceback"]
+    assert "secret internal detail" not in app_log.getvalue()
 
 
 @pytest.fixture
