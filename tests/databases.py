@@ -5,6 +5,7 @@ server (a developer's and CI's, or parallel helpers) never share rows.
 """
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -107,3 +108,24 @@ def before_insert_trigger(engine: Engine, table: str, body: str) -> Iterator[Non
         with engine.begin() as connection:
             connection.execute(text(f'DROP TRIGGER test_before_insert ON "{table}"'))
             connection.execute(text("DROP FUNCTION test_before_insert()"))
+
+
+@contextmanager
+def statements_run(engine: Engine) -> Iterator[list[str]]:
+    """The SQL of every statement the engine runs meanwhile."""
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+def large_version_columns_read(statements: list[str]) -> set[str]:
+    """Which of an instrument version's large columns (definition, source file, XForm) these statements read."""
+    return {column for column in ("definition", "source", "xform")
+            if any(re.search(rf"instrument_version\.{column}\b", statement) for statement in statements)}

@@ -21,6 +21,7 @@ from api.fieldwork.models import (
     VawgInterview,
 )
 from api.instruments.models import InstrumentVersion
+from api.instruments.repository import LIGHT_VERSION
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from api.users import repository as users_repository
 from api.users.models import AccessToken, User
@@ -320,7 +321,7 @@ def survey_interviews(session: Session, survey_id: int, *, enumerator_ids: set[i
     if enumerator_ids is not None:
         query = query.where(col(Submission.enumerator_id).in_(enumerator_ids))
     result = []
-    for row in session.exec(query.order_by(col(Submission.id))).all():
+    for row in session.exec(query.options(*LIGHT_VERSION).order_by(col(Submission.id))).all():
         submission, version, psu, psu_lat, psu_lon, username = row[:6]
         item = {"submission": submission, "version": version, "psu": psu, "psu_centroid": (psu_lat, psu_lon),
                 "enumerator": username}

@@ -16,15 +16,22 @@ def get_by_form_id(session: Session, form_id: str) -> Instrument | None:
     return session.exec(select(Instrument).where(Instrument.form_id == form_id)).first()
 
 
+# A version's large columns (the definition, the source file, the XForm: hundreds of kilobytes), left
+# unloaded until read. Any query reading many versions, or versions beside many other rows (a page of
+# interviews, a wave's interviews), defers them: joined, they came back once per row (a wave of 20,000
+# interviews read 4 GB), and a device's form list read every published version's.
+LIGHT_VERSION = tuple(defer(column) for column in (InstrumentVersion.definition, InstrumentVersion.source,
+                                                   InstrumentVersion.xform))
+
+
 def version_by_form(session: Session, form_id: str, version: str) -> InstrumentVersion | None:
-    """A version named by form id, in one query and without its large columns (the definition, the
-    source file, the XForm), which load only if read: what a submission needs to be checked."""
+    """A version named by form id, in one query and without its large columns, which load only if read:
+    what a submission needs to be checked."""
     return session.exec(
         select(InstrumentVersion)
         .join(Instrument, col(Instrument.id) == col(InstrumentVersion.instrument_id))
         .where(Instrument.form_id == form_id, InstrumentVersion.version == version)
-        .options(*(defer(column) for column in (InstrumentVersion.definition, InstrumentVersion.source,
-                                                InstrumentVersion.xform, InstrumentVersion.languages)))
+        .options(*LIGHT_VERSION, defer(InstrumentVersion.languages))
     ).first()
 
 
@@ -98,7 +105,7 @@ def page(session: Session, *, offset: int, limit: int, published_only: bool) -> 
 
 
 def versions(session: Session, instrument_id: int, *, published_only: bool) -> list[InstrumentVersion]:
-    query = select(InstrumentVersion).where(InstrumentVersion.instrument_id == instrument_id)
+    query = select(InstrumentVersion).where(InstrumentVersion.instrument_id == instrument_id).options(*LIGHT_VERSION)
     if published_only:
         query = query.where(InstrumentVersion.status != "draft")
     return list(session.exec(query.order_by(col(InstrumentVersion.id))).all())

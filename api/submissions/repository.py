@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from api.direct_queries import DirectQuery, bind_processor, hand_to_sqlalchemy, once_per_value
 from api.instruments.models import Instrument, InstrumentVersion
+from api.instruments.repository import LIGHT_VERSION
 from api.submissions.models import Submission, SubmissionAttachment, SubmissionPersonal, SubmissionRevision
 from api.users.models import User
 
@@ -291,8 +292,8 @@ def page(
         query = query.where(Submission.review_status == review_status)
     if not include_deleted:
         query = query.where(col(Submission.deleted_at).is_(None))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Submission.id)).offset(offset).limit(limit)).all()
+    total = session.exec(select(func.count()).select_from(query.with_only_columns(col(Submission.id)).subquery())).one()
+    rows = session.exec(query.options(*LIGHT_VERSION).order_by(col(Submission.id)).offset(offset).limit(limit)).all()
     return [tuple(r) for r in rows], total
 
 

@@ -16,6 +16,7 @@ from tests.api.submission_data import FORMS, interview
 from tests.api.test_fieldwork import URL, assign, create_survey, published, upload
 from tests.api.test_openrosa import compiled
 from tests.conftest import TEST_PASSWORD
+from tests.databases import large_version_columns_read, statements_run
 
 SUBMISSIONS = "/api/v1/submissions"
 HOUSEHOLDS = "psu,household,selection_probability\n" + "".join(
@@ -367,6 +368,21 @@ def test_progress_per_psu_and_enumerator(client, field):
         "ana": 6, "bea": 6, "cruz": 5, "dan": 1}
     cruz = next(row for row in progress["by_enumerator"] if row["enumerator"] == "cruz")
     assert (cruz["completed"], cruz["response_rate"], cruz["median_duration_seconds"]) == (0, None, None)
+
+
+@pytest.mark.parametrize("path", [f"{URL}/surveys/wave1/progress", f"{URL}/surveys/wave1/quality-flags",
+                                  "/api/v1/submissions"])
+def test_reads_of_many_interviews_leave_their_versions_large_columns_unread(client, field, engine, path):
+    """Joined to each interview, a version's definition, source file and XForm (hundreds of kilobytes)
+    came back once per row: a wave of 20,000 interviews read 4 GB and took its progress a minute."""
+    for assignment_id in assignment_ids(client, field["ana"])[:3]:
+        assert submit(client, field, field["ana"], "victimization", assignment_id).status_code == 201
+    with statements_run(engine) as statements:
+        response = client.get(path, headers=field["admin"].headers)
+    assert response.status_code == 200, response.text
+    of_interviews = [statement for statement in statements if "FROM submission" in statement]
+    assert of_interviews  # the interviews were read
+    assert large_version_columns_read(of_interviews) == set()
 
 
 def _flags(client, account, **params):

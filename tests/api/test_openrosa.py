@@ -16,6 +16,7 @@ from api.submissions.models import Submission, SubmissionAttachment, SubmissionR
 from tests.api.collect import basic, instance_xml, multipart
 from tests.api.submission_data import FORMS, publish_bundled
 from tests.conftest import TEST_PASSWORD
+from tests.databases import large_version_columns_read, statements_run
 
 NS = {"x": "http://openrosa.org/xforms/xformsList"}
 
@@ -55,6 +56,15 @@ def count(engine, model) -> int:
 def assert_openrosa(response):
     assert response.headers["x-openrosa-version"] == "1.0"
     assert "date" in response.headers
+
+
+def test_form_list_leaves_the_versions_large_columns_unread(client, versions, auth, engine):
+    """Devices ask for the form list at every sync: it read each published version's definition, source
+    file and XForm (hundreds of kilobytes each) to list a name and a hash."""
+    with statements_run(engine) as statements:
+        assert client.get("/openrosa/formList", headers=auth).status_code == 200
+    assert any("FROM instrument_version" in statement for statement in statements)
+    assert large_version_columns_read(statements) == set()
 
 
 def test_form_list_names_each_form_with_the_md5_of_the_exact_xform(client, versions, auth):
