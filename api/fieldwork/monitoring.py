@@ -28,6 +28,7 @@ from sqlmodel import Session
 from api.audit import service as audit
 from api.fieldwork import repository
 from api.fieldwork.collection import visible_enumerators
+from api.fieldwork.repository import WaveInterview
 from api.fieldwork.outcomes import outcome_rates
 from api.fieldwork.schemas import EnumeratorProgress, Progress, PsuProgress, QualityFlag
 from api.fieldwork.service import get_survey
@@ -73,7 +74,7 @@ def _household_counts(codes: list[str | None]) -> dict[str, Any]:
 def progress(session: Session, code: str) -> Progress:
     survey = get_survey(session, code)
     households = repository.progress_households(session, survey.id)
-    interviews = repository.survey_interviews(session, survey.id, enumerator_ids=None, with_answers=False)
+    interviews = repository.survey_interviews(session, survey.id, with_answers=False)
     by_psu: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
     by_enumerator: dict[str, list[str | None]] = defaultdict(list)
     for psu, enumerator, disposition in households:
@@ -85,12 +86,11 @@ def progress(session: Session, code: str) -> Progress:
     counts_psu: dict[str, int] = defaultdict(int)
     counts_enumerator: dict[str, int] = defaultdict(int)
     for item in interviews:
-        counts_psu[item["psu"]] += 1
-        counts_enumerator[item["enumerator"]] += 1
-        duration = item["submission"].duration_seconds
-        if duration is not None:
-            durations_psu[item["psu"]].append(duration)
-            durations_enumerator[item["enumerator"]].append(duration)
+        counts_psu[item.psu] += 1
+        counts_enumerator[item.enumerator] += 1
+        if item.duration_seconds is not None:
+            durations_psu[item.psu].append(item.duration_seconds)
+            durations_enumerator[item.enumerator].append(item.duration_seconds)
     psu_rows = [
         PsuProgress(psu=psu, households=len(rows), assigned=sum(1 for e, _ in rows if e is not None),
                     interviews=counts_psu[psu], median_duration_seconds=_median(durations_psu[psu]),
@@ -105,26 +105,26 @@ def progress(session: Session, code: str) -> Progress:
     return Progress(by_psu=psu_rows, by_enumerator=enumerator_rows)
 
 
-def _disclosures(items: list[dict[str, Any]]) -> dict[int, tuple[int, int]]:
+def _disclosures(items: list[WaveInterview]) -> dict[int, tuple[int, int]]:
     """Per enumerator id: (VAWG interviews that reached the sensitive module, those disclosing)."""
     result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for item in items:
-        if not item["version"].sensitive:
+        if not item.version.sensitive:
             continue
-        _, sensitive = split_answers(item["answers"], question_classes(instruments.compiled(item["version"])).sensitive)
+        _, sensitive = split_answers(item.answers or {}, question_classes(instruments.compiled(item.version)).sensitive)
         if sensitive:
-            counts = result[item["submission"].enumerator_id]
+            counts = result[item.enumerator_id]
             counts[0] += 1
             counts[1] += any(value == "yes" for value in sensitive.values())
     return {enumerator: (n, k) for enumerator, (n, k) in result.items()}
 
 
-def _disclosure_flags(session: Session, items: list[dict[str, Any]], visible: set[int] | None,
+def _disclosure_flags(session: Session, items: list[WaveInterview], visible: set[int] | None,
                       settings: FlagSettings) -> list[QualityFlag]:
     from scipy.stats import binomtest  # importing scipy.stats takes seconds: only flag reads pay for it
 
     counts = _disclosures(items)
-    names = {item["submission"].enumerator_id: item["enumerator"] for item in items}
+    names = {item.enumerator_id: item.enumerator for item in items}
     teams = repository.teams_of(session, set(counts))
     flags = []
     for enumerator, (n, k) in sorted(counts.items()):
@@ -150,35 +150,34 @@ def _disclosure_flags(session: Session, items: list[dict[str, Any]], visible: se
 def quality_flags(session: Session, actor: User, code: str, settings: FlagSettings) -> list[QualityFlag]:
     survey = get_survey(session, code)
     visible = visible_enumerators(session, actor)
-    items = repository.survey_interviews(session, survey.id, enumerator_ids=None, with_answers=True)
-    answered = {id(item): answered_count(item["answers"]) for item in items}
-    paces: dict[str, list[float]] = defaultdict(list)
-    for item in items:
-        if item["submission"].duration_seconds is not None and answered[id(item)]:
-            paces[item["version"].instrument_id].append(item["submission"].duration_seconds / answered[id(item)])
+    items = repository.survey_interviews(session, survey.id, with_answers=True)
+    answered = [answered_count(item.answers) for item in items]
+    paces: dict[int, list[float]] = defaultdict(list)
+    for item, count in zip(items, answered, strict=True):
+        if item.duration_seconds is not None and count:
+            paces[item.version.instrument_id].append(item.duration_seconds / count)
     medians = {instrument: statistics.median(values) for instrument, values in paces.items()}
     flags: list[QualityFlag] = []
-    for item in items:
-        submission = item["submission"]
-        if visible is not None and submission.enumerator_id not in visible:
+    for item, count in zip(items, answered, strict=True):
+        if visible is not None and item.enumerator_id not in visible:
             continue
-        base = {"enumerator": item["enumerator"], "instance_id": submission.instance_id}
-        threshold = settings.short_fraction * medians.get(item["version"].instrument_id, 0.0) * answered[id(item)]
-        if submission.duration_seconds is not None and submission.duration_seconds < threshold:
-            flags.append(QualityFlag(flag="too_short", value=submission.duration_seconds, reference=threshold,
-                                     detail=f"{submission.duration_seconds:.0f} s for {answered[id(item)]} answers, "
+        base = {"enumerator": item.enumerator, "instance_id": item.instance_id}
+        duration = item.duration_seconds
+        threshold = settings.short_fraction * medians.get(item.version.instrument_id, 0.0) * count
+        if duration is not None and duration < threshold:
+            flags.append(QualityFlag(flag="too_short", value=duration, reference=threshold,
+                                     detail=f"{duration:.0f} s for {count} answers, "
                                             f"under {settings.short_fraction:g} x the instrument's median pace",
                                      **base))
-        privacy = item["answers"].get("privacy_check")
-        if item["version"].sensitive and privacy is not None and privacy != "private":
+        privacy = (item.answers or {}).get("privacy_check")
+        if item.version.sensitive and privacy is not None and privacy != "private":
             flags.append(QualityFlag(flag="privacy_check_failed", value=None, reference=None,
                                      detail=f"privacy check answered '{privacy}'", **base))
-        gps, centroid = item["gps"], item["psu_centroid"]
-        if None not in gps and None not in centroid:
-            distance = haversine_m(gps, centroid)
+        if None not in item.gps and None not in item.psu_centroid:
+            distance = haversine_m(item.gps, item.psu_centroid)
             if distance > settings.gps_radius_m:
                 flags.append(QualityFlag(flag="gps_far_from_psu", value=round(distance), reference=settings.gps_radius_m,
-                                         detail=f"{distance / 1000:.1f} km from the centroid of PSU {item['psu']}",
+                                         detail=f"{distance / 1000:.1f} km from the centroid of PSU {item.psu}",
                                          **base))
     flags += _disclosure_flags(session, items, visible, settings)
     audit.record(session, actor, "fieldwork.quality_flags", "survey", survey.code,

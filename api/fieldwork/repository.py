@@ -1,7 +1,7 @@
 """All SQL touching survey waves, their sample, teams, assignments and dispositions."""
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
@@ -296,19 +296,32 @@ def progress_households(session: Session, survey_id: int) -> list[tuple[str, str
 
 # --- interviews of a survey ------------------------------------------------------------------------
 
-def survey_interviews(session: Session, survey_id: int, *, enumerator_ids: set[int] | None,
-                      with_answers: bool) -> list[dict[str, Any]]:
-    """Non-deleted interviews naming an assignment of the survey, with what progress and flags need.
+class WaveInterview(NamedTuple):
+    """What progress and the quality flags read of one interview. GPS and answers are for server-side
+    checks only: callers never return them."""
 
-    GPS and answers are for server-side checks only: callers never return them."""
-    columns: list[Any] = [Submission, InstrumentVersion, PSU.code, PSU.latitude, PSU.longitude, User.username]
+    instance_id: str
+    enumerator_id: int
+    enumerator: str
+    duration_seconds: float | None
+    version: InstrumentVersion  # without its large columns
+    psu: str
+    psu_centroid: tuple[float | None, float | None]
+    answers: dict[str, Any] | None = None
+    gps: tuple[float | None, float | None] = (None, None)
+
+
+def survey_interviews(session: Session, survey_id: int, *, with_answers: bool) -> list[WaveInterview]:
+    """Non-deleted interviews naming an assignment of the survey, read as plain columns: a wave has up to
+    ~100,000, and an ORM object per interview cost more than the rest of its progress."""
+    columns: list[Any] = [Submission.instance_id, Submission.enumerator_id, User.username, Submission.duration_seconds,
+                          Submission.instrument_version_id, PSU.code, PSU.latitude, PSU.longitude]
     if with_answers:
         columns += [SubmissionRevision.answers, SubmissionPersonal.latitude, SubmissionPersonal.longitude]
     query = (
         select(*columns)
         .join(Assignment, col(Assignment.id) == col(Submission.assignment_id))
         .join(PSU, col(PSU.id) == col(Assignment.psu_id))
-        .join(InstrumentVersion, col(InstrumentVersion.id) == col(Submission.instrument_version_id))
         .join(User, col(User.id) == col(Submission.enumerator_id))
         .where(Assignment.survey_id == survey_id, col(Submission.deleted_at).is_(None))
     )
@@ -318,17 +331,12 @@ def survey_interviews(session: Session, survey_id: int, *, enumerator_ids: set[i
             (col(SubmissionRevision.submission_id) == col(Submission.id))
             & (col(SubmissionRevision.revision) == col(Submission.current_revision)),
         ).outerjoin(SubmissionPersonal, col(SubmissionPersonal.revision_id) == col(SubmissionRevision.id))
-    if enumerator_ids is not None:
-        query = query.where(col(Submission.enumerator_id).in_(enumerator_ids))
-    result = []
-    for row in session.exec(query.options(*LIGHT_VERSION).order_by(col(Submission.id))).all():
-        submission, version, psu, psu_lat, psu_lon, username = row[:6]
-        item = {"submission": submission, "version": version, "psu": psu, "psu_centroid": (psu_lat, psu_lon),
-                "enumerator": username}
-        if with_answers:
-            item.update(answers=row[6], gps=(row[7], row[8]))
-        result.append(item)
-    return result
+    rows = session.exec(query.order_by(col(Submission.id))).all()
+    versions = {version.id: version for version in session.exec(
+        select(InstrumentVersion).where(col(InstrumentVersion.id).in_({row[4] for row in rows})).options(*LIGHT_VERSION))}
+    return [WaveInterview(instance_id, enumerator_id, username, duration, versions[version_id], psu, (psu_lat, psu_lon),
+                          *((extra[0], (extra[1], extra[2])) if extra else ()))
+            for instance_id, enumerator_id, username, duration, version_id, psu, psu_lat, psu_lon, *extra in rows]
 
 
 # --- VAWG interviews per household -----------------------------------------------------------------
