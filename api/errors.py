@@ -173,7 +173,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "path": request.url.path, "error": database_error_text(exc),
             "statement": exc.statement,  # placeholders only: the engines hide parameters
             "traceback": _frames(exc)})
-        return _internal_error()
+        return internal_error()
 
     @app.exception_handler(PoolTimeoutError)
     async def _pool_exhausted(request: Request, exc: PoolTimeoutError) -> JSONResponse:
@@ -188,13 +188,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(422, "unstorable_value", "A value in the request cannot be stored (for example a NUL "
                        "character in text, or a number out of range); nothing was changed")
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # The exception's class and where it was raised, not its message: a message may quote the values
-        # it failed on (an answer, a name, a whole pydantic input), as a database's may.
-        logger.error("unhandled error", extra={"path": request.url.path, "error": _exception_class(exc),
-                                               "traceback": _frames(exc)})
-        return _internal_error()
+
+
+def log_unexpected(path: str, exc: Exception) -> None:
+    """An exception no handler took, logged by its class and where it was raised, not its message: a message
+    may quote the values it failed on (an answer, a name, a whole pydantic input), as a database's may.
+    (`api.middleware.UnexpectedErrorMiddleware` calls it and answers `internal_error()`.)"""
+    logger.error("unhandled error", extra={"path": path, "error": _exception_class(exc), "traceback": _frames(exc)})
 
 
 def _exception_class(exc: BaseException) -> str:
@@ -206,7 +206,7 @@ def _frames(exc: BaseException) -> str:
     return "".join(traceback.format_tb(exc.__traceback__))
 
 
-def _internal_error() -> JSONResponse:
+def internal_error() -> JSONResponse:
     return problem(500, "internal_error", "An unexpected error occurred; it has been logged")
 
 

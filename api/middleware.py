@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids with access logs, request body size limits, and URLs without NUL.
+"""ASGI middleware: request ids with access logs, request body size limits, URLs without NUL, and the
+500 of an exception no handler took.
 
 Both are plain ASGI so they never buffer bodies and work for streaming uploads.
 """
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.db_types import NUL_REFUSED
-from api.errors import PROBLEM_JSON, validation_problem
+from api.errors import PROBLEM_JSON, internal_error, log_unexpected, validation_problem
 from api.logs import request_id_var
 
 access_log = logging.getLogger("sinmiedo.access")
@@ -167,3 +168,32 @@ def nul_in_url(scope: Scope) -> list[dict[str, Any]]:
         pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
         places.extend(["query", name] for name, value in pairs if "\x00" in name + value)
     return [{"loc": place, "msg": NUL_REFUSED, "type": "value_error"} for place in places]
+
+
+class UnexpectedErrorMiddleware:
+    """An exception that no handler took is logged without its message (`api.errors.log_unexpected`),
+    answered 500 if the response has not started, and raised no further. Left to Starlette's outermost
+    ServerErrorMiddleware, it is raised on to the server after the 500, and uvicorn logs it as "Exception
+    in ASGI application" with its message, which may quote a respondent's answers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log_unexpected(scope["path"], exc)
+            if not started:
+                await internal_error()(scope, receive, send)

@@ -101,7 +101,8 @@ def test_unexpected_errors_are_a_500_problem_without_details(app, client: TestCl
     assert "secret internal detail" not in response.text
     assert body["detail"].startswith("An unexpected error")
     # The log says which error and where, not its message (which may quote a respondent's values).
-    logged = json.loads(app_log.getvalue().splitlines()[-1])
+    [logged] = [record for record in map(json.loads, app_log.getvalue().splitlines())
+                if record["message"] == "unhandled error"]
     assert logged["error"] == "builtins.RuntimeError" and "in boom" in logged["traceback"]
     assert "secret internal detail" not in app_log.getvalue()
 
