@@ -92,7 +92,6 @@ class BodySizeLimitMiddleware:
                 await _send_too_large(send, limit)
                 return
         received = 0
-        response_started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -103,17 +102,25 @@ class BodySizeLimitMiddleware:
                     raise _BodyTooLarge(limit)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
+        tracked = _TrackedSend(send)
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, tracked)
         except _BodyTooLarge:
-            if not response_started:
+            if not tracked.started:
                 await _send_too_large(send, limit)
+
+
+class _TrackedSend:
+    """An ASGI `send` that notes whether the response has started (after which no other can be sent)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
 
 
 class _BodyTooLarge(HTTPException):
@@ -183,17 +190,10 @@ class UnexpectedErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = _TrackedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, tracked)
         except Exception as exc:
             log_unexpected(scope["path"], exc)
-            if not started:
+            if not tracked.started:
                 await internal_error()(scope, receive, send)
