@@ -24,6 +24,7 @@ from api.openapi_bodies import document_bodies
 from api.submissions.intake import Intake
 from api.submissions.router import router as submissions_router
 from api.openrosa.router import router as openrosa_router
+from api.openrosa.envelope import OpenRosaEnvelopeMiddleware
 from api.middleware import (BodySizeLimitMiddleware, RequestContextMiddleware, UnexpectedErrorMiddleware,
                             UrlTextMiddleware)
 from api.releases.router import public_indicators_router
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         upload_prefixes=UPLOAD_PREFIXES,
     )
     app.add_middleware(UnexpectedErrorMiddleware)
+    app.add_middleware(OpenRosaEnvelopeMiddleware, accept_content_length=settings.max_upload_bytes)
     app.add_middleware(RequestContextMiddleware)
     # Routers are matched in the order included, each trying its routes in turn: interviews, by far the
     # most frequent requests, come first (no other router serves paths under theirs).

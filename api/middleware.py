@@ -160,8 +160,7 @@ class UrlTextMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # OpenRosa routes answer in OpenRosa XML, which Collect shows: they check on their own (api.openrosa.router).
-        errors = nul_in_url(scope) if scope["type"] == "http" and not scope["path"].startswith("/openrosa/") else []
+        errors = nul_in_url(scope) if scope["type"] == "http" else []  # under /openrosa/, as OpenRosa XML (api.openrosa.envelope)
         if errors:
             await validation_problem(errors)(scope, receive, send)
             return

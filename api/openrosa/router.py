@@ -2,26 +2,23 @@
 
 The server URL given to Collect is either `<base>/openrosa` (HTTP Basic over TLS, answered
 with a 401 challenge) or `<base>/openrosa/key/<device token>` (a per-device token an admin
-can revoke). Every response, errors included, is OpenRosa XML with the OpenRosa headers.
+can revoke). Every response, errors included, is OpenRosa XML with the OpenRosa headers (errors by
+`api.openrosa.envelope`).
 These are protocol endpoints, so they stay out of the JSON API's OpenAPI document.
 """
 
 import base64
 import binascii
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import SessionDep
-from api.errors import AppError, BadRequest, Unauthorized, Unprocessable
+from api.errors import BadRequest, Unauthorized
 from api.files import safe_filename
 from api.instruments import service as instruments
-from api.middleware import nul_in_url
 from api.openrosa import responses, service
 from api.openrosa.urls import collect_server_url
 from api.security import DEVICE_TOKEN, authenticate_token
@@ -32,29 +29,7 @@ BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="sinmiedo", charset="UTF-8"'
 MAX_MEDIA_PARTS = 100
 
 
-class OpenRosaRoute(APIRoute):
-    """Renders every error of these routes as an OpenRosa XML message Collect can show."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def openrosa_handler(request: Request) -> Response:
-            try:
-                errors = nul_in_url(request.scope)
-                if errors:
-                    raise Unprocessable("The URL holds a NUL character (%00)", code="validation_failed", errors=errors)
-                return await handler(request)
-            except AppError as exc:
-                return responses.xml_response(
-                    responses.message(f"{exc.detail} [{exc.code}]", "submit_error"), exc.status, exc.headers
-                )
-            except StarletteHTTPException as exc:
-                return responses.xml_response(responses.message(str(exc.detail), "submit_error"), exc.status_code)
-
-        return openrosa_handler
-
-
-router = APIRouter(route_class=OpenRosaRoute, include_in_schema=False, tags=["openrosa"])
+router = APIRouter(include_in_schema=False, tags=["openrosa"])
 
 
 def openrosa_user(request: Request, session: SessionDep) -> User:

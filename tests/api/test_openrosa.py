@@ -96,12 +96,51 @@ def test_form_list_with_a_form_id_lists_that_form_only(client, versions, auth, m
     assert listed("?formID=sinmiedo_womens_health", uncertified) == []  # still only what the user may collect
 
 
-def test_a_nul_in_the_url_gets_an_openrosa_answer(client, versions, auth):
+def test_a_nul_in_the_url_gets_an_openrosa_answer_naming_where(client, versions, auth):
     response = client.get("/openrosa/formList?formID=sinmiedo%00perception", headers=auth)
     assert response.status_code == 422
+    text = openrosa_message(response)
+    assert "[validation_failed]" in text and "query.formID: must not contain the NUL character" in text
+
+
+def openrosa_message(response) -> str:
     assert_openrosa(response)
-    text = SafeET.fromstring(response.content).find("r:message", {"r": "http://openrosa.org/http/response"}).text
-    assert "NUL" in text and "[validation_failed]" in text
+    assert response.headers["content-type"].startswith("text/xml")
+    return SafeET.fromstring(response.content).find("r:message", {"r": "http://openrosa.org/http/response"}).text
+
+
+def test_a_submission_over_the_limit_is_an_openrosa_413_naming_the_size_collect_may_send(client, versions, auth,
+                                                                                       settings):
+    """The size limit answers before any route (from Content-Length alone): Collect needs the OpenRosa
+    headers, the accepted length among them, to send the instance in smaller parts."""
+    response = client.post("/openrosa/submission", content=b"x" * (settings.max_upload_bytes + 1),
+                           headers={**auth, "Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 413
+    assert response.headers["x-openrosa-accept-content-length"] == str(settings.max_upload_bytes)
+    assert "[payload_too_large]" in openrosa_message(response)
+
+
+@pytest.mark.parametrize(("method", "path", "status", "code"), [
+    ("GET", "/openrosa/no-such-endpoint", 404, "not_found"),
+    ("PUT", "/openrosa/submission", 405, "method_not_allowed"),
+    ("GET", "/openrosa/formList?formID=a%00b", 422, "validation_failed"),
+])
+def test_errors_answered_before_or_outside_a_route_are_openrosa_messages(client, versions, auth, method, path,
+                                                                         status, code):
+    response = client.request(method, path, headers=auth)
+    assert response.status_code == status
+    assert f"[{code}]" in openrosa_message(response)
+
+
+def test_an_unexpected_error_is_an_openrosa_500_without_its_message(client, versions, auth, monkeypatch):
+    def fails(*_args, **_kwargs):
+        raise RuntimeError(" ".join(["internal", "detail"]))
+
+    monkeypatch.setattr("api.openrosa.service.listed_versions", fails)
+    response = client.get("/openrosa/formList", headers=auth)
+    assert response.status_code == 500
+    text = openrosa_message(response)
+    assert "[internal_error]" in text and "internal detail" not in text
 
 
 def test_uncertified_enumerators_do_not_get_the_vawg_form(client, versions, make_account):
