@@ -17,7 +17,7 @@ from crime_data.territories import TerritoryHierarchy
 from crime_data.vocabulary import Sex, Source, Unit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AggregatedCount:
     territory_code: str
     period: Period

@@ -16,7 +16,7 @@ Every figure carries its source (police, prosecution, forensic) and unit (victim
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from crime_data.vocabulary import Sex, Source, Unit, sex_code_table
 DIMENSIONS = ("period", "territory", "offence", "sex")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordedCount:
     period: Period
     territory_code: str
@@ -57,7 +57,7 @@ class CountImport:
     skipped: ValidationReport
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Cell:
     """One figure of the file with the raw text of each dimension and the column it came from."""
 
@@ -69,7 +69,8 @@ def _id_cells(row: SourceRow, id_columns: dict[str, str | None]) -> dict[str, tu
     return {dimension: (column, row.values.get(column)) for dimension, column in id_columns.items()}
 
 
-def _cells(table: SourceTable, wide: Sequence[str], separator: str) -> list[_Cell]:
+def _cells(table: SourceTable, wide: Sequence[str], separator: str) -> Iterator[_Cell]:
+    """The file's figures one by one (a police file holds hundreds of thousands: never all at once)."""
     unknown = [dimension for dimension in wide if dimension not in DIMENSIONS]
     if unknown:
         raise CrimeDataError("bad_layout", f"wide dimensions must be among {DIMENSIONS}; got {unknown}")
@@ -80,10 +81,10 @@ def _cells(table: SourceTable, wide: Sequence[str], separator: str) -> list[_Cel
     }
     if not wide:
         count_column = table.column("count")
-        return [
-            _Cell(row.location, {**_id_cells(row, id_columns), "count": (count_column, row.values.get(count_column))})
-            for row in table.rows
-        ]
+        for row in table.rows:
+            count = (count_column, row.values.get(count_column))
+            yield _Cell(row.location, {**_id_cells(row, id_columns), "count": count})
+        return
     value_columns = [column for column in table.columns if column not in id_columns.values()]
     spread: dict[str, list[str]] = {}
     for column in value_columns:
@@ -96,15 +97,13 @@ def _cells(table: SourceTable, wide: Sequence[str], separator: str) -> list[_Cel
                 line=table.header.line,
             )
         spread[column] = [part.strip() for part in parts]
-    cells = []
     for row in table.rows:
         ids = _id_cells(row, id_columns)
         for column in value_columns:
             if row.values.get(column) is None:
                 continue
             from_header = {dimension: (column, part) for dimension, part in zip(wide, spread[column])}
-            cells.append(_Cell(row.location, {**ids, **from_header, "count": (column, row.values.get(column))}))
-    return cells
+            yield _Cell(row.location, {**ids, **from_header, "count": (column, row.values.get(column))})
 
 
 def read_counts(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a row sits in its file, as a person opening the file would find it."""
 
@@ -24,7 +24,7 @@ class Location:
         return f"{self.file}, sheet {self.sheet!r}, row {self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowProblem:
     """One row that failed validation: where, which column, and why (with a stable code)."""
 

@@ -45,7 +45,7 @@ from crime_data.vocabulary import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IncidentRecord:
     location: Location
     date: date

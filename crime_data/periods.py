@@ -12,7 +12,7 @@ from crime_data.tables import CellError
 _PERIOD = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?\s*$")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Period:
     year: int
     month: int | None = None

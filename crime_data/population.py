@@ -41,7 +41,7 @@ class AgeGroup:
         return age >= self.lower and (self.upper is None or age <= self.upper)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PopulationRow:
     territory_code: str
     year: int

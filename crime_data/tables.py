@@ -27,7 +27,7 @@ T = TypeVar("T")
 MAX_COLUMNS = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRow:
     location: Location
     values: dict[str, object]  # column header -> raw cell (str from CSV; typed from XLSX; None if blank)

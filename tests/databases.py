@@ -129,3 +129,22 @@ def large_version_columns_read(statements: list[str]) -> set[str]:
     """Which of an instrument version's large columns (definition, source file, XForm) these statements read."""
     return {column for column in ("definition", "source", "xform")
             if any(re.search(rf"instrument_version\.{column}\b", statement) for statement in statements)}
+
+
+@contextmanager
+def refused_inserts(engine: Engine, table: str, condition: str) -> Iterator[None]:
+    """The database refuses (as a constraint would) each row inserted into `table` for which `condition`
+    holds, an SQL expression over NEW's columns valid on both databases."""
+    if engine.dialect.name == "postgresql":
+        with before_insert_trigger(engine, table, f"IF {condition} THEN RAISE EXCEPTION 'refused for the test' "
+                                                  "USING ERRCODE = '23514'; END IF; RETURN NEW;"):
+            yield
+        return
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE TRIGGER test_refuse BEFORE INSERT ON "{table}" WHEN {condition} '
+                                "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"))
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER test_refuse"))

@@ -13,7 +13,7 @@ territory as it is), because stored counts and population rows point at territor
 import codecs
 import hashlib
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -310,7 +310,7 @@ def _new_batch(
     )
 
 
-Rows = tuple[type[SQLModel], list[dict[str, Any]]]
+Rows = tuple[type[SQLModel], Iterable[dict[str, Any]]]
 
 
 def _store(session: Session, actor: User | None, batch: CrimeImportBatch, rows: Callable[[int], Rows]) -> ImportResult:
@@ -533,7 +533,7 @@ def import_counts(session: Session, actor: User | None, file: ImportedFile, opti
         },
         **_row_tally({count.location for count in kept}, problems, len(kept)),
     )
-    return _store(session, actor, batch, lambda batch_id: (CrimeCount, [_count_row(batch_id, count) for count in kept]))
+    return _store(session, actor, batch, lambda batch_id: (CrimeCount, (_count_row(batch_id, count) for count in kept)))
 
 
 def import_incidents(
@@ -563,7 +563,7 @@ def import_incidents(
         },
         **_row_tally({record.location for record in read.records}, problems, len(read.records)),
     )
-    return _store(session, actor, batch, lambda batch_id: (CrimeVictimRecord, [
+    return _store(session, actor, batch, lambda batch_id: (CrimeVictimRecord, (
         {
             "batch_id": batch_id, "source": str(record.source), "occurred_on": record.date, "year": record.date.year,
             "territory_code": record.territory_code, "national_code": record.national_code,
@@ -572,7 +572,7 @@ def import_incidents(
             "gender_related_context": sorted(str(context) for context in record.gender_related_context),
         }
         for record in read.records
-    ]))
+    )))
 
 
 # --- reads -------------------------------------------------------------------------------------------

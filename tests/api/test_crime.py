@@ -3,6 +3,7 @@ stored, skipping, idempotent re-imports, rates end to end, and roles."""
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import event
 from sqlmodel import Session, func, select
 from tests.api.crime_files import (
     HOMICIDES,
@@ -15,6 +16,7 @@ from tests.api.crime_files import (
     population_csv,
     xlsx,
 )
+from tests.databases import refused_inserts
 
 from api.audit.models import AuditEvent
 from api.crime.models import CrimeCount, CrimeImportBatch, CrimePopulationRow, CrimeTerritory, CrimeVictimRecord
@@ -179,6 +181,31 @@ def test_long_counts_are_stored_with_their_batch(client, homicides, engine):
         rows = session.exec(select(CrimeCount)).all()
     assert sum(row.count for row in rows) == TOTAL_HOMICIDES
     assert {(row.iccs_code, row.batch_id) for row in rows} == {("0101", homicides["id"])}
+
+
+def test_a_large_file_is_inserted_in_chunks_all_or_nothing(client, country, engine, monkeypatch):
+    """Rows go to the database a chunk at a time (the driver's copy of 240,000 rows' parameters took 420 MB),
+    in the import's one transaction: a chunk refused undoes the chunks before it."""
+    monkeypatch.setattr("api.crime.repository.INSERT_CHUNK_ROWS", 5)
+    inserts: list[int] = []
+
+    def seen(_connection, _cursor, statement, parameters, _context, executemany) -> None:
+        if statement.startswith("INSERT INTO crime_count"):
+            inserts.append(len(parameters) if executemany else 1)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = upload(client, country, "counts", homicides_csv(), "homicidios.csv", source="police", unit="victims")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert response.status_code == 201, response.text
+    assert inserts == [5, 5, 2] and stored(engine, CrimeCount) == 12
+    # A row the database refuses (in the last chunk) leaves nothing of the file stored.
+    with refused_inserts(engine, "crime_count", "(NEW.period = '2024-02' AND NEW.territory_code = 'M21')"):
+        refused = upload(client, country, "counts", homicides_csv().replace("2025-0", "2024-0"), "h2024.csv",
+                         source="police", unit="victims")
+    assert refused.status_code == 409, refused.text
+    assert stored(engine, CrimeCount) == 12 and stored(engine, CrimeImportBatch) == 4  # the country's 3, then 1
 
 
 def test_wide_counts_by_period_are_read(client, country, engine):
