@@ -97,17 +97,26 @@ def engine_for(url: str) -> Engine:
 def before_insert_trigger(engine: Engine, table: str, body: str) -> Iterator[None]:
     """PostgreSQL: `body` (PL/pgSQL, ending in RETURN NEW) runs before each row inserted into `table`, in a
     trigger dropped afterwards: a real failure of the database's own, placed at a chosen row."""
+    with _created(engine, [f"CREATE FUNCTION test_before_insert() RETURNS trigger LANGUAGE plpgsql AS "
+                           f"$$ BEGIN {body} END $$",
+                           f'CREATE TRIGGER test_before_insert BEFORE INSERT ON "{table}" '
+                           "FOR EACH ROW EXECUTE FUNCTION test_before_insert()"],
+                  [f'DROP TRIGGER test_before_insert ON "{table}"', "DROP FUNCTION test_before_insert()"]):
+        yield
+
+
+@contextmanager
+def _created(engine: Engine, create: list[str], drop: list[str]) -> Iterator[None]:
+    """Database objects made by the `create` statements for a while, then removed by the `drop` ones."""
     with engine.begin() as connection:
-        connection.execute(text(f"CREATE FUNCTION test_before_insert() RETURNS trigger LANGUAGE plpgsql AS "
-                                f"$$ BEGIN {body} END $$"))
-        connection.execute(text(f'CREATE TRIGGER test_before_insert BEFORE INSERT ON "{table}" '
-                                "FOR EACH ROW EXECUTE FUNCTION test_before_insert()"))
+        for statement in create:
+            connection.execute(text(statement))
     try:
         yield
     finally:
         with engine.begin() as connection:
-            connection.execute(text(f'DROP TRIGGER test_before_insert ON "{table}"'))
-            connection.execute(text("DROP FUNCTION test_before_insert()"))
+            for statement in drop:
+                connection.execute(text(statement))
 
 
 @contextmanager
@@ -140,11 +149,6 @@ def refused_inserts(engine: Engine, table: str, condition: str) -> Iterator[None
                                                   "USING ERRCODE = '23514'; END IF; RETURN NEW;"):
             yield
         return
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE TRIGGER test_refuse BEFORE INSERT ON "{table}" WHEN {condition} '
-                                "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"))
-    try:
+    with _created(engine, [f'CREATE TRIGGER test_refuse BEFORE INSERT ON "{table}" WHEN {condition} '
+                           "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"], ["DROP TRIGGER test_refuse"]):
         yield
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text("DROP TRIGGER test_refuse"))

@@ -7,12 +7,12 @@ import logging
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.submissions.models import Submission
 from tests.api.submission_data import interview, publish_bundled
-from tests.databases import before_insert_trigger
+from tests.databases import before_insert_trigger, refused_inserts
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
 
@@ -122,14 +122,8 @@ def personal_rows_refused(engine, database_url):
     """The database itself fails to store an interview's personal identifiers, quoting them (as PostgreSQL's
     DETAIL quotes a failing row): a fault of the server's, not the request's."""
     if database_url.startswith("sqlite"):
-        with engine.begin() as connection:
-            connection.execute(text("CREATE TRIGGER test_refuse BEFORE INSERT ON submission_personal "
-                                    "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"))
-        try:
+        with refused_inserts(engine, "submission_personal", "TRUE"):
             yield
-        finally:
-            with engine.begin() as connection:
-                connection.execute(text("DROP TRIGGER test_refuse"))
         return
     with before_insert_trigger(engine, "submission_personal", "RAISE EXCEPTION 'refused for the test' USING "
                                "ERRCODE = 'XX000', DETAIL = 'Failing row contains (' || NEW.data::text || ')';"):
