@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel
 
-from api.json_text import column_json
+from api.json_text import column_json, column_value
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_SECONDS = 10
@@ -230,8 +230,8 @@ def bound_waits(connection: Connection, seconds: float) -> None:
     if not isinstance(dbapi_connection, psycopg.Connection):
         return
     milliseconds = str(max(1, round(seconds * 1000)))
-    connection.execute(text("SELECT set_config('statement_timeout', :ms, false), set_config('lock_timeout', :ms, false)"),
-                       {"ms": milliseconds})
+    connection.execute(text("SELECT set_config('statement_timeout', :ms, false), "
+                            "set_config('lock_timeout', :ms, false)"), {"ms": milliseconds})
     connection.commit()
     dbapi_connection.waits_bounded = True
 
@@ -276,7 +276,7 @@ def create_db_engine(url: str) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
                           "factory": _WriteGatedConnection},
-            json_serializer=column_json, hide_parameters=True,
+            json_serializer=column_json, json_deserializer=column_value, hide_parameters=True,
             **({} if parsed.database in (None, "", ":memory:") else
                {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}),
         )
@@ -288,7 +288,7 @@ def create_db_engine(url: str) -> Engine:
     connect_args = {key: value for key, value in defaults.items() if key not in parsed.query}
     engine = create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
                            connect_args={**connect_args, "cursor_factory": _LazyTransactionCursor},
-                           json_serializer=column_json, hide_parameters=True)
+                           json_serializer=column_json, json_deserializer=column_value, hide_parameters=True)
     event.listen(engine, "checkin", _transactions_again)
     return engine
 

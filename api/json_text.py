@@ -64,6 +64,20 @@ def column_json(value: Any) -> str:
     return msgspec.json.format(text, indent=0).decode("ascii")
 
 
+_DECODER = msgspec.json.Decoder()
+
+
+def column_value(text: str | bytes) -> Any:
+    """The value of a JSON column's text (the engines' deserializer), as `json.loads` reads it, read faster:
+    msgspec's parser, 3 µs instead of 8 for an interview's answers (a wave's quality flags and
+    analysis frames read every one), and `json.loads` for what msgspec refuses and Python reads (a lone
+    surrogate's escape, a number beyond a float's range)."""
+    try:
+        return _DECODER.decode(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
+
+
 def _finite(value: Any) -> Any:
     """`value` with every NaN or infinite float replaced by None."""
     if value.__class__ is float:

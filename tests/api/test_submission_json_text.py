@@ -9,7 +9,7 @@ import struct
 import pytest
 from sqlmodel import Session, select
 
-from api.json_text import column_json, compact_json
+from api.json_text import column_json, column_value, compact_json
 from api.submissions.models import Submission, SubmissionRevision
 from api.submissions.schemas import SubmissionCreate
 from api.submissions.service import canonical_hash, interview_hash
@@ -89,6 +89,47 @@ def test_column_text_is_json_dumps_text_with_its_defaults_and_no_nan_or_infinity
         assert column_json(value) == json.dumps(value)
     with pytest.raises(TypeError):
         column_json({"a": object()})
+
+
+def test_column_values_are_read_as_json_loads_reads_them():
+    texts = [column_json(value) for value in awkward_floats()[:2000]]
+    texts += [json.dumps({chr(code): f"a{chr(code)}b"}) for code in range(0x800)]  # escapes, lone surrogates too
+    texts += ["123456789012345678901234567890", '{"a": 1, "a": 2}', "1e400", "-1e400", '"\\ud83d"', "-0.0",
+              '{"z": 1, "a": [true, null, {}]}', '"\\u00f1 \\n"']
+    for text in texts:
+        read, expected = column_value(text), json.loads(text)
+        assert repr(read) == repr(expected) and list(_keys(read)) == list(_keys(expected)), text  # order kept
+    with pytest.raises(ValueError):
+        column_value("{not json")
+
+
+def _keys(value):
+    return value.keys() if isinstance(value, dict) else ()
+
+
+def test_json_columns_are_read_through_column_value_on_both_databases(engine, monkeypatch):
+    """A value no parser but Python's reads (a lone surrogate) round-trips through a JSON column."""
+    import api.json_text
+    calls = []
+    monkeypatch.setattr(api.json_text, "_DECODER", _Counting(api.json_text._DECODER, calls))
+    from api.audit.models import AuditEvent
+    with Session(engine) as session:
+        event = AuditEvent(action="test.read", resource_type="t", resource_id="1", detail={"name": "\ud83d", "n": 2**70})
+        session.add(event)
+        session.commit()
+        event_id = event.id
+    with Session(engine) as session:
+        detail = session.get(AuditEvent, event_id).detail
+    assert detail == {"name": "\ud83d", "n": 2**70} and calls  # read by the engine's deserializer
+
+
+class _Counting:
+    def __init__(self, decoder, calls):
+        self.decoder, self.calls = decoder, calls
+
+    def decode(self, text):
+        self.calls.append(text)
+        return self.decoder.decode(text)
 
 
 def original_hash(item: dict) -> str:
