@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
 from api.db import SessionDep
-from api.openapi_bodies import json_body, json_response, parse_body
+from api.openapi_bodies import json_body, json_response
 from api.pagination import PageDep
 from api.security import Permission, require
-from api.submissions.batch_body import batch_items
+from api.submissions.bodies import batch_items, interview_body
 from api.submissions.intake import intake_of
 from api.submissions import service
 from api.submissions.schemas import (
@@ -60,7 +60,7 @@ async def submit(request: Request) -> Response:
     payload = await request.body()
 
     def work(session: Session, enumerator: User) -> Response:
-        data = parse_body(SubmissionCreate, payload)
+        data = interview_body(payload)
         view, created = service.submit(session, enumerator, data, payload.decode("utf-8", errors="replace"))
         return json_response(view, 201 if created else 200)
 

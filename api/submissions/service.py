@@ -28,7 +28,7 @@ from api.instruments import service as instruments
 from api.instruments.models import InstrumentVersion
 from api.security import Permission, has_permission
 from api.submissions import repository
-from api.submissions.batch_body import instance_hint
+from api.submissions.bodies import instance_hint
 from api.json_text import compact_json
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from api.submissions.schemas import (

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from api.openapi_bodies import parse_body
 from api.submissions import repository
-from api.submissions.batch_body import batch_items
+from api.submissions.bodies import batch_items
 from api.submissions.schemas import BatchIn, UnreadableItem
 from api.submissions.models import Submission, SubmissionPersonal, SubmissionRevision
 from tests.api.submission_data import interview, publish_bundled
@@ -127,6 +127,22 @@ def test_an_interview_with_half_a_character_refuses_only_itself(client, versions
         assert [(e["loc"], e["type"]) for e in results[3]["errors"]] == [(["answers"], "lone_surrogate")]
         assert results[1]["instance_id"] == json.loads(cut[0])["instance_id"]
     assert set(stored(engine)) == {item["instance_id"] for item in good}
+
+
+def test_a_single_interview_with_half_a_character_is_told_where(client, versions, enumerator, engine):
+    """Refused as a whole by the parsers with the position in the body only; now with each place, as in a batch."""
+    body = json.dumps(interview("perception", versions["perception"]))
+    cut = body.replace('"device_id": "', '"device_id": "\\ud83d', 1).replace('"trust_police"', '"\\ude00trust"', 1)
+    response = client.post("/api/v1/submissions", content=cut.encode(),
+                           headers={**enumerator.headers, "content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert [(e["loc"], e["type"]) for e in response.json()["errors"]] == [
+        (["body", "answers"], "lone_surrogate"), (["body", "paradata", "device_id"], "lone_surrogate")]
+    assert stored(engine) == {}
+    # Any other unreadable body keeps the parser's own error.
+    broken = client.post("/api/v1/submissions", content=body[:-1].encode(),
+                         headers={**enumerator.headers, "content-type": "application/json"})
+    assert [e["type"] for e in broken.json()["errors"]] == ["json_invalid"]
 
 
 def test_half_a_character_in_a_name_and_its_value_is_reported_in_text():

@@ -1,4 +1,5 @@
-"""A batch body read into its interviews, each with its JSON text: fast, and as the declared body reads it."""
+"""Interview bodies read as their declared models read them: a batch's interviews, each with its JSON text
+(fast), and a single interview; an interview refused for a lone surrogate is told where it holds one."""
 
 import json
 import re
@@ -7,10 +8,11 @@ from typing import Any
 
 import msgspec
 import pydantic_core
+from fastapi.exceptions import RequestValidationError
 
 from api.json_text import compact_json
 from api.openapi_bodies import parse_body
-from api.submissions.schemas import MAX_BATCH, BatchIn, UnreadableItem
+from api.submissions.schemas import MAX_BATCH, BatchIn, SubmissionCreate, UnreadableItem
 
 
 class _BatchBody(msgspec.Struct):
@@ -68,6 +70,29 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, only a lone one: JSON's 
 _MAX_DEPTH = _BRACKETS_BELOW_PARSER_LIMIT
 
 
+def interview_body(payload: bytes) -> SubmissionCreate:
+    """A single interview's body, or the 422 of its declared body; for a body refused because a text holds a
+    lone surrogate (see `_with_lone_surrogates`), the errors name each place, as a batch's interview's do,
+    instead of the parser's position in the body: which answer the enumerator must type again."""
+    try:
+        return parse_body(SubmissionCreate, payload)
+    except RequestValidationError as refused:
+        document = _read_by_python(payload)
+        readable = isinstance(document, dict) and _depth(document) < _MAX_DEPTH
+        places = list(_lone_surrogates(document, [])) if readable else []
+        if not places:
+            raise
+        raise RequestValidationError([{**place, "loc": ["body", *place["loc"]]} for place in places]) from refused
+
+
+def _read_by_python(payload: bytes) -> Any:
+    """The body as Python's JSON parser reads it (None if it cannot)."""
+    try:
+        return json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+
+
 def _with_lone_surrogates(payload: bytes) -> dict[str, Any] | None:
     """A body that JSON's grammar allows but pydantic's parser (and msgspec) refuse because a text holds a lone
     UTF-16 surrogate, `\\ud83d` without its pair: a device cut a text inside a character (an emoji typed in
@@ -75,10 +100,7 @@ def _with_lone_surrogates(payload: bytes) -> dict[str, Any] | None:
     naming where, so that it is refused alone and the others are stored: a whole batch refused for it would
     be refused at every resend, and the device would never sync. None for any other body (or one nested
     beyond the parser's limit): the declared 422."""
-    try:
-        document = json.loads(payload)
-    except (ValueError, RecursionError):
-        return None
+    document = _read_by_python(payload)
     items = document.get("submissions") if isinstance(document, dict) else None
     if not isinstance(items, list) or any(_depth(item) >= _MAX_DEPTH for item in items):
         return None
