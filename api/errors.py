@@ -189,7 +189,6 @@ def install_error_handlers(app: FastAPI) -> None:
                        "character in text, or a number out of range); nothing was changed")
 
 
-
 def log_unexpected(path: str, exc: Exception) -> None:
     """An exception no handler took, logged by its class and where it was raised, not its message: a message
     may quote the values it failed on (an answer, a name, a whole pydantic input), as a database's may.

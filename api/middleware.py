@@ -1,7 +1,7 @@
 """ASGI middleware: request ids with access logs, request body size limits, URLs without NUL, and the
 500 of an exception no handler took.
 
-Both are plain ASGI so they never buffer bodies and work for streaming uploads.
+All are plain ASGI so they never buffer bodies and work for streaming uploads.
 """
 
 import json
