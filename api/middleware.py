@@ -23,8 +23,8 @@ access_log = logging.getLogger("sinmiedo.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-class RequestContextMiddleware:
-    """Assigns every request an id (or keeps a safe client-sent X-Request-ID) and logs it."""
+class _HttpMiddleware:
+    """A plain ASGI middleware of HTTP requests (`handle`); other scopes (lifespan, websockets) pass through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -33,6 +33,16 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestContextMiddleware(_HttpMiddleware):
+    """Assigns every request an id (or keeps a safe client-sent X-Request-ID) and logs it."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         sent = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = sent if _SAFE_REQUEST_ID.match(sent) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
@@ -62,14 +72,14 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-class BodySizeLimitMiddleware:
+class BodySizeLimitMiddleware(_HttpMiddleware):
     """Refuses request bodies over a limit with 413, whether or not Content-Length is sent.
 
     `limit_for(path)` lets upload endpoints have a larger limit than JSON endpoints.
     """
 
     def __init__(self, app: ASGIApp, default_limit: int, upload_limit: int, upload_prefixes: tuple[str, ...]) -> None:
-        self.app = app
+        super().__init__(app)
         self.default_limit = default_limit
         self.upload_limit = upload_limit
         self.upload_prefixes = upload_prefixes
@@ -77,10 +87,7 @@ class BodySizeLimitMiddleware:
     def limit_for(self, path: str) -> int:
         return self.upload_limit if any(path.startswith(p) for p in self.upload_prefixes) else self.default_limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.limit_for(scope.get("path", ""))
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
@@ -150,17 +157,14 @@ async def _send_too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class UrlTextMiddleware:
+class UrlTextMiddleware(_HttpMiddleware):
     """Refuses a URL whose path or query holds the NUL character (sent as %00), 422 naming where, before
     any route reads it: no code, name or label holds one, SQLite would store it and PostgreSQL refuses to
     store or even compare it (a 422 that named nothing). Every route's path and query parameters, without
     typing each; JSON bodies are checked by their schemas (`api.db_types.StorableText`)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        errors = nul_in_url(scope) if scope["type"] == "http" else []  # under /openrosa/, as OpenRosa XML (api.openrosa.envelope)
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        errors = nul_in_url(scope)  # under /openrosa/ too, answered in OpenRosa XML (api.openrosa.envelope)
         if errors:
             await validation_problem(errors)(scope, receive, send)
             return
@@ -176,19 +180,13 @@ def nul_in_url(scope: Scope) -> list[dict[str, Any]]:
     return [{"loc": place, "msg": NUL_REFUSED, "type": "value_error"} for place in places]
 
 
-class UnexpectedErrorMiddleware:
+class UnexpectedErrorMiddleware(_HttpMiddleware):
     """An exception that no handler took is logged without its message (`api.errors.log_unexpected`),
     answered 500 if the response has not started, and raised no further. Left to Starlette's outermost
     ServerErrorMiddleware, it is raised on to the server after the 500, and uvicorn logs it as "Exception
     in ASGI application" with its message, which may quote a respondent's answers."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         tracked = _TrackedSend(send)
         try:
             await self.app(scope, receive, tracked)

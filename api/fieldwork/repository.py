@@ -332,8 +332,9 @@ def survey_interviews(session: Session, survey_id: int, *, with_answers: bool) -
             & (col(SubmissionRevision.revision) == col(Submission.current_revision)),
         ).outerjoin(SubmissionPersonal, col(SubmissionPersonal.revision_id) == col(SubmissionRevision.id))
     rows = session.exec(query.order_by(col(Submission.id))).all()
+    version_ids = {row[4] for row in rows}
     versions = {version.id: version for version in session.exec(
-        select(InstrumentVersion).where(col(InstrumentVersion.id).in_({row[4] for row in rows})).options(*LIGHT_VERSION))}
+        select(InstrumentVersion).where(col(InstrumentVersion.id).in_(version_ids)).options(*LIGHT_VERSION))}
     return [WaveInterview(instance_id, enumerator_id, username, duration, versions[version_id], psu, (psu_lat, psu_lon),
                           *((extra[0], (extra[1], extra[2])) if extra else ()))
             for instance_id, enumerator_id, username, duration, version_id, psu, psu_lat, psu_lon, *extra in rows]

@@ -38,8 +38,8 @@ class OpenRosaEnvelopeMiddleware:
             nonlocal held
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(raw=list(message.get("headers", [])))
-                too_large = message["status"] == 413
-                for name, value in responses.openrosa_headers(self.accept_content_length if too_large else None).items():
+                accepted = self.accept_content_length if message["status"] == 413 else None
+                for name, value in responses.openrosa_headers(accepted).items():
                     if name not in headers:
                         headers[name] = value
                 message = {**message, "headers": headers.raw}

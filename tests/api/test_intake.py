@@ -247,6 +247,10 @@ def _terminate(engine, pid: int) -> None:
         connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
 
 
+def _waits(connection) -> tuple[str, str]:
+    return _current_setting(connection, "statement_timeout"), _current_setting(connection, "lock_timeout")
+
+
 def _current_setting(connection, name: str) -> str:
     return connection.execute(text("SELECT current_setting(:name)"), {"name": name}).scalar_one()
 
@@ -303,21 +307,20 @@ def test_only_the_intakes_connection_has_bounded_waits_and_only_while_it_keeps_i
     versions = publish_bundled(engine, "perception")
     enumerator = make_account("enumerator")
     with engine.connect() as connection:
-        default = _current_setting(connection, "statement_timeout"), _current_setting(connection, "lock_timeout")
+        default = _waits(connection)
     with counted_checkouts(engine) as checkouts:
         with bounded_intake(settings, engine, 1.5) as client:
             assert client.post(URL, json=interview("perception", versions["perception"]),
                                headers=enumerator.headers).status_code == 201
             kept = client.app.state.intake._connection[0]
-            assert (_current_setting(kept, "statement_timeout"), _current_setting(kept, "lock_timeout")) == ("1500ms",) * 2
+            assert _waits(kept) == ("1500ms", "1500ms")
             with engine.connect() as other:  # any other request's connection waits as the server says
-                assert (_current_setting(other, "statement_timeout"), _current_setting(other, "lock_timeout")) == default
+                assert _waits(other) == default
         kept_dbapi = checkouts[0]
     # The app closed: the kept connection went back to the pool with the server's defaults again.
     with engine.connect() as connection:
         if connection.connection.dbapi_connection is kept_dbapi:
-            assert (_current_setting(connection, "statement_timeout"),
-                    _current_setting(connection, "lock_timeout")) == default
+            assert _waits(connection) == default
         else:
             with kept_dbapi.cursor() as cursor:
                 cursor.execute("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
