@@ -28,6 +28,7 @@ from weakref import WeakKeyDictionary
 import psycopg
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel
@@ -35,6 +36,8 @@ from sqlmodel import Session, SQLModel
 from api.json_text import column_json, column_value
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Each database's INSERT, the one that can say ON CONFLICT DO NOTHING, by dialect name.
+DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 PG_CONNECT_TIMEOUT_SECONDS = 10
 # TCP keepalives on PostgreSQL connections (libpq's, unless the URL sets them): a server gone silent
 # mid-query (a network cut, a host down) is given up on after about a minute instead of the system's

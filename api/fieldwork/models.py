@@ -138,3 +138,20 @@ class VawgInterview(SQLModel, table=True):
     household_id: int = Field(foreign_key="household.id", primary_key=True, ondelete="CASCADE")
     instance_id: str = Field(max_length=64, unique=True)
     claimed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class InterviewFacts(SQLModel, table=True):
+    """What the quality flags need of one revision's answers, worked out once (`api.fieldwork.facts`).
+
+    A revision's answers and its version never change, so neither do its facts: a wave's flags read
+    these few columns instead of parsing every interview's answers at every read. `discloses` is as
+    sensitive as the answers it summarises: only the per-enumerator rates of the flags read it, and
+    nothing exports it."""
+
+    __tablename__ = "interview_facts"
+
+    revision_id: int = Field(foreign_key="submission_revision.id", primary_key=True, ondelete="CASCADE")
+    answered: int  # questions answered: non-empty leaves, repeat instances included
+    privacy_check: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # VAWG versions only
+    reached_sensitive: bool = False  # a VAWG interview that holds any sensitive answer
+    discloses: bool = False  # ... of which one is 'yes'

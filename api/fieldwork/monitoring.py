@@ -15,6 +15,8 @@ Flags, each computed over the wave's interviews (deleted ones excluded):
   for enumerators with at least `disclosure_min_interviews` interviews that reached the module;
 - gps_far_from_psu: great-circle (haversine) distance between the interview's GPS and its PSU's
   centroid above `gps_radius_m`. GPS is read here and never returned; only the distance is.
+
+What the flags need of each interview's answers is worked out once per revision and kept (`facts`).
 """
 
 import math
@@ -26,14 +28,12 @@ from typing import Any
 from sqlmodel import Session
 
 from api.audit import service as audit
-from api.fieldwork import repository
+from api.fieldwork import facts, repository
 from api.fieldwork.collection import visible_enumerators
 from api.fieldwork.repository import WaveInterview
 from api.fieldwork.outcomes import outcome_rates
 from api.fieldwork.schemas import EnumeratorProgress, Progress, PsuProgress, QualityFlag
 from api.fieldwork.service import get_survey
-from api.instruments import service as instruments
-from api.submissions.service import question_classes, split_answers
 from api.users.models import User
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
@@ -53,15 +53,6 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
-def answered_count(answers: Any) -> int:
-    """How many questions an interview answered: non-empty leaves, repeat instances included."""
-    if isinstance(answers, dict):
-        return sum(answered_count(value) for value in answers.values())
-    if isinstance(answers, list) and answers and all(isinstance(entry, dict) for entry in answers):
-        return sum(answered_count(entry) for entry in answers)
-    return 0 if answers is None or answers == "" or answers == [] else 1
-
-
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
@@ -74,7 +65,7 @@ def _household_counts(codes: list[str | None]) -> dict[str, Any]:
 def progress(session: Session, code: str) -> Progress:
     survey = get_survey(session, code)
     households = repository.progress_households(session, survey.id)
-    interviews = repository.survey_interviews(session, survey.id, with_answers=False)
+    interviews = repository.survey_interviews(session, survey.id, for_flags=False)
     by_psu: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
     by_enumerator: dict[str, list[str | None]] = defaultdict(list)
     for psu, enumerator, disposition in households:
@@ -109,13 +100,10 @@ def _disclosures(items: list[WaveInterview]) -> dict[int, tuple[int, int]]:
     """Per enumerator id: (VAWG interviews that reached the sensitive module, those disclosing)."""
     result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for item in items:
-        if not item.version.sensitive:
-            continue
-        _, sensitive = split_answers(item.answers or {}, question_classes(instruments.compiled(item.version)).sensitive)
-        if sensitive:
+        if item.facts.reached_sensitive:
             counts = result[item.enumerator_id]
             counts[0] += 1
-            counts[1] += any(value == "yes" for value in sensitive.values())
+            counts[1] += item.facts.discloses
     return {enumerator: (n, k) for enumerator, (n, k) in result.items()}
 
 
@@ -150,8 +138,8 @@ def _disclosure_flags(session: Session, items: list[WaveInterview], visible: set
 def quality_flags(session: Session, actor: User, code: str, settings: FlagSettings) -> list[QualityFlag]:
     survey = get_survey(session, code)
     visible = visible_enumerators(session, actor)
-    items = repository.survey_interviews(session, survey.id, with_answers=True)
-    answered = [answered_count(item.answers) for item in items]
+    items = facts.with_facts(session, repository.survey_interviews(session, survey.id, for_flags=True))
+    answered = [item.facts.answered for item in items]
     paces: dict[int, list[float]] = defaultdict(list)
     for item, count in zip(items, answered, strict=True):
         if item.duration_seconds is not None and count:
@@ -169,7 +157,7 @@ def quality_flags(session: Session, actor: User, code: str, settings: FlagSettin
                                      detail=f"{duration:.0f} s for {count} answers, "
                                             f"under {settings.short_fraction:g} x the instrument's median pace",
                                      **base))
-        privacy = (item.answers or {}).get("privacy_check")
+        privacy = item.facts.privacy_check
         if item.version.sensitive and privacy is not None and privacy != "private":
             flags.append(QualityFlag(flag="privacy_check_failed", value=None, reference=None,
                                      detail=f"privacy check answered '{privacy}'", **base))

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
+from api.db import DIALECT_INSERT
 from api.direct_queries import DirectQuery
 from api.fieldwork.models import (
     PSU,
@@ -14,6 +15,7 @@ from api.fieldwork.models import (
     Disposition,
     Household,
     HouseholdContact,
+    InterviewFacts,
     Stratum,
     Survey,
     Team,
@@ -296,9 +298,18 @@ def progress_households(session: Session, survey_id: int) -> list[tuple[str, str
 
 # --- interviews of a survey ------------------------------------------------------------------------
 
+class Facts(NamedTuple):
+    """A revision's facts for the quality flags (`api.fieldwork.facts`), as `InterviewFacts` keeps them."""
+
+    answered: int
+    privacy_check: str | None
+    reached_sensitive: bool
+    discloses: bool
+
+
 class WaveInterview(NamedTuple):
-    """What progress and the quality flags read of one interview. GPS and answers are for server-side
-    checks only: callers never return them."""
+    """What progress and the quality flags read of one interview. GPS is for server-side checks only:
+    callers never return it."""
 
     instance_id: str
     enumerator_id: int
@@ -307,17 +318,21 @@ class WaveInterview(NamedTuple):
     version: InstrumentVersion  # without its large columns
     psu: str
     psu_centroid: tuple[float | None, float | None]
-    answers: dict[str, Any] | None = None
+    revision_id: int | None = None  # the current revision's
+    facts: Facts | None = None  # None until worked out
     gps: tuple[float | None, float | None] = (None, None)
 
 
-def survey_interviews(session: Session, survey_id: int, *, with_answers: bool) -> list[WaveInterview]:
+def survey_interviews(session: Session, survey_id: int, *, for_flags: bool) -> list[WaveInterview]:
     """Non-deleted interviews naming an assignment of the survey, read as plain columns: a wave has up to
-    ~100,000, and an ORM object per interview cost more than the rest of its progress."""
+    ~100,000, and an ORM object per interview cost more than the rest of its progress. `for_flags`: with
+    their current revision, its kept facts and GPS (never the answers: see `revision_answers`)."""
     columns: list[Any] = [Submission.instance_id, Submission.enumerator_id, User.username, Submission.duration_seconds,
                           Submission.instrument_version_id, PSU.code, PSU.latitude, PSU.longitude]
-    if with_answers:
-        columns += [SubmissionRevision.answers, SubmissionPersonal.latitude, SubmissionPersonal.longitude]
+    if for_flags:
+        columns += [SubmissionRevision.id, InterviewFacts.answered, InterviewFacts.privacy_check,
+                    InterviewFacts.reached_sensitive, InterviewFacts.discloses, SubmissionPersonal.latitude,
+                    SubmissionPersonal.longitude]
     query = (
         select(*columns)
         .join(Assignment, col(Assignment.id) == col(Submission.assignment_id))
@@ -325,19 +340,40 @@ def survey_interviews(session: Session, survey_id: int, *, with_answers: bool) -
         .join(User, col(User.id) == col(Submission.enumerator_id))
         .where(Assignment.survey_id == survey_id, col(Submission.deleted_at).is_(None))
     )
-    if with_answers:
+    if for_flags:
         query = query.join(
             SubmissionRevision,
             (col(SubmissionRevision.submission_id) == col(Submission.id))
             & (col(SubmissionRevision.revision) == col(Submission.current_revision)),
-        ).outerjoin(SubmissionPersonal, col(SubmissionPersonal.revision_id) == col(SubmissionRevision.id))
+        ).outerjoin(InterviewFacts, col(InterviewFacts.revision_id) == col(SubmissionRevision.id)
+                    ).outerjoin(SubmissionPersonal, col(SubmissionPersonal.revision_id) == col(SubmissionRevision.id))
     rows = session.exec(query.order_by(col(Submission.id))).all()
     version_ids = {row[4] for row in rows}
     versions = {version.id: version for version in session.exec(
         select(InstrumentVersion).where(col(InstrumentVersion.id).in_(version_ids)).options(*LIGHT_VERSION))}
     return [WaveInterview(instance_id, enumerator_id, username, duration, versions[version_id], psu, (psu_lat, psu_lon),
-                          *((extra[0], (extra[1], extra[2])) if extra else ()))
+                          *(_flag_columns(*extra) if extra else ()))
             for instance_id, enumerator_id, username, duration, version_id, psu, psu_lat, psu_lon, *extra in rows]
+
+
+def _flag_columns(revision_id: int, answered: int | None, privacy_check: str | None, reached_sensitive: bool | None,
+                  discloses: bool | None, latitude: float | None, longitude: float | None) -> tuple[Any, ...]:
+    facts = None if answered is None else Facts(answered, privacy_check, bool(reached_sensitive), bool(discloses))
+    return revision_id, facts, (latitude, longitude)
+
+
+def revision_answers(session: Session, revision_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """These revisions' answers, by revision id (read a chunk at a time: a wave's hold gigabytes as objects)."""
+    return dict(session.exec(select(SubmissionRevision.id, SubmissionRevision.answers)
+                             .where(col(SubmissionRevision.id).in_(revision_ids))).all())
+
+
+def keep_facts(session: Session, facts: dict[int, Facts]) -> None:
+    """Keep these revisions' facts; a revision whose facts a concurrent read kept first is left as it is."""
+    if facts:
+        table = InterviewFacts.__table__  # type: ignore[attr-defined]
+        statement = DIALECT_INSERT[session.connection().dialect.name](table).on_conflict_do_nothing()
+        session.execute(statement, [{"revision_id": revision_id, **row._asdict()} for revision_id, row in facts.items()])
 
 
 # --- VAWG interviews per household -----------------------------------------------------------------

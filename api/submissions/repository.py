@@ -7,9 +7,9 @@ from typing import Any
 import psycopg
 from sqlalchemy import (BindParameter, Connection, Dialect, Insert, Table, bindparam, func, insert, literal_column,
                         text)
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from api.db import DIALECT_INSERT
 from api.direct_queries import DirectQuery, bind_processor, hand_to_sqlalchemy, once_per_value
 from api.instruments.models import Instrument, InstrumentVersion
 from api.instruments.repository import LIGHT_VERSION
@@ -50,7 +50,6 @@ def add(session: Session, *rows: Submission | SubmissionRevision | SubmissionPer
 # Plain INSERTs of column values (no ORM objects, no unit of work): an accepted interview is three rows
 # written once and never updated in place, and the submission endpoints write thousands of them a second.
 
-_DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 Values = dict[str, Any]
 
 
@@ -58,7 +57,7 @@ _SUBMISSIONS = Submission.__table__  # type: ignore[attr-defined]
 _INSERT_IF_NEW = {
     name: DirectQuery(dialect_insert(_SUBMISSIONS).on_conflict_do_nothing(index_elements=[_SUBMISSIONS.c.instance_id])
                       .returning(_SUBMISSIONS.c.id))
-    for name, dialect_insert in _DIALECT_INSERT.items()
+    for name, dialect_insert in DIALECT_INSERT.items()
 }
 _INSERT_REVISION = DirectQuery(insert(SubmissionRevision.__table__).returning(SubmissionRevision.__table__.c.id))
 _INSERT_PERSONAL = DirectQuery(insert(SubmissionPersonal.__table__))
