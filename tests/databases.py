@@ -97,7 +97,7 @@ def engine_for(url: str) -> Engine:
 def before_insert_trigger(engine: Engine, table: str, body: str) -> Iterator[None]:
     """PostgreSQL: `body` (PL/pgSQL, ending in RETURN NEW) runs before each row inserted into `table`, in a
     trigger dropped afterwards: a real failure of the database's own, placed at a chosen row."""
-    with _created(engine, [f"CREATE FUNCTION test_before_insert() RETURNS trigger LANGUAGE plpgsql AS "
+    with objects_created(engine, [f"CREATE FUNCTION test_before_insert() RETURNS trigger LANGUAGE plpgsql AS "
                            f"$$ BEGIN {body} END $$",
                            f'CREATE TRIGGER test_before_insert BEFORE INSERT ON "{table}" '
                            "FOR EACH ROW EXECUTE FUNCTION test_before_insert()"],
@@ -106,7 +106,7 @@ def before_insert_trigger(engine: Engine, table: str, body: str) -> Iterator[Non
 
 
 @contextmanager
-def _created(engine: Engine, create: list[str], drop: list[str]) -> Iterator[None]:
+def objects_created(engine: Engine, create: list[str], drop: list[str]) -> Iterator[None]:
     """Database objects made by the `create` statements for a while, then removed by the `drop` ones."""
     with engine.begin() as connection:
         for statement in create:
@@ -149,6 +149,6 @@ def refused_inserts(engine: Engine, table: str, condition: str) -> Iterator[None
                                                   "USING ERRCODE = '23514'; END IF; RETURN NEW;"):
             yield
         return
-    with _created(engine, [f'CREATE TRIGGER test_refuse BEFORE INSERT ON "{table}" WHEN {condition} '
+    with objects_created(engine, [f'CREATE TRIGGER test_refuse BEFORE INSERT ON "{table}" WHEN {condition} '
                            "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"], ["DROP TRIGGER test_refuse"]):
         yield

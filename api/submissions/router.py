@@ -59,12 +59,15 @@ async def submit(request: Request) -> Response:
     """One interview, validated against the exact instrument version; resending it is harmless."""
     payload = await request.body()
 
-    def work(session: Session, enumerator: User) -> Response:
+    def prepare(session: Session, enumerator: User) -> tuple[SubmissionCreate, service.Prepared]:
         data = interview_body(payload)
-        view, created = service.submit(session, enumerator, data, payload.decode("utf-8", errors="replace"))
+        return data, service.prepare_one(session, enumerator, data, payload.decode("utf-8", errors="replace"))
+
+    def store(session: Session, enumerator: User, prepared: tuple[SubmissionCreate, service.Prepared]) -> Response:
+        view, created = service.store_one(session, enumerator, *prepared)
         return json_response(view, 201 if created else 200)
 
-    return await intake_of(request).run(request, Permission.submit_interviews, work)
+    return await intake_of(request).run_grouped(request, Permission.submit_interviews, prepare, store)
 
 
 @router.post("/batch", response_model=BatchResult, openapi_extra=json_body(BatchIn, bearer=True))

@@ -320,9 +320,13 @@ def accept(session: Session, actor: User, prepared: Prepared) -> tuple[Submissio
     return Submission.model_construct(**submission, id=submission_id), True
 
 
-def submit(session: Session, actor: User, data: SubmissionCreate, payload: str) -> tuple[SubmissionPublic, bool]:
-    """Accept one JSON interview; its public view, and whether it was new (else the stored one)."""
-    prepared = prepare(VersionLookup(session), actor, data, payload)
+def prepare_one(session: Session, actor: User, data: SubmissionCreate, payload: str) -> Prepared:
+    """One JSON interview validated and checked against the actor's assignments, ready for `store_one`."""
+    return prepare(VersionLookup(session), actor, data, payload)
+
+
+def store_one(session: Session, actor: User, data: SubmissionCreate, prepared: Prepared) -> tuple[SubmissionPublic, bool]:
+    """Store a prepared JSON interview; its public view, and whether it was new (else the stored one)."""
     submission, created = accept(session, actor, prepared)
     if not created:
         return public_view(session, actor, submission), False

@@ -15,8 +15,10 @@ from api.fieldwork import facts
 from api.fieldwork import repository as fieldwork_repository
 from api.fieldwork.models import InterviewFacts
 from api.fieldwork.repository import Facts
+from api.submissions.models import Submission
 
 from tests.api.collect import basic, instance_xml, multipart
+from tests.api.test_intake_groups import post_together
 from tests.api.submission_data import FORMS, interview
 from tests.api.test_fieldwork import URL, assign, create_survey, published, upload
 from tests.api.test_openrosa import compiled
@@ -68,8 +70,12 @@ def assignment_ids(client, account) -> list[int]:
     return [a["id"] for a in client.get(f"{URL}/my-assignments", headers=account.headers).json()]
 
 
-def submit(client, field, account, name: str, assignment_id: int | None, *, answers: dict | None = None,
-           instance_id: str | None = None, minutes: int = 29, gps: tuple[float, float] | None = None):
+def submit(client, field, account, name: str, assignment_id: int | None, **changes):
+    return client.post(SUBMISSIONS, json=submission_body(field, name, assignment_id, **changes), headers=account.headers)
+
+
+def submission_body(field, name: str, assignment_id: int | None, *, answers: dict | None = None,
+                    instance_id: str | None = None, minutes: int = 29, gps: tuple[float, float] | None = None) -> dict:
     body = interview(name, field["versions"][name], instance_id=instance_id)
     if answers is not None:
         body["answers"] = answers
@@ -77,7 +83,7 @@ def submit(client, field, account, name: str, assignment_id: int | None, *, answ
     body["paradata"]["ended_at"] = f"2026-11-21T{10 + (2 + minutes) // 60:02d}:{(2 + minutes) % 60:02d}:00-05:00"
     if gps is not None:
         body["paradata"]["gps"] = {"latitude": gps[0], "longitude": gps[1], "accuracy": 5.0}
-    return client.post(SUBMISSIONS, json=body, headers=account.headers)
+    return body
 
 
 def vawg_answers(*, disclosing: bool) -> dict:
@@ -283,6 +289,22 @@ def test_second_vawg_interview_for_a_household_is_refused_but_a_resend_is_not(cl
 
     assert (created.status_code, resent.status_code, other_household.status_code) == (201, 200, 201)
     assert again.status_code == 409 and again.json()["code"] == "vawg_household_already_interviewed"
+
+
+def test_vawg_interviews_of_one_household_arriving_together_give_one_interview(app, client, field, engine):
+    """Single interviews arriving together are validated before any of them is stored (on SQLite, committed
+    as a group): the household's claim still admits only the first."""
+    household = assignment_ids(client, field["ana"])[0]
+    bodies = [submission_body(field, "vawg", household) for _ in range(3)]
+
+    responses = post_together(app, [(body, field["ana"].headers) for body in bodies])
+
+    assert sorted(response.status_code for response in responses) == [201, 409, 409]
+    assert {response.json().get("code") for response in responses if response.status_code == 409} == {
+        "vawg_household_already_interviewed"}
+    with Session(engine) as session:
+        stored = session.exec(select(Submission.instance_id).where(Submission.assignment_id == household)).all()
+    assert stored == [next(r.json()["instance_id"] for r in responses if r.status_code == 201)]
 
 
 def test_batch_refuses_a_second_vawg_interview_of_the_same_household(client, field):
