@@ -57,7 +57,8 @@ def copy_interviews(engine: Engine, copies: int) -> int:
                      .join(new, new.c.instance_id == old.c.instance_id + suffix).subquery())
             kept = [c.name for c in revision.columns if c.name not in ("id", "submission_id", "instance_id")]
             session.execute(insert(revision).from_select(["submission_id", *kept], select(
-                pairs.c.new_id, *[revision.c[name] for name in kept]).join(pairs, pairs.c.old_id == revision.c.submission_id)))
+                pairs.c.new_id, *[revision.c[name] for name in kept])
+                .join(pairs, pairs.c.old_id == revision.c.submission_id)))
             old_revision, new_revision = aliased(revision), aliased(revision)
             revision_pairs = (select(old_revision.c.id.label("old_id"), new_revision.c.id.label("new_id"))
                               .join(pairs, pairs.c.old_id == old_revision.c.submission_id)

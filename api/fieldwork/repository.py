@@ -373,7 +373,8 @@ def keep_facts(session: Session, facts: dict[int, Facts]) -> None:
     if facts:
         table = InterviewFacts.__table__  # type: ignore[attr-defined]
         statement = DIALECT_INSERT[session.connection().dialect.name](table).on_conflict_do_nothing()
-        session.execute(statement, [{"revision_id": revision_id, **row._asdict()} for revision_id, row in facts.items()])
+        session.execute(statement, [{"revision_id": revision_id, **row._asdict()}
+                                    for revision_id, row in facts.items()])
 
 
 # --- VAWG interviews per household -----------------------------------------------------------------

@@ -115,23 +115,25 @@ class Intake:
         SQLite in a group of interviews committed together. `prepare` only reads (and validates), `store`
         writes; a store that raises leaves nothing of its own and takes nothing of the others."""
         if self._keeps_connection:
-            return await self.run(request, permission, lambda session, user: store(session, user, prepare(session, user)))
+            return await self.run(request, permission,
+                                  lambda session, user: store(session, user, prepare(session, user)))
         loop = asyncio.get_running_loop()
         waiting = _Waiting(contextvars.copy_context(), request.headers.get("authorization"), permission, prepare, store,
                            loop.create_future())
         self._waiting.append(waiting)
         if len(self._waiting) == 1:  # the first of a group: served once the requests ready meanwhile have joined
-            group = loop.create_task(self._serve_group())
-            self._groups.add(group)
-            group.add_done_callback(self._groups.discard)
+            self._start_group(loop)
         return await waiting.answer
+
+    def _start_group(self, loop: asyncio.AbstractEventLoop) -> None:
+        group = loop.create_task(self._serve_group())
+        self._groups.add(group)  # kept referenced until done
+        group.add_done_callback(self._groups.discard)
 
     async def _serve_group(self) -> None:
         group, self._waiting = self._waiting[:MAX_GROUP], self._waiting[MAX_GROUP:]
         if self._waiting:  # the rest make the next group
-            following = asyncio.get_running_loop().create_task(self._serve_group())
-            self._groups.add(following)
-            following.add_done_callback(self._groups.discard)
+            self._start_group(asyncio.get_running_loop())
         outcomes: list[tuple[_Waiting, Any, BaseException | None]] = []
         try:
             with Session(self.engine, expire_on_commit=False) as session:
@@ -186,7 +188,8 @@ class Intake:
 
     def _user(self, session: Session, authorization: str | None, permission: Permission) -> User:
         # The user's waves come in the same statement: each interview is checked against them.
-        return permitted_user(session, authorization, self.settings, permission, lookup=fieldwork.token_holder_with_waves)
+        return permitted_user(session, authorization, self.settings, permission,
+                              lookup=fieldwork.token_holder_with_waves)
 
     def _serve(self, session: Session, authorization: str | None, permission: Permission,
                work: Callable[[Session, User], T]) -> T:

@@ -325,7 +325,8 @@ def prepare_one(session: Session, actor: User, data: SubmissionCreate, payload: 
     return prepare(VersionLookup(session), actor, data, payload)
 
 
-def store_one(session: Session, actor: User, data: SubmissionCreate, prepared: Prepared) -> tuple[SubmissionPublic, bool]:
+def store_one(session: Session, actor: User, data: SubmissionCreate,
+              prepared: Prepared) -> tuple[SubmissionPublic, bool]:
     """Store a prepared JSON interview; its public view, and whether it was new (else the stored one)."""
     submission, created = accept(session, actor, prepared)
     if not created:

@@ -71,7 +71,8 @@ def assignment_ids(client, account) -> list[int]:
 
 
 def submit(client, field, account, name: str, assignment_id: int | None, **changes):
-    return client.post(SUBMISSIONS, json=submission_body(field, name, assignment_id, **changes), headers=account.headers)
+    body = submission_body(field, name, assignment_id, **changes)
+    return client.post(SUBMISSIONS, json=body, headers=account.headers)
 
 
 def submission_body(field, name: str, assignment_id: int | None, *, answers: dict | None = None,
